@@ -1,0 +1,59 @@
+"""Command-line front end: the same services as the window, without Qt.
+
+Each package that offers commands owns a ``cli`` module with a ``register(subparsers)``
+function; this module only assembles them, so the command set grows without this file
+knowing their options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import cast
+
+from ping_desktop import __version__
+
+CommandFunc = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full argument parser with every package's subcommands."""
+    # Imported here so that `ping-desktop-cli --version` stays instant.
+    from ping_desktop.emulator import cli as emulator_cli
+    from ping_desktop.engine import cli as engine_cli
+    from ping_desktop.intake import cli as intake_cli
+
+    parser = argparse.ArgumentParser(
+        prog="ping-desktop-cli",
+        description="Enrich a statement of values with Ping.Data Bulk Enhance, without a window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    intake_cli.register(subparsers)
+    engine_cli.register(subparsers)
+    emulator_cli.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``ping-desktop-cli``; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(int(args.verbose), 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    func = cast(CommandFunc | None, getattr(args, "func", None))
+    if func is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

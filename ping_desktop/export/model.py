@@ -1,0 +1,106 @@
+"""What the writers consume: the user's rows with result values aligned to result columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+CellValue = (
+    str | int | float | bool | Decimal | dt.datetime | dt.date | dt.time | dt.timedelta | None
+)
+
+# Per-source keys every API result carries; they describe the fetch, not the location.
+BASE_ATTRS = frozenset(
+    {
+        "is_success",
+        "error_message",
+        "raw_response",
+        "persist_for",
+        "status_code",
+        "fetch_time",
+        "is_cache_hit",
+        "worker_name",
+        "status",
+        "confidence",
+    }
+)
+STATUS_FIELD = "status"
+CONFIDENCE_FIELD = "confidence"
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    """An added column: one source field, e.g. ("PG", "latitude", "PG latitude")."""
+
+    source: str
+    field: str
+    header: str
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    """A line of the Problems sheet; ``row`` is the row number as the user sees it."""
+
+    row: int
+    source: str | None
+    message: str
+
+
+@dataclass
+class EnrichedTable:
+    """One sheet to export. ``rows`` is consumed once, lazily, in the original row order."""
+
+    sheet_name: str
+    columns: Sequence[str]
+    result_columns: Sequence[ResultColumn]
+    rows: Iterable[tuple[Sequence[CellValue], Sequence[Any]]]
+    problems: Iterable[ProblemRow] = ()
+    run_info: Sequence[tuple[str, str]] = ()
+    header_row_values: Sequence[Sequence[CellValue]] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ExportStats:
+    """What a writer produced: data rows (header excluded), total columns, file and time taken."""
+
+    rows: int
+    columns: int
+    path: Path
+    seconds: float
+
+
+class ExportError(Exception):
+    """An export that could not be completed; ``message`` tells the user what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _header(source: str, field_name: str) -> str:
+    return f"{source} {field_name.replace('_', ' ')}"
+
+
+def result_columns_for(
+    sources: Sequence[str], fields_by_source: Mapping[str, Sequence[str]]
+) -> list[ResultColumn]:
+    """The added columns in a fixed order: per source, status, confidence, then its fields.
+
+    Fields keep the order given (the datasource's ``output_fields`` order); fetch metadata such as
+    ``fetch_time`` or ``worker_name`` is left out.
+    """
+    columns: list[ResultColumn] = []
+    for source in sources:
+        columns.append(ResultColumn(source, STATUS_FIELD, _header(source, STATUS_FIELD)))
+        columns.append(ResultColumn(source, CONFIDENCE_FIELD, _header(source, CONFIDENCE_FIELD)))
+        seen: set[str] = set()
+        for name in fields_by_source.get(source, ()):
+            if name in BASE_ATTRS or name in seen:
+                continue
+            seen.add(name)
+            columns.append(ResultColumn(source, name, _header(source, name)))
+    return columns

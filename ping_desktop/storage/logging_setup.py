@@ -28,6 +28,7 @@ _TOKEN_PATTERNS = (
 )
 _handlers_lock = threading.Lock()
 _configured: dict[Path, logging.Handler] = {}
+_console: list[logging.Handler] = []
 
 
 def register_secret(value: str) -> None:
@@ -94,7 +95,19 @@ def configure_logging(log_dir: Path, level: int = logging.INFO, console: bool = 
             stream.setFormatter(fmt)
             stream.addFilter(RedactingFilter())
             root.addHandler(stream)
+            _console.append(stream)
     return path
+
+
+def shutdown_logging() -> None:
+    """Detach and close the handlers :func:`configure_logging` added (app exit, tests)."""
+    root = logging.getLogger()
+    with _handlers_lock:
+        for handler in [*_configured.values(), *_console]:
+            root.removeHandler(handler)
+            handler.close()
+        _configured.clear()
+        _console.clear()
 
 
 def log_files(log_dir: Path) -> list[Path]:

@@ -11,6 +11,7 @@ import csv
 import itertools
 import time
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 from ping_desktop.export.cells import csv_safe, result_scalar, to_csv_text
@@ -52,7 +53,11 @@ def write_csv(table: EnrichedTable, dest: Path) -> ExportStats:
                     line[col] = to_csv_text(value)
             for i in range(min(len(results), n_results)):
                 value = results[i]
-                if value is not None:
+                if isinstance(value, str):
+                    line[n_orig + i] = csv_safe(value)
+                elif isinstance(value, int | float | Decimal):  # -71.06 is a number, not a formula
+                    line[n_orig + i] = to_csv_text(value)
+                elif value is not None:  # nested data becomes JSON text
                     line[n_orig + i] = csv_safe(to_csv_text(result_scalar(value)))
             writer.writerow(line)
     _write_problems(table.problems, problems_path_for(dest))

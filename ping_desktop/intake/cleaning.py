@@ -1,0 +1,123 @@
+"""Turning cell values into the values Ping takes, per field, with plain-language problems."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ping_desktop.intake.geo import country_code
+from ping_desktop.intake.model import FIELD_LABELS, FLOAT_FIELDS, INT_FIELDS, CellValue
+
+_PUNCT = re.compile(r"[^\w]+")
+_NUMBER_JUNK = re.compile(r"[\s$€£,]|(?i:sq\.?\s*ft|sf|usd)$")
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A cell that cannot be sent as it is; ``message`` says why (the row keeps going)."""
+
+    message: str
+    severity: str = "warning"
+
+
+Clean = str | int | float | None | Invalid
+
+
+def _text(value: CellValue) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _number(value: CellValue) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        text = _NUMBER_JUNK.sub("", value.strip())
+        if text.startswith("(") and text.endswith(")"):
+            text = "-" + text[1:-1]
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    return None
+
+
+def cleaner(field: str) -> Callable[[CellValue], Clean]:
+    """The cleaning function for one Ping field."""
+    label = FIELD_LABELS.get(field, field)
+
+    def clean_text(value: CellValue) -> Clean:
+        return _text(value)
+
+    def clean_country(value: CellValue) -> Clean:
+        text = _text(value)
+        return country_code(text) if text else None
+
+    def clean_postal(value: CellValue) -> Clean:
+        if isinstance(value, float) and not value.is_integer():
+            return Invalid(f"{label} {value} is not a ZIP/postal code", "error")
+        return _text(value)
+
+    def clean_int(value: CellValue) -> Clean:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        number = _number(value)
+        if number is None or number != number or number < 0:
+            return Invalid(f'{label} "{_text(value)}" is not a number; it will not be sent')
+        if field == "const__bldg_year_built" and not 1600 <= number <= 2100:
+            return Invalid(f"{label} {_text(value)} is not a plausible year; it will not be sent")
+        return round(number)
+
+    def clean_float(value: CellValue) -> Clean:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        number = _number(value)
+        coordinate = field in ("latitude", "longitude")
+        if number is None or number != number or number in (float("inf"), float("-inf")):
+            return Invalid(f'{label} "{_text(value)}" is not a number', "error" if coordinate
+                           else "warning")
+        if coordinate:
+            limit = 90.0 if field == "latitude" else 180.0
+            if not -limit <= number <= limit:
+                return Invalid(f"{label} {_text(value)} is outside -{limit:g}..{limit:g}", "error")
+            return number
+        return int(number) if number.is_integer() else number
+
+    if field in INT_FIELDS:
+        return clean_int
+    if field in FLOAT_FIELDS:
+        return clean_float
+    if field == "postal_code":
+        return clean_postal
+    if field == "country":
+        return clean_country
+    return clean_text
+
+
+def clean_column(field: str, column: list[CellValue]) -> list[Clean]:
+    """Clean a whole column, each distinct value once (SOVs repeat states, cities, classes)."""
+    fn = cleaner(field)
+    table = {v: fn(v) for v in set(column)}
+    return list(map(table.__getitem__, column))
+
+
+def match_key(value: Clean) -> object:
+    """What makes two values "the same location": case, spacing and punctuation ignored,
+    coordinates rounded to about a metre."""
+    if isinstance(value, str):
+        return " ".join(_PUNCT.sub(" ", value.casefold()).split())
+    if isinstance(value, float):
+        return round(value, 5)
+    return value

@@ -1,0 +1,148 @@
+"""read_table / list_sheets: any supported file -> one SheetTable below its header row."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ping_desktop.intake import text_reader, workbook
+from ping_desktop.intake.header import SCAN_ROWS, column_names, find_header
+from ping_desktop.intake.model import CellValue, IntakeError, SheetTable
+from ping_desktop.intake.sniff import EXCEL_SUFFIXES, check_suffix, os_error, sniff
+from ping_desktop.intake.values import normalise_text
+
+_TOP_ROWS = SCAN_ROWS + 30
+Normaliser = Callable[[Sequence[Any]], list[CellValue]]
+
+
+def list_sheets(path: Path | str) -> list[str]:
+    """Names of the sheets a file offers ([""] for a text file)."""
+    path = Path(path)
+    suffix = check_suffix(path)
+    kind = sniff(path)
+    if kind == "text":
+        return [""]
+    with workbook.open_workbook(path, kind, suffix) as wb:
+        return list(workbook.worksheet_names(wb))
+
+
+def read_table(
+    path: Path | str, sheet: str | None = None, header_row: int | None = None
+) -> SheetTable:
+    """Read one sheet below its header row; raises IntakeError with a plain message."""
+    path = Path(path)
+    if header_row is not None and header_row < 1:
+        raise IntakeError("The header row number must be 1 or more.")
+    suffix = check_suffix(path)
+    kind = sniff(path)
+    if kind == "html":
+        raise IntakeError(
+            f"{path.name} is a web page (HTML) saved with a spreadsheet name. Open it in Excel "
+            "and save it as .xlsx, then use that file."
+        )
+    if kind == "text":
+        notes: list[str] = []
+        if suffix in EXCEL_SUFFIXES:
+            notes.append(f"The {suffix} file is really plain text; read it as delimited text.")
+        return _read_text(path, suffix, sheet, header_row, notes)
+    return workbook.read_workbook(path, kind, suffix, sheet, header_row, build_table)
+
+
+def _read_text(
+    path: Path, suffix: str, sheet: str | None, header_row: int | None, notes: list[str]
+) -> SheetTable:
+    if sheet:
+        raise IntakeError(f"{path.name} is a text file with no sheets; leave the sheet empty.")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise os_error(path, exc) from exc
+    decoded = text_reader.open_text(data, suffix, header_row)
+    notes.append(f"Encoding: {decoded.encoding}")
+    notes.append(f"Delimiter: {text_reader.delimiter_name(decoded.delimiter)}")
+    return build_table(
+        path, "", ("",), text_reader.iter_text_rows(decoded), normalise_text, header_row, 0, notes
+    )
+
+
+def build_table(
+    path: Path,
+    sheet: str,
+    sheets: tuple[str, ...],
+    raw_rows: Iterable[Sequence[Any]],
+    normalise: Normaliser,
+    header_row: int | None,
+    first_column: int,
+    notes: list[str],
+) -> SheetTable:
+    """Find the header among the first rows, then collect every non-blank row below it."""
+    where = f'sheet "{sheet}"' if sheet else path.name
+    it: Iterator[Sequence[Any]] = iter(raw_rows)
+    top_size = max(_TOP_ROWS, (header_row or 0) + 30)
+    top = [normalise(r) for r in itertools.islice(it, top_size)]
+    if not any(v is not None for row in top for v in row):
+        raise IntakeError(f"{where} is empty. Choose the sheet or file that holds the locations.")
+    if header_row is not None:
+        index = header_row - 1
+        if index >= len(top) or all(v is None for v in top[index]):
+            raise IntakeError(
+                f"Row {header_row} of {where} is empty; choose the row with the column names."
+            )
+        notes.insert(0, f"Header on row {header_row} (chosen)")
+    else:
+        found = find_header(top)
+        if found is None:
+            raise IntakeError(
+                f"No header row found in {where}: none of the first {SCAN_ROWS} rows looks like "
+                "column names (Address, City, State, ZIP...). Add a header row, or choose the "
+                "header row yourself."
+            )
+        index = found[0]
+        notes.insert(0, f"Header found on row {index + 1}")
+    header = top[index]
+    header_width = max((i + 1 for i, v in enumerate(header) if v is not None), default=0)
+    rows: list[tuple[CellValue, ...]] = []
+    numbers: list[int] = []
+    interior_blank = pending_blank = 0
+    for number, row in enumerate(itertools.chain(top[index + 1 :], map(normalise, it)), index + 2):
+        if row.count(None) == len(row):
+            pending_blank += 1
+            continue
+        interior_blank += pending_blank
+        pending_blank = 0
+        rows.append(tuple(row))
+        numbers.append(number)
+    width = _used_width(rows, header_width)
+    if width == 0:
+        raise IntakeError(f"{where} has no column names in row {index + 1}.")
+    if interior_blank:
+        notes.append(f"{interior_blank} blank row(s) between data rows skipped")
+    columns = column_names(header, width, first_column)
+    return SheetTable(
+        path=path,
+        sheet=sheet,
+        sheets=sheets,
+        header_row=index + 1,
+        columns=columns,
+        rows=_fixed_width(rows, width),
+        row_numbers=numbers,
+        notes=tuple(notes),
+    )
+
+
+def _used_width(rows: list[tuple[CellValue, ...]], header_width: int) -> int:
+    """Header width, widened for data under unnamed columns; phantom empty columns dropped."""
+    longest = max(map(len, rows), default=0)
+    for c in range(longest - 1, header_width - 1, -1):
+        if any(len(r) > c and r[c] is not None for r in rows):
+            return c + 1
+    return header_width
+
+
+def _fixed_width(rows: list[tuple[CellValue, ...]], width: int) -> list[tuple[CellValue, ...]]:
+    if all(len(r) == width for r in rows):
+        return rows
+    pad: tuple[CellValue, ...] = (None,) * width
+    return [r[:width] if len(r) >= width else r + pad[: width - len(r)] for r in rows]

@@ -1,0 +1,207 @@
+"""validate: per-row problems (sheet row numbers), computed column by column for speed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from ping_desktop.intake.cleaning import Clean, Invalid, clean_column
+from ping_desktop.intake.geo import is_us
+from ping_desktop.intake.model import (
+    FIELD_LABELS,
+    LOCATION_FIELDS,
+    ColumnMapping,
+    Problem,
+    SheetTable,
+)
+from ping_desktop.intake.synonyms import is_id_header
+
+_ADDRESS_HELP = (
+    "No usable address or coordinates: fill in the street address with city and state or ZIP "
+    "(or a full one-line address), or latitude and longitude."
+)
+
+
+Getter = Callable[[str], list[Clean]]
+
+
+class _Add(Protocol):
+    def __call__(self, i: int, f: str | None, message: str, severity: str = "error") -> None: ...
+
+
+@dataclass
+class Analysis:
+    """Cleaned mapped columns and every problem found, shared by validate() and build_plan()."""
+
+    fields: list[str]
+    cleaned: dict[str, list[Clean]]
+    problems: list[Problem] = field(default_factory=list)
+    error_rows: set[int] = field(default_factory=set)  # indexes into table.rows
+
+
+def analyse(
+    table: SheetTable,
+    mapping: ColumnMapping,
+    sources: Sequence[str] = (),
+    required_attrs: Mapping[str, Sequence[str]] | None = None,
+) -> Analysis:
+    """Clean every mapped column and collect the problems, row by row in sheet order."""
+    fields = [f for f in LOCATION_FIELDS if f in mapping.fields]
+    whole: list[Problem] = []
+    cleaned: dict[str, list[Clean]] = {}
+    for f in list(fields):
+        column = mapping.fields[f]
+        if column not in table.columns:
+            message = (
+                f'Column "{column}" mapped to {FIELD_LABELS[f]} is not in this sheet; '
+                "map that field again."
+            )
+            whole.append(Problem(0, f, message))
+            fields.remove(f)
+            continue
+        i = table.columns.index(column)
+        cleaned[f] = clean_column(f, [r[i] for r in table.rows])
+    n = len(table.rows)
+    none: list[Clean] = [None] * n
+
+    def get(f: str) -> list[Clean]:
+        return cleaned.get(f, none)
+
+    per_row: dict[int, list[Problem]] = {}
+    numbers = table.row_numbers
+
+    def add(i: int, f: str | None, message: str, severity: str = "error") -> None:
+        sev: Literal["error", "warning"] = "warning" if severity == "warning" else "error"
+        per_row.setdefault(i, []).append(Problem(numbers[i], f, message, sev))
+
+    bad_coordinate: set[int] = set()
+    for f in fields:
+        for i, value in enumerate(cleaned[f]):
+            if isinstance(value, Invalid):
+                add(i, f, value.message, value.severity)
+                if f in ("latitude", "longitude"):
+                    bad_coordinate.add(i)
+        cleaned[f] = [None if isinstance(v, Invalid) else v for v in cleaned[f]]
+
+    _repair_zips(cleaned, get("state"), get("country"), add)
+    has_address = _has_address(get)
+    lat, lon = get("latitude"), get("longitude")
+    for i in range(n):
+        has_lat, has_lon = lat[i] is not None, lon[i] is not None
+        if i in bad_coordinate:
+            continue
+        if has_lat != has_lon:
+            missing = "longitude" if has_lat else "latitude"
+            add(i, missing, f"Only one coordinate is filled in: add the {missing} or clear both.")
+        elif not has_address[i] and not (has_lat and has_lon):
+            add(i, None, _ADDRESS_HELP)
+    _required(table, fields, sources, required_attrs or {}, has_address, get, add, whole)
+    _duplicate_ids(table, add)
+    problems = list(whole)
+    error_rows: set[int] = set()
+    for i in sorted(per_row):
+        for p in per_row[i]:
+            problems.append(p)
+            if p.severity == "error":
+                error_rows.add(i)
+    if any(p.severity == "error" for p in whole):
+        error_rows = set(range(n))
+    return Analysis(fields, cleaned, problems, error_rows)
+
+
+def _has_address(get: Getter) -> list[bool]:
+    full, line1 = get("address"), get("address_line_1")
+    city, state, postal = get("city"), get("state"), get("postal_code")
+    return [
+        a is not None or (s1 is not None and ((c is not None and s is not None) or z is not None))
+        for a, s1, c, s, z in zip(full, line1, city, state, postal, strict=True)
+    ]
+
+
+def _repair_zips(
+    cleaned: dict[str, list[Clean]], states: list[Clean], countries: list[Clean], add: _Add
+) -> None:
+    """4-digit (or 3-digit) US ZIPs lost their leading zeros in Excel: put them back."""
+    postal = cleaned.get("postal_code")
+    if postal is None:
+        return
+    for i, z in enumerate(postal):
+        if not isinstance(z, str) or not z[:1].isdigit():
+            continue
+        base, sep, plus4 = z.partition("-")
+        if len(base) not in (3, 4) or not base.isdigit() or (sep and not plus4.isdigit()):
+            continue
+        state, country = states[i], countries[i]
+        us = is_us(
+            state if isinstance(state, str) else None,
+            country if isinstance(country, str) else None,
+        )
+        if us:
+            fixed = base.zfill(5) + (sep + plus4 if sep else "")
+            postal[i] = fixed
+            message = f"ZIP {z} restored to {fixed} (Excel drops leading zeros)"
+            add(i, "postal_code", message, "warning")
+
+
+def _required(
+    table: SheetTable,
+    fields: list[str],
+    sources: Sequence[str],
+    required_attrs: Mapping[str, Sequence[str]],
+    has_address: list[bool],
+    get: Getter,
+    add: _Add,
+    whole: list[Problem],
+) -> None:
+    needs: dict[str, list[str]] = {}
+    for source in sources:
+        for attr in required_attrs.get(source, ()):
+            needs.setdefault(attr, []).append(source)
+    for attr, by in needs.items():
+        who = ", ".join(by)
+        label = FIELD_LABELS.get(attr, attr)
+        mapped = attr in fields or (
+            attr == "address" and any(f in fields for f in ("address", "address_line_1"))
+        )
+        if not mapped:
+            whole.append(Problem(0, attr, f"Source {who} needs {label}: map a column to it."))
+            continue
+        present = has_address if attr == "address" else [v is not None for v in get(attr)]
+        for i, ok in enumerate(present):
+            if not ok:
+                add(i, attr, f"Source {who} needs {label}, which is empty on this row.")
+
+
+def id_columns(table: SheetTable) -> list[int]:
+    """Columns holding the user's own location/building ids (for the duplicate check)."""
+    return [i for i, c in enumerate(table.columns) if is_id_header(c)]
+
+
+def _duplicate_ids(table: SheetTable, add: _Add) -> None:
+    cols = id_columns(table)[:2]
+    if not cols:
+        return
+    first: dict[tuple[object, ...], int] = {}
+    names = " + ".join(table.columns[c] for c in cols)
+    for i, row in enumerate(table.rows):
+        key = tuple(row[c] for c in cols)
+        if all(v is None for v in key):
+            continue
+        if key in first:
+            shown = " / ".join("" if v is None else str(v) for v in key)
+            other = table.row_numbers[first[key]]
+            message = f"{names} {shown} is also on row {other}; check for a copied row."
+            add(i, None, message, "warning")
+        else:
+            first[key] = i
+
+
+def validate(
+    table: SheetTable,
+    mapping: ColumnMapping,
+    sources: Sequence[str] = (),
+    required_attrs: Mapping[str, Sequence[str]] | None = None,
+) -> list[Problem]:
+    """Every problem: whole-file ones (row 0) first, then by sheet row."""
+    return analyse(table, mapping, sources, required_attrs).problems

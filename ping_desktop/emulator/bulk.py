@@ -1,0 +1,146 @@
+"""Bulk enhance endpoints: start a job, report its status, serve its output file."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+import zlib
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ping_desktop.emulator.catalog import sources
+from ping_desktop.emulator.config import TRUNCATE_SHORT_BODY
+from ping_desktop.emulator.faultlayer import CLOSE_KEY, SERVER_ERROR_DETAIL
+from ping_desktop.emulator.http_common import (
+    check_token,
+    json_answer,
+    not_found,
+    origin_of,
+    state_of,
+)
+from ping_desktop.emulator.jobs import Job
+from ping_desktop.emulator.validation import BulkRequest, check_bulk
+
+
+async def read_json_body(request: Request, limit: int) -> Any | JSONResponse:
+    """The decoded JSON body (gzip allowed), or the error answer."""
+    raw = await request.body()
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding == "gzip":
+        try:
+            decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            raw = decoder.decompress(raw, limit + 1)
+            if not decoder.eof:
+                raise gzip.BadGzipFile("truncated")
+        except (zlib.error, gzip.BadGzipFile, EOFError):
+            return json_answer({"detail": "Malformed gzip request body."}, 400)
+    elif encoding not in ("", "identity"):
+        return json_answer({"detail": f'Unsupported Content-Encoding "{encoding}".'}, 415)
+    if len(raw) > limit:
+        return json_answer({"detail": f"Request body too large (limit {limit} bytes)."}, 413)
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return json_answer({"detail": f"JSON parse error - {exc}"}, 400)
+
+
+async def create_job(request: Request) -> Response:
+    """POST /bulk_enhance."""
+    denied = check_token(request)
+    if denied is not None:
+        return denied
+    state = state_of(request)
+    body = await read_json_body(request, state.config.max_body_bytes)
+    if isinstance(body, JSONResponse):
+        return body
+    checked = check_bulk(body, sources().keys(), state.allowed, state.config.max_locations_per_job)
+    if not isinstance(checked, BulkRequest):
+        return json_answer(checked.body, checked.status)
+    faults = state.faults
+    will_fail = faults.take("fail_jobs")
+    if will_fail:
+        state.stats.count_fault("fail_jobs")
+    job = state.jobs.create(
+        checked.locations,
+        checked.codes,
+        rate=state.config.locations_per_second,
+        queue_seconds=state.config.queue_seconds,
+        seed=state.config.seed,
+        will_fail=will_fail,
+        failing_sources=frozenset(faults.failing_sources),
+        include_raw_response=checked.include_raw_response,
+        check_cache=checked.check_cache,
+    )
+    state.stats.count_job(job.size, will_fail)
+    state.usage.record(checked.codes)
+    if faults.take("accept_then_error"):
+        state.stats.count_fault("accept_then_error")
+        status = faults.accept_then_error_status
+        return json_answer({"detail": SERVER_ERROR_DETAIL.get(status, "Server error.")}, status)
+    return json_answer({"id": job.id, "message": "OK"}, 201)
+
+
+def _live_job(request: Request) -> Job | Response:
+    denied = check_token(request)
+    if denied is not None:
+        return denied
+    state = state_of(request)
+    job = state.jobs.get(request.path_params["job_id"])
+    if job is None or state.faults.expire_jobs:
+        return not_found()
+    return job
+
+
+async def job_status(request: Request) -> Response:
+    """GET /bulk_enhance/{id}."""
+    job = _live_job(request)
+    if not isinstance(job, Job):
+        return job
+    return json_answer(job.status_body(time.time(), origin_of(request)))
+
+
+async def job_output(request: Request) -> Response:
+    """GET /bulk_enhance/{id}/output/{filename}."""
+    job = _live_job(request)
+    if not isinstance(job, Job):
+        return job
+    status, _ = job.state(time.time())
+    if status != "COMPLETE" or request.path_params["filename"] != job.filename:
+        return not_found()
+    job.materialise()
+    data = job.output or b""
+    state = state_of(request)
+    if state.faults.take("truncate_outputs"):
+        state.stats.count_fault("truncate_outputs")
+        cut = data[: max(1, len(data) // 2)]
+        if state.faults.truncate_mode == TRUNCATE_SHORT_BODY:
+            return Response(cut, media_type="application/json")
+        return _CutOffResponse(data, cut)
+    return Response(data, media_type="application/json", headers=_download_headers(job))
+
+
+def _download_headers(job: Job) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{job.filename}"'}
+
+
+class _CutOffResponse(Response):
+    """Announces the whole file, sends part of it, then closes the connection."""
+
+    def __init__(self, full: bytes, cut: bytes) -> None:
+        super().__init__(b"", media_type="application/json")
+        self._full_length = len(full)
+        self._cut = cut
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(self._full_length).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": self._cut, "more_body": True})
+        close = scope.get(CLOSE_KEY)
+        if close is not None:
+            close()

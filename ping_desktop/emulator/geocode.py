@@ -1,0 +1,268 @@
+"""Deterministic synthetic geocoding: from a location object to a plausible point.
+
+The same normalised location always gives the same point (hash of the input and the seed), a
+point lies roughly inside the US state named in the address, and addresses nobody could geocode
+("unknown", "n/a", punctuation, a bare word) fail like they would against a real geocoder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ping_desktop.emulator import places
+
+STRUCTURED_FIELDS = ("address_line_1", "address_line_2", "city", "state", "postal_code", "county")
+JUNK_ADDRESSES = frozenset(
+    {
+        "unknown",
+        "tbd",
+        "tba",
+        "n/a",
+        "na",
+        "none",
+        "null",
+        "nil",
+        "various",
+        "multiple",
+        "see schedule",
+        "same as above",
+        "-",
+        "--",
+        "?",
+        "0",
+        "x",
+        "xx",
+        "xxx",
+        "address",
+    }
+)
+_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
+_STREET = re.compile(r"^\s*(\d+[a-z]?(?:-\d+)?)\s+(.+)$", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+
+#: precision name, precision_code, location_type, match_level, confidence range
+_LEVELS = {
+    "rooftop": ("ADDRESS", 5, "ROOFTOP", "address", (86, 98)),
+    "interpolated": ("STREET", 4, "RANGE_INTERPOLATED", "street", (72, 88)),
+    "postal": ("POSTAL_CODE", 3, "GEOMETRIC_CENTER", "postal_code", (55, 70)),
+    "city": ("LOCALITY", 2, "APPROXIMATE", "city", (40, 55)),
+    "region": ("REGION", 1, "APPROXIMATE", "state", (20, 35)),
+}
+
+
+@dataclass(frozen=True)
+class Geocode:
+    """The canonical geocode of a location; each geocoder reports a slight variation of it."""
+
+    lat: float
+    lon: float
+    country: str
+    state: str | None
+    city: str
+    postal_code: str
+    county: str
+    street_number: str
+    route: str
+    precision: str
+    precision_code: int
+    location_type: str
+    match_level: str
+    confidence: int
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a location is, as far as coordinate-based sources are concerned."""
+
+    lat: float
+    lon: float
+    country: str
+    state: str | None
+    confidence: int
+    precision_code: int
+    from_input: bool
+
+
+def seeded_rng(*parts: object) -> random.Random:
+    """A random generator fully determined by `parts` (stable across runs and platforms)."""
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
+    return random.Random(int.from_bytes(digest, "big"))
+
+
+def normalise(location: dict[str, Any]) -> str:
+    """Canonical text of a location's content (not its id or sources), used for hashing."""
+    clean: dict[str, Any] = {}
+    for key, value in location.items():
+        if key in ("id", "sources") or value is None:
+            continue
+        if isinstance(value, str):
+            value = _SPACES.sub(" ", value.strip().lower())
+            if not value:
+                continue
+        clean[key] = value
+    return json.dumps(clean, sort_keys=True, default=str)
+
+
+def address_text(location: dict[str, Any]) -> str:
+    """The single-line address, or one assembled from the structured parts."""
+    text = location.get("address")
+    if isinstance(text, str) and text.strip():
+        return text.strip()
+    parts = [str(location[k]).strip() for k in STRUCTURED_FIELDS if location.get(k)]
+    return ", ".join(p for p in parts if p)
+
+
+def has_address(location: dict[str, Any]) -> bool:
+    """Whether the location carries any address text at all (the geocoders' required attr)."""
+    return bool(address_text(location))
+
+
+def coordinates(location: dict[str, Any]) -> tuple[float, float] | None:
+    """The caller's own latitude/longitude, when both are present and valid."""
+    lat, lon = location.get("latitude"), location.get("longitude")
+    try:
+        flat, flon = float(lat), float(lon)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if -90.0 <= flat <= 90.0 and -180.0 <= flon <= 180.0:
+        return flat, flon
+    return None
+
+
+def usable(text: str) -> bool:
+    """Whether a geocoder could make anything of this address text."""
+    low = _SPACES.sub(" ", text.strip().lower())
+    if not re.search(r"[a-z0-9]", low) or low.strip(" .,;:-") in JUNK_ADDRESSES:
+        return False
+    has_digit = any(ch.isdigit() for ch in low)
+    has_parts = "," in low and len([p for p in low.split(",") if p.strip()]) >= 2
+    return has_digit or has_parts or _find_state(low.split()) is not None
+
+
+def _find_state(tokens: list[str]) -> places.State | None:
+    for size in (3, 2, 1):
+        for i in range(len(tokens) - size, -1, -1):
+            chunk = " ".join(tokens[i : i + size]).strip(" .,")
+            found = places.STATE_BY_NAME.get(chunk)
+            if found is None and size == 1 and len(chunk) == 2:
+                found = places.STATE_BY_CODE.get(chunk.upper())
+            if found is not None:
+                return found
+    return None
+
+
+def geocode(location: dict[str, Any], seed: int) -> Geocode | None:
+    """Geocode a location deterministically; None when its address is unusable."""
+    text = address_text(location)
+    if not text or not usable(text):
+        return None
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    country = _country(location, parts)
+    if country is not None and country not in places.COUNTRY_BY_CODE and country != "US":
+        return None
+    zip_match = _ZIP.search(text) if country in (None, "US") else None
+    state = _state(location, parts, zip_match)
+    street = _STREET.match(parts[0]) if parts else None
+    city = str(location.get("city") or "").strip()
+    if not city and len(parts) >= 2 and (street or len(parts) >= 3):
+        city = parts[1]
+    elif not city and len(parts) >= 2 and not street:
+        city = parts[0]
+    city = re.sub(r"\s+\d{5}(-\d{4})?$", "", city).strip()
+    if city.lower() in places.STATE_BY_NAME or city.upper() in places.STATE_BY_CODE:
+        city = ""
+    rng = seeded_rng("geocode", normalise(location), seed)
+    level = "region"
+    if street and (city or zip_match or state):
+        level = "rooftop" if rng.random() < 0.75 else "interpolated"
+    elif zip_match:
+        level = "postal"
+    elif city:
+        level = "city"
+    if country is None:
+        country = "US"
+    precision, code, loc_type, match_level, (lo, hi) = _LEVELS[level]
+    if country == "US":
+        home = state or rng.choice(places.STATES)
+        lat, lon, spread = home.lat, home.lon, home.spread
+        postal = zip_match.group(1) if zip_match else f"{home.zip_prefix}{rng.randrange(1000):03d}"
+    else:
+        found = places.COUNTRY_BY_CODE[country]
+        home, lat, lon, spread = None, found.lat, found.lon, found.spread
+        postal = str(location.get("postal_code") or "")
+    # Points of one city cluster together; the street moves them a little.
+    city_rng = seeded_rng("city", country, home.code if home else "", city.lower(), seed)
+    lat += city_rng.uniform(-spread, spread) * 0.5
+    lon += city_rng.uniform(-spread, spread) * 0.6
+    lat += rng.uniform(-0.04, 0.04)
+    lon += rng.uniform(-0.04, 0.04)
+    return Geocode(
+        lat=round(lat, 6),
+        lon=round(lon, 6),
+        country=country,
+        state=home.code if home else None,
+        city=city.title() if city else city_rng.choice(places.CITY_NAMES),
+        postal_code=postal,
+        county=f"{city_rng.choice(places.COUNTY_NAMES)} County",
+        street_number=street.group(1) if street else "",
+        route=street.group(2).title() if street else "",
+        precision=precision,
+        precision_code=code,
+        location_type=loc_type,
+        match_level=match_level,
+        confidence=rng.randint(lo, hi),
+    )
+
+
+def _country(location: dict[str, Any], parts: list[str]) -> str | None:
+    hint = location.get("country")
+    if isinstance(hint, str) and hint.strip():
+        clean = hint.strip()
+        return places.COUNTRY_ALIASES.get(clean.lower(), clean.upper())
+    if len(parts) >= 2:
+        return places.COUNTRY_ALIASES.get(parts[-1].lower())
+    return None
+
+
+def _state(
+    location: dict[str, Any], parts: list[str], zip_match: re.Match[str] | None
+) -> places.State | None:
+    given = location.get("state")
+    if isinstance(given, str) and given.strip():
+        found = places.STATE_BY_CODE.get(given.strip().upper())
+        found = found or places.STATE_BY_NAME.get(given.strip().lower())
+        if found:
+            return found
+    tail = [p for p in parts[1:] if places.COUNTRY_ALIASES.get(p.lower()) != "US"]
+    for part in reversed(tail):
+        found = _find_state(part.lower().split())
+        if found:
+            return found
+    if zip_match:
+        prefix = zip_match.group(1)[:2]
+        for state in places.STATES:
+            if state.zip_prefix == prefix:
+                return state
+    return None
+
+
+def resolve_place(location: dict[str, Any], code: Geocode | None) -> Place | None:
+    """The point coordinate-based sources use: the caller's own coordinates, else the geocode."""
+    given = coordinates(location)
+    if given is not None:
+        lat, lon = given
+        us = places.in_us(lat, lon)
+        state = places.nearest_state(lat, lon).code if us else None
+        hint = str(location.get("country") or "").strip().upper()
+        country = "US" if us else (hint if hint and hint not in ("US", "USA") else "ZZ")
+        return Place(lat, lon, country, state, 100, 5, True)
+    if code is None:
+        return None
+    return Place(
+        code.lat, code.lon, code.country, code.state, code.confidence, code.precision_code, False
+    )

@@ -1,0 +1,406 @@
+"""The jobs table's model: one row per job, fed by the engine's progress events.
+
+Rows are inserted once per job and then updated in place with ``dataChanged`` on that row only
+(the pattern of qutebrowser's ``DownloadModel``), so selection, scroll position and keyboard focus
+survive thousands of progress events. A model reset only happens in :meth:`JobsModel.load_jobs`,
+when the table is filled from the store at start.
+
+Per-run totals (``RunProgress``) are not rows of their own: they are kept per run, shown as the
+"File" cell's tooltip of every job of that run, and used by the view to decide which run-level
+actions (cancel, retry, save) make sense. Mixing run rows and job rows in one flat table would make
+sorting and keyboard navigation confusing, and a tree is more than a handful of jobs needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QApplication, QStyle
+
+from ping_desktop.engine.events import Event, JobPhase, JobProgress, RunPhase, RunProgress
+from ping_desktop.storage.runstore_records import JobRecord, RunRecord
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class JobColumn(IntEnum):
+    """The table's columns, in display order."""
+
+    FILE = 0
+    JOB = 1
+    STATUS = 2
+    PROGRESS = 3
+    PROBLEMS = 4
+    ELAPSED = 5
+    ETA = 6
+
+
+_HEADERS = {
+    JobColumn.FILE: "File",
+    JobColumn.JOB: "Job",
+    JobColumn.STATUS: "Status",
+    JobColumn.PROGRESS: "Progress",
+    JobColumn.PROBLEMS: "Problems",
+    JobColumn.ELAPSED: "Elapsed",
+    JobColumn.ETA: "Time left",
+}
+
+# Custom roles: the view and the delegate read plain values, never parse display text.
+JOB_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the JobProgress of the row
+RUN_ID_ROLE = JOB_ROLE + 1
+FRACTION_ROLE = JOB_ROLE + 2  # progress column: (completed, requested)
+
+_RUN_FINAL = frozenset(
+    {RunPhase.COMPLETE, RunPhase.COMPLETE_WITH_PROBLEMS, RunPhase.FAILED, RunPhase.CANCELED}
+)
+
+# Plain words for each phase. States that need the user also say what to do.
+_JOB_WORDS = {
+    JobPhase.WAITING: "Waiting to be sent",
+    JobPhase.SUBMITTING: "Sending to Ping.Data",
+    JobPhase.PENDING: "Accepted, waiting to start",
+    JobPhase.QUEUED: "Queued on the server",
+    JobPhase.IN_PROGRESS: "Working",
+    JobPhase.DOWNLOADING: "Downloading results",
+    JobPhase.COMPLETE: "Done",
+    JobPhase.FAILED: "Failed",
+    JobPhase.CANCELED: "Cancelled",
+    JobPhase.UNCERTAIN: "Not sure it was received",
+    JobPhase.NEEDS_ATTENTION: "Needs your attention",
+}
+_JOB_ADVICE = {
+    JobPhase.FAILED: "Use “Retry failed rows” to send its locations again.",
+    JobPhase.CANCELED: "Jobs already sent may still finish on the server and use credits.",
+    JobPhase.UNCERTAIN: (
+        "The server may already have this job. Choose \u201cSubmit again\u201d "
+        "(it may use credits twice) or \u201cDon't resubmit\u201d."
+    ),
+    JobPhase.NEEDS_ATTENTION: "Fix what the message says; the job continues by itself.",
+}
+_RUN_WORDS = {
+    RunPhase.READY: "Ready to start",
+    RunPhase.RUNNING: "Running",
+    RunPhase.PAUSED: "Paused, continues at next start",
+    RunPhase.NEEDS_ATTENTION: "Needs your attention",
+    RunPhase.COMPLETE: "Complete",
+    RunPhase.COMPLETE_WITH_PROBLEMS: "Complete, with problems",
+    RunPhase.FAILED: "Failed",
+    RunPhase.CANCELED: "Cancelled",
+}
+_NEEDS_USER = frozenset({JobPhase.FAILED, JobPhase.UNCERTAIN, JobPhase.NEEDS_ATTENTION})
+
+
+def needs_user(phase: JobPhase) -> bool:
+    """True for the job states the user has to look at or act on."""
+    return phase in _NEEDS_USER
+
+
+def job_status_text(phase: JobPhase, message: str | None) -> str:
+    """The Status cell: plain words, followed by the engine's message when the user must act."""
+    words = _JOB_WORDS[phase]
+    if message and (needs_user(phase) or phase is JobPhase.CANCELED):
+        return f"{words}: {message}"
+    return words
+
+
+def job_status_tooltip(phase: JobPhase, message: str | None) -> str:
+    """The Status tooltip: the words, the message and what to do about it."""
+    parts = [_JOB_WORDS[phase] + "."]
+    if message:
+        parts.append(message)
+    advice = _JOB_ADVICE.get(phase)
+    if advice:
+        parts.append(advice)
+    return "\n".join(parts)
+
+
+def run_phase_text(phase: RunPhase) -> str:
+    """Plain words for a run's phase (also used by the history)."""
+    return _RUN_WORDS[phase]
+
+
+def format_duration(seconds: float | None) -> str:
+    """``"45 s"``, ``"3 min 05 s"``, ``"1 h 02 min"``; empty when unknown."""
+    if seconds is None or seconds < 0:
+        return ""
+    total = round(seconds)
+    if total < 60:
+        return f"{total} s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def run_summary_text(run: RunProgress) -> str:
+    """One run's totals in a sentence or two (the File tooltip)."""
+    text = (
+        f"{run_phase_text(run.phase)}. Jobs: {run.jobs_done:,} of {run.jobs_total:,} done. "
+        f"Locations: {run.locations_completed:,} of {run.locations_total:,} done, "
+        f"{run.problems:,} with problems."
+    )
+    if run.elapsed_seconds is not None:
+        text += f" Elapsed {format_duration(run.elapsed_seconds)}."
+    if run.eta_seconds is not None and run.phase not in _RUN_FINAL:
+        text += f" About {format_duration(run.eta_seconds)} left."
+    if run.message:
+        text += f"\n{run.message}"
+    return text
+
+
+def job_from_record(record: JobRecord, job_count: int) -> JobProgress:
+    """A stored job as the progress event the engine would have sent for it."""
+    elapsed: float | None = None
+    if record.submitted_at is not None and record.finished_at is not None:
+        elapsed = max(0.0, (record.finished_at - record.submitted_at).total_seconds())
+    return JobProgress(
+        run_id=record.run_id,
+        job_id=record.id,
+        job_number=record.number,
+        job_count=job_count,
+        server_job_id=record.server_job_id,
+        phase=record.phase,
+        requested=record.requested or record.location_count,
+        completed=record.completed,
+        problems=record.problems,
+        elapsed_seconds=elapsed,
+        eta_seconds=None,
+        message=record.message,
+    )
+
+
+def run_from_record(record: RunRecord) -> RunProgress:
+    """A stored run's totals as the progress event the engine would have sent for it."""
+    return RunProgress(
+        run_id=record.id,
+        file_name=record.file_name,
+        phase=record.phase,
+        jobs_total=record.jobs_total,
+        jobs_done=record.jobs_done,
+        locations_total=record.unique_locations,
+        locations_completed=record.locations_completed,
+        problems=record.problems,
+        elapsed_seconds=None,
+        eta_seconds=None,
+        message=record.message,
+    )
+
+
+class JobsModel(QAbstractTableModel):
+    """Table model of every job the app knows about, in the order they first appeared."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs: list[JobProgress] = []
+        self._row_of_job: dict[int, int] = {}
+        self._runs: dict[int, RunProgress] = {}
+
+    # ----- feeding -----------------------------------------------------------------------------
+
+    def apply_event(self, event: Event) -> None:
+        """Apply one engine event: a new job becomes a row, anything else updates in place."""
+        if isinstance(event, RunProgress):
+            self._apply_run(event)
+        else:
+            self._apply_job(event)
+
+    def load_jobs(self, runs: Iterable[RunRecord], jobs: Iterable[JobRecord]) -> None:
+        """Replace the contents with stored runs and jobs (at start, before any event)."""
+        run_list = list(runs)
+        job_list = sorted(jobs, key=lambda j: (j.run_id, j.number, j.id))
+        counts: dict[int, int] = {}
+        for job in job_list:
+            counts[job.run_id] = counts.get(job.run_id, 0) + 1
+        self.beginResetModel()
+        self._runs = {run.id: run_from_record(run) for run in run_list}
+        self._jobs = [job_from_record(j, counts[j.run_id]) for j in job_list]
+        self._row_of_job = {job.job_id: row for row, job in enumerate(self._jobs)}
+        self.endResetModel()
+
+    def _apply_job(self, event: JobProgress) -> None:
+        row = self._row_of_job.get(event.job_id)
+        if row is None:
+            row = len(self._jobs)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._jobs.append(event)
+            self._row_of_job[event.job_id] = row
+            self.endInsertRows()
+            return
+        old = self._jobs[row]
+        if (
+            event.elapsed_seconds is None
+            and old.elapsed_seconds is not None
+            and event.phase.is_final
+        ):
+            # A final event without timing keeps the last known elapsed time.
+            event = replace(event, elapsed_seconds=old.elapsed_seconds)
+        if event == old:
+            return
+        self._jobs[row] = event
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(JobColumn) - 1))
+
+    def _apply_run(self, event: RunProgress) -> None:
+        if self._runs.get(event.run_id) == event:
+            return
+        self._runs[event.run_id] = event
+        # Only the File cells carry run-level information.
+        for row, job in enumerate(self._jobs):
+            if job.run_id == event.run_id:
+                cell = self.index(row, JobColumn.FILE)
+                self.dataChanged.emit(cell, cell)
+
+    # ----- queries used by the view ------------------------------------------------------------
+
+    def job_at(self, row: int) -> JobProgress | None:
+        """The job shown in ``row`` (None when out of range)."""
+        return self._jobs[row] if 0 <= row < len(self._jobs) else None
+
+    def row_of_job(self, job_id: int) -> int | None:
+        """The row showing job ``job_id``, if any."""
+        return self._row_of_job.get(job_id)
+
+    def run_summary(self, run_id: int) -> RunProgress | None:
+        """The latest totals known for a run."""
+        return self._runs.get(run_id)
+
+    def jobs_of_run(self, run_id: int) -> list[JobProgress]:
+        """Every job of one run, in row order."""
+        return [job for job in self._jobs if job.run_id == run_id]
+
+    def run_is_finished(self, run_id: int) -> bool:
+        """True when the engine is done with the run (from its phase, else from its jobs)."""
+        summary = self._runs.get(run_id)
+        if summary is not None:
+            return summary.phase in _RUN_FINAL
+        jobs = self.jobs_of_run(run_id)
+        return bool(jobs) and all(job.phase.is_final for job in jobs)
+
+    def run_has_failures(self, run_id: int) -> bool:
+        """True when some locations of the run failed (so "Retry failed rows" has work)."""
+        summary = self._runs.get(run_id)
+        if summary is not None and summary.problems > 0:
+            return True
+        return any(
+            job.phase is JobPhase.FAILED or job.problems > 0 for job in self.jobs_of_run(run_id)
+        )
+
+    def run_has_results(self, run_id: int) -> bool:
+        """True when at least one location's results are stored for the run."""
+        summary = self._runs.get(run_id)
+        if summary is not None and summary.locations_completed > 0:
+            return True
+        return any(job.phase is JobPhase.COMPLETE for job in self.jobs_of_run(run_id))
+
+    # ----- QAbstractTableModel -----------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        """Number of jobs (a flat table: children have none)."""
+        return 0 if parent.isValid() else len(self._jobs)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """Number of columns (see :class:`JobColumn`)."""
+        return 0 if parent.isValid() else len(JobColumn)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles; rows have no header."""
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(JobColumn)
+            and role == Qt.ItemDataRole.DisplayRole
+        ):
+            return _HEADERS[JobColumn(section)]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        """Rows are selectable, never editable."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Cell contents for the standard roles plus the custom ones declared above."""
+        if not index.isValid() or index.parent().isValid():
+            return None
+        job = self.job_at(index.row())
+        if job is None or not 0 <= index.column() < len(JobColumn):
+            return None
+        column = JobColumn(index.column())
+        if role == JOB_ROLE:
+            return job
+        if role == RUN_ID_ROLE:
+            return job.run_id
+        if role == FRACTION_ROLE:
+            return (job.completed, job.requested) if column is JobColumn.PROGRESS else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(job, column)
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._tooltip(job, column, role == Qt.ItemDataRole.AccessibleTextRole)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column not in (
+            JobColumn.FILE,
+            JobColumn.STATUS,
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.DecorationRole and column is JobColumn.STATUS:
+            return self._status_icon(job)
+        return None
+
+    # ----- cell contents -----------------------------------------------------------------------
+
+    def _file_name(self, job: JobProgress) -> str:
+        summary = self._runs.get(job.run_id)
+        return summary.file_name if summary is not None else f"Run {job.run_id}"
+
+    def _display(self, job: JobProgress, column: JobColumn) -> str | int:
+        if column is JobColumn.FILE:
+            return self._file_name(job)
+        if column is JobColumn.JOB:
+            return f"{job.job_number} of {job.job_count}"
+        if column is JobColumn.STATUS:
+            return job_status_text(job.phase, job.message)
+        if column is JobColumn.PROGRESS:
+            return f"{job.completed:,} / {job.requested:,}"
+        if column is JobColumn.PROBLEMS:
+            return job.problems
+        if column is JobColumn.ELAPSED:
+            return format_duration(job.elapsed_seconds)
+        # No estimate once the job is over: an ETA beside "Done" would only confuse.
+        return "" if job.phase.is_final else format_duration(job.eta_seconds)
+
+    def _tooltip(self, job: JobProgress, column: JobColumn, accessible: bool) -> str | None:
+        if column is JobColumn.FILE:
+            summary = self._runs.get(job.run_id)
+            name = self._file_name(job)
+            return f"{name}\n{run_summary_text(summary)}" if summary is not None else name
+        if column is JobColumn.JOB:
+            server = job.server_job_id or "not sent yet"
+            return f"Job {job.job_number} of {job.job_count}\nServer job id: {server}"
+        if column is JobColumn.STATUS:
+            return job_status_tooltip(job.phase, job.message)
+        if column is JobColumn.PROGRESS:
+            return f"{job.completed:,} of {job.requested:,} locations done"
+        if column is JobColumn.PROBLEMS:
+            return f"{job.problems:,} locations with a problem"
+        if accessible:
+            return str(self._display(job, column)) or "No estimate"
+        return None
+
+    def _status_icon(self, job: JobProgress) -> Any:
+        # An icon besides the words, so states that need the user never rely on colour alone.
+        if not needs_user(job.phase):
+            return None
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return None
+        pixmap = (
+            QStyle.StandardPixmap.SP_MessageBoxCritical
+            if job.phase is JobPhase.FAILED
+            else QStyle.StandardPixmap.SP_MessageBoxWarning
+        )
+        return app.style().standardIcon(pixmap)

@@ -1,0 +1,289 @@
+"""JobsModel: rows appear once per job and then only change in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QImage
+
+from ping_desktop.engine.events import JobPhase, JobProgress, RunPhase, RunProgress
+from ping_desktop.gui.jobs_model import (
+    FRACTION_ROLE,
+    JobColumn,
+    JobsModel,
+    format_duration,
+    job_status_text,
+)
+from ping_desktop.gui.jobs_view import JobsView
+from ping_desktop.storage.runstore_records import JobRecord, RunRecord
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+
+
+def job(job_id: int = 11, run_id: int = 1, number: int = 1, **changes: Any) -> JobProgress:
+    base = JobProgress(
+        run_id=run_id,
+        job_id=job_id,
+        job_number=number,
+        job_count=3,
+        server_job_id=None,
+        phase=JobPhase.WAITING,
+        requested=100,
+        completed=0,
+        problems=0,
+        elapsed_seconds=None,
+        eta_seconds=None,
+    )
+    return replace(base, **changes)
+
+
+def run(run_id: int = 1, **changes: Any) -> RunProgress:
+    base = RunProgress(
+        run_id=run_id,
+        file_name="sov.xlsx",
+        phase=RunPhase.RUNNING,
+        jobs_total=3,
+        jobs_done=0,
+        locations_total=300,
+        locations_completed=0,
+        problems=0,
+        elapsed_seconds=1.0,
+        eta_seconds=60.0,
+    )
+    return replace(base, **changes)
+
+
+class Recorder:
+    """Every structural and data signal the model emits."""
+
+    def __init__(self, model: JobsModel) -> None:
+        self.inserted: list[tuple[int, int]] = []
+        self.changed: list[tuple[int, int, int, int]] = []
+        self.resets = 0
+        model.rowsInserted.connect(lambda _p, a, b: self.inserted.append((a, b)))
+        model.dataChanged.connect(
+            lambda tl, br, _roles=(): self.changed.append(
+                (tl.row(), tl.column(), br.row(), br.column())
+            )
+        )
+        model.modelReset.connect(self._reset)
+        model.layoutChanged.connect(self._reset)
+        model.rowsRemoved.connect(lambda *_: self._reset())
+
+    def _reset(self) -> None:
+        self.resets += 1
+
+
+def test_model_passes_qtmodeltester(qtmodeltester: Any) -> None:
+    model = JobsModel()
+    model.apply_event(run())
+    for number in (1, 2, 3):
+        model.apply_event(job(job_id=10 + number, number=number, phase=JobPhase.QUEUED))
+    model.apply_event(job(job_id=12, number=2, phase=JobPhase.IN_PROGRESS, completed=40))
+    qtmodeltester.check(model)
+
+
+def test_new_job_inserts_one_row_then_updates_only_that_row(qtbot: Any) -> None:
+    model = JobsModel()
+    rec = Recorder(model)
+    model.apply_event(job(job_id=11, number=1))
+    model.apply_event(job(job_id=12, number=2))
+    assert rec.inserted == [(0, 0), (1, 1)]
+
+    for completed in (10, 50, 75):
+        model.apply_event(job(job_id=12, number=2, phase=JobPhase.IN_PROGRESS, completed=completed))
+    assert rec.inserted == [(0, 0), (1, 1)]
+    assert rec.resets == 0
+    last = len(JobColumn) - 1
+    assert rec.changed == [(1, 0, 1, last)] * 3
+    assert model.rowCount() == 2
+    assert model.index(1, JobColumn.PROGRESS).data(DISPLAY) == "75 / 100"
+    assert model.index(1, JobColumn.PROGRESS).data(FRACTION_ROLE) == (75, 100)
+    assert model.index(0, JobColumn.PROGRESS).data(DISPLAY) == "0 / 100"
+
+
+def test_identical_event_emits_nothing() -> None:
+    model = JobsModel()
+    model.apply_event(job())
+    rec = Recorder(model)
+    model.apply_event(job())
+    assert rec.changed == []
+
+
+def test_run_progress_changes_only_file_cells_of_its_own_rows() -> None:
+    model = JobsModel()
+    model.apply_event(job(job_id=11, run_id=1))
+    model.apply_event(job(job_id=21, run_id=2))
+    model.apply_event(job(job_id=12, run_id=1, number=2))
+    assert model.index(0, JobColumn.FILE).data(DISPLAY) == "Run 1"
+    rec = Recorder(model)
+    model.apply_event(run(run_id=1, locations_completed=120, jobs_done=1, problems=4))
+    assert rec.changed == [(0, 0, 0, 0), (2, 0, 2, 0)]
+    assert rec.resets == 0
+    assert rec.inserted == []
+    assert model.index(0, JobColumn.FILE).data(DISPLAY) == "sov.xlsx"
+    tooltip = model.index(2, JobColumn.FILE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "120 of 300" in tooltip
+    assert "4 with problems" in tooltip
+    assert model.index(1, JobColumn.FILE).data(DISPLAY) == "Run 2"
+
+
+@pytest.mark.parametrize(
+    ("phase", "words"),
+    [
+        (JobPhase.WAITING, "Waiting to be sent"),
+        (JobPhase.SUBMITTING, "Sending to Ping.Data"),
+        (JobPhase.QUEUED, "Queued on the server"),
+        (JobPhase.IN_PROGRESS, "Working"),
+        (JobPhase.DOWNLOADING, "Downloading results"),
+        (JobPhase.COMPLETE, "Done"),
+    ],
+)
+def test_phases_read_as_plain_words(phase: JobPhase, words: str) -> None:
+    model = JobsModel()
+    model.apply_event(job(phase=phase))
+    assert model.index(0, JobColumn.STATUS).data(DISPLAY) == words
+    assert phase.value not in words  # never the raw enum name
+
+
+@pytest.mark.parametrize("phase", [JobPhase.UNCERTAIN, JobPhase.NEEDS_ATTENTION, JobPhase.FAILED])
+def test_states_needing_the_user_show_message_and_advice(phase: JobPhase) -> None:
+    model = JobsModel()
+    message = "The API token was refused. Enter a new token in Settings."
+    model.apply_event(job(phase=phase, message=message))
+    cell = model.index(0, JobColumn.STATUS)
+    assert message in cell.data(DISPLAY)
+    tooltip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert message in tooltip
+    assert len(tooltip) > len(message) + 20  # also says what to do
+    assert cell.data(Qt.ItemDataRole.DecorationRole) is not None  # not colour alone
+
+
+def test_uncertain_advice_names_both_choices() -> None:
+    text = job_status_text(JobPhase.UNCERTAIN, None)
+    assert text == "Not sure it was received"
+    model = JobsModel()
+    model.apply_event(job(phase=JobPhase.UNCERTAIN))
+    tooltip = model.index(0, JobColumn.STATUS).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Submit again" in tooltip
+    assert "Don't resubmit" in tooltip
+
+
+def test_job_column_and_server_id_tooltip() -> None:
+    model = JobsModel()
+    model.apply_event(job(number=2, server_job_id="abc-123"))
+    cell = model.index(0, JobColumn.JOB)
+    assert cell.data(DISPLAY) == "2 of 3"
+    assert "abc-123" in cell.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_eta_hidden_once_final_and_elapsed_kept() -> None:
+    model = JobsModel()
+    model.apply_event(job(phase=JobPhase.IN_PROGRESS, elapsed_seconds=125, eta_seconds=30))
+    assert model.index(0, JobColumn.ELAPSED).data(DISPLAY) == "2 min 05 s"
+    assert model.index(0, JobColumn.ETA).data(DISPLAY) == "30 s"
+    model.apply_event(job(phase=JobPhase.COMPLETE, completed=100, eta_seconds=30))
+    assert model.index(0, JobColumn.ETA).data(DISPLAY) == ""
+    assert model.index(0, JobColumn.ELAPSED).data(DISPLAY) == "2 min 05 s"
+
+
+def test_format_duration() -> None:
+    assert format_duration(None) == ""
+    assert format_duration(0.4) == "0 s"
+    assert format_duration(59) == "59 s"
+    assert format_duration(3725) == "1 h 02 min"
+
+
+def test_load_jobs_restores_from_records(qtmodeltester: Any) -> None:
+    now = dt.datetime(2026, 11, 29, 1, 0, tzinfo=dt.UTC)
+    record = RunRecord(
+        id=7,
+        created_at=now,
+        file_name="old.csv",
+        input_path=Path("/x/old.csv"),
+        input_copy=None,
+        sheet=None,
+        header_row=1,
+        columns=("a",),
+        mapping={},
+        sources=("PG",),
+        api_origin="http://127.0.0.1",
+        phase=RunPhase.PAUSED,
+        rows=10,
+        unique_locations=10,
+        rows_with_problems=0,
+        jobs_total=2,
+        jobs_done=1,
+        locations_completed=5,
+        problems=0,
+        is_demo=False,
+        message=None,
+        finished_at=None,
+    )
+    jobs = [
+        JobRecord(
+            id=71 + i,
+            run_id=7,
+            number=i + 1,
+            server_job_id=f"s{i}",
+            phase=phase,
+            requested=5,
+            completed=done,
+            problems=0,
+            location_count=5,
+            submitted_at=now,
+            finished_at=now + dt.timedelta(seconds=42) if done else None,
+            message=None,
+        )
+        for i, (phase, done) in enumerate([(JobPhase.COMPLETE, 5), (JobPhase.QUEUED, 0)])
+    ]
+    model = JobsModel()
+    model.apply_event(job(job_id=1))
+    model.load_jobs([record], list(reversed(jobs)))
+    assert model.rowCount() == 2
+    assert [model.index(r, JobColumn.JOB).data(DISPLAY) for r in (0, 1)] == ["1 of 2", "2 of 2"]
+    assert model.index(0, JobColumn.FILE).data(DISPLAY) == "old.csv"
+    assert model.index(0, JobColumn.ELAPSED).data(DISPLAY) == "42 s"
+    assert model.index(1, JobColumn.STATUS).data(DISPLAY) == "Queued on the server"
+    assert not model.run_is_finished(7)
+    qtmodeltester.check(model)
+    # Events after a restore update the restored rows in place.
+    rec = Recorder(model)
+    model.apply_event(job(job_id=72, run_id=7, number=2, phase=JobPhase.COMPLETE, completed=5))
+    assert rec.inserted == []
+    assert rec.changed == [(1, 0, 1, len(JobColumn) - 1)]
+
+
+def test_progress_delegate_paints_mid_run(qtbot: Any) -> None:
+    model = JobsModel()
+    model.apply_event(run())
+    model.apply_event(job(job_id=11, phase=JobPhase.COMPLETE, completed=100))
+    model.apply_event(job(job_id=12, number=2, phase=JobPhase.IN_PROGRESS, completed=75))
+    model.apply_event(job(job_id=13, number=3, phase=JobPhase.WAITING))
+    view = JobsView(model)
+    qtbot.addWidget(view)
+    view.resize(900, 240)
+    view.show()
+    image = QImage(view.size(), QImage.Format.Format_ARGB32)
+    image.fill(0)
+    view.render(image)
+
+    def pixel(row: int, fraction: float) -> int:
+        rect = view.table.visualRect(model.index(row, JobColumn.PROGRESS))
+        point = view.table.viewport().mapTo(view, rect.topLeft())
+        # Near the top edge of the bar, away from the centred text.
+        return image.pixel(point.x() + int(rect.width() * fraction), point.y() + 6)
+
+    # 75 % done: the filled part differs from the empty end; 0 % done: both ends alike.
+    assert pixel(1, 0.1) != pixel(1, 0.95)
+    assert pixel(2, 0.1) == pixel(2, 0.95)
+    assert model.index(1, JobColumn.PROGRESS).data(Qt.ItemDataRole.AccessibleTextRole) == (
+        "75 of 100 locations done"
+    )
+    assert model.rowCount(model.index(0, 0)) == 0  # flat: no children under a cell
+    assert model.rowCount(QModelIndex()) == 3

@@ -122,6 +122,23 @@ def _known_environments() -> set[str] | None:
     return set(envs) if envs else None
 
 
+def _checked_api_url(value: Any) -> str | None:
+    url = _opt_str(value)
+    if url is None:
+        return None
+    try:
+        api = importlib.import_module("ping_desktop.api.environments")
+    except ImportError:
+        return url
+    try:
+        api.normalise_api_url(url)
+    except ValueError as exc:
+        # e.g. plain http:// to a remote host in a hand-edited file: never send a token there.
+        log.warning("Ignoring the custom API URL in settings: %s", exc)
+        return None
+    return url
+
+
 def validate(settings: Settings) -> Settings:
     """Return a copy with every value coerced into its allowed type and range."""
     defaults = Settings()
@@ -135,7 +152,7 @@ def validate(settings: Settings) -> Settings:
     return Settings(
         schema_version=SCHEMA_VERSION,
         environment=env,
-        custom_api_url=_opt_str(settings.custom_api_url),
+        custom_api_url=_checked_api_url(settings.custom_api_url),
         locations_per_job=_clamp_int(
             settings.locations_per_job, defaults.locations_per_job, LOCATIONS_PER_JOB_RANGE
         ),

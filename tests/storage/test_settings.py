@@ -185,3 +185,17 @@ def test_environment_validated_against_known_list(
     assert store.load().environment == "staging"
     store.save(Settings(environment="nowhere"))
     assert store.load().environment == "prod"
+
+
+def test_unsafe_custom_url_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(
+        json.dumps({"schema_version": 1, "custom_api_url": "http://evil.example.com"}),
+        encoding="utf-8",
+    )
+    assert SettingsStore(path).load().custom_api_url is None
+    path.write_text(
+        json.dumps({"schema_version": 1, "custom_api_url": "http://127.0.0.1:8123"}),
+        encoding="utf-8",
+    )
+    assert SettingsStore(path).load().custom_api_url == "http://127.0.0.1:8123"

@@ -230,3 +230,20 @@ def test_problem_rows_accept_plain_iterables(tmp_path: Path) -> None:
                           problems=[ProblemRow(2, "PG", "m")])
     write_xlsx(table, tmp_path / "o.xlsx")
     assert _load(tmp_path / "o.xlsx")["Problems"]["C2"].value == "m"
+
+
+def test_empty_table_still_a_valid_workbook(tmp_path: Path) -> None:
+    table = EnrichedTable("S", ["a", "b"], result_columns()[:2], iter([]))
+    stats = write_xlsx(table, tmp_path / "o.xlsx")
+    assert stats.rows == 0
+    wb = _load(tmp_path / "o.xlsx")
+    assert list(wb["S"].iter_rows(values_only=True)) == [("a", "b", "PG status", "PG confidence")]
+    assert list(wb["Problems"].iter_rows(values_only=True)) == [("Row", "Source", "Message")]
+
+
+def test_odd_values(tmp_path: Path) -> None:
+    values: list[Any] = [float("nan"), float("inf"), dt.time(1, 2, 3), True, False, 0, -0.5]
+    table = EnrichedTable("S", [str(i) for i in range(len(values))], [], iter([(values, [])]))
+    write_xlsx(table, tmp_path / "o.xlsx")
+    got = [c.value for c in _load(tmp_path / "o.xlsx")["S"][2]]
+    assert got == ["nan", "inf", dt.time(1, 2, 3), True, False, 0, -0.5]

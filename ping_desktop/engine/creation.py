@@ -1,0 +1,85 @@
+"""Storing a planned run: its folder (input copy, mapping), rows, locations and jobs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ping_desktop.api import safe_output_filename
+from ping_desktop.engine.planning import chunk
+from ping_desktop.intake.model import ColumnMapping, Plan, SheetTable
+from ping_desktop.storage.runstore import PlannedJob, RowProblem, RunStore
+
+MAPPING_FILE = "mapping.json"
+
+
+@dataclass(frozen=True)
+class RunInput:
+    """Everything a new run is made of."""
+
+    table: SheetTable
+    mapping: ColumnMapping
+    plan: Plan
+    sources: tuple[str, ...]
+    api_origin: str
+    is_demo: bool
+    source_fields: dict[str, list[str]]
+
+
+def create_run_blocking(store: RunStore, run: RunInput, locations_per_job: int) -> int:
+    """Copy the input into a new run folder and store the run in one transaction (blocking).
+
+    If anything fails, the half-made folder is removed and nothing is in the store.
+    """
+    table, plan = run.table, run.plan
+    folder = store.new_run_folder()
+    try:
+        copy: Path | None = folder / safe_output_filename(table.path.name, "input")
+        try:
+            shutil.copy2(table.path, folder / safe_output_filename(table.path.name, "input"))
+        except OSError:
+            copy = None  # the rows are in the store; the copy is a convenience
+        (folder / MAPPING_FILE).write_text(
+            json.dumps(
+                {
+                    "file": table.path.name,
+                    "sheet": table.sheet,
+                    "header_row": table.header_row,
+                    "sources": list(run.sources),
+                    "mapping": run.mapping.to_dict(),
+                },
+                indent=2,
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
+        ids = [loc.location_id for loc in plan.locations]
+        jobs = [PlannedJob(tuple(piece)) for piece in chunk(ids, locations_per_job)]
+        return store.create_run(
+            folder=folder,
+            file_name=table.path.name,
+            input_path=table.path.resolve(),
+            input_copy=copy,
+            sheet=table.sheet or None,
+            header_row=table.header_row,
+            columns=table.columns,
+            mapping=run.mapping.to_dict(),
+            sources=run.sources,
+            api_origin=run.api_origin,
+            rows=zip(table.row_numbers, table.rows, strict=True),
+            row_locations=((n, plan.row_location.get(n)) for n in table.row_numbers),
+            locations=(
+                (loc.location_id, loc.payload, min(loc.row_numbers)) for loc in plan.locations
+            ),
+            jobs=jobs,
+            problems=(
+                RowProblem(p.row or None, p.field, p.message, p.severity) for p in plan.problems
+            ),
+            is_demo=run.is_demo,
+            source_fields=run.source_fields,
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise

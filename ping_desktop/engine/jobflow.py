@@ -1,0 +1,336 @@
+"""One job's life: submit, poll, download every output, parse, record.
+
+Every state change is written to the run store (and awaited) before the next step starts:
+SUBMITTING before the POST, the server's job id the moment it returns, each output with its
+SHA-256 once downloaded, the results, and only then COMPLETE. A restart therefore knows exactly
+where each job stood, and a POST that may have reached the server is never sent again silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ping_desktop.api import (
+    AuthenticationError,
+    ForeignOriginError,
+    JobNotFoundError,
+    JobStatus,
+    JobTooLargeError,
+    OfflineError,
+    OutputIncompleteError,
+    PermissionDeniedError,
+    PingApiError,
+    SubmissionUncertainError,
+    ThrottledError,
+    TlsError,
+    ValidationError,
+    safe_output_filename,
+)
+from ping_desktop.api.models import JobOutput, JobState
+from ping_desktop.engine import messages
+from ping_desktop.engine.events import JobPhase, RunPhase
+from ping_desktop.engine.parsing import OutputParseError, ParsedOutput, parse_output_file
+from ping_desktop.engine.planning import payload_hash, split
+from ping_desktop.engine.polling import PollSchedule
+from ping_desktop.storage.runstore import JobRecord
+
+if TYPE_CHECKING:
+    from ping_desktop.engine.runner import Engine, RunContext
+
+log = logging.getLogger(__name__)
+
+_SERVER_PHASES = {
+    JobState.PENDING: JobPhase.PENDING,
+    JobState.QUEUED: JobPhase.QUEUED,
+    JobState.IN_PROGRESS: JobPhase.IN_PROGRESS,
+}
+_RUN_LEVEL = (AuthenticationError, PermissionDeniedError, TlsError)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class JobFlow:
+    """Carries one job as far as it can go in this session."""
+
+    def __init__(self, engine: Engine, ctx: RunContext, job_id: int) -> None:
+        self.engine = engine
+        self.ctx = ctx
+        self.store = engine.store
+        self.job_id = job_id
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _job(self) -> JobRecord:
+        return self.store.get_job(self.job_id)
+
+    def _publish(self, job_id: int | None = None) -> JobRecord:
+        job = self.store.get_job(job_id or self.job_id)
+        self.ctx.tracker.update(job)
+        return job
+
+    async def _set(self, **changes: Any) -> JobRecord:
+        await self.engine.db(self.store.update_job, self.job_id, **changes)
+        return self._publish()
+
+    async def _finish(self, phase: JobPhase, message: str | None, **counts: int | None) -> None:
+        await self.engine.db(self.store.finish_job, self.job_id, phase, message=message, **counts)
+        self._publish()
+
+    # -- the whole life ----------------------------------------------------------------------
+
+    async def process(self) -> None:
+        """Run the job from wherever it stands until it is final, or the run stops."""
+        job = self._job()
+        if job.phase.is_final:
+            return
+        if job.phase is JobPhase.SUBMITTING:
+            # Left over from a session that stopped during the POST: the job may exist.
+            await self._set(phase=JobPhase.UNCERTAIN, message=messages.INTERRUPTED_SUBMISSION)
+            return
+        immediate = job.server_job_id is not None  # resuming: ask for its state at once
+        if job.server_job_id is None and not await self._submit():
+            return
+        status = await self._poll(immediate)
+        if status is None:
+            return
+        await self._collect(status)
+
+    # -- submitting --------------------------------------------------------------------------
+
+    async def _submit(self) -> bool:
+        """POST the job (splitting it while the server says it is too large); True once the
+        server's job id is stored."""
+        ctx, client = self.ctx, self.engine.client
+        while True:
+            if ctx.stop.is_set():
+                return False
+            payloads = await self.engine.db(self.store.job_payloads, self.job_id)
+            sources = list(ctx.run.sources)
+            digest = payload_hash(payloads, sources)
+            await self.engine.db(self.store.mark_job_submitting, self.job_id, digest)
+            self._publish()
+            try:
+                with self.engine.timings.measure("submit"):
+                    started = await client.start_bulk_enhance(payloads, sources)
+            except JobTooLargeError as error:
+                if not await self._split([str(p["id"]) for p in payloads], error):
+                    return False
+                continue
+            except SubmissionUncertainError as error:
+                await self._set(phase=JobPhase.UNCERTAIN, message=error.message)
+                return False
+            except _RUN_LEVEL as error:
+                await self._set(phase=JobPhase.WAITING, message=None)
+                ctx.request_stop(RunPhase.NEEDS_ATTENTION, error.message)
+                return False
+            except ValidationError as error:
+                await self._finish(JobPhase.FAILED, messages.rejected(error.message))
+                return False
+            except PingApiError as error:
+                # Offline, throttled for long, server down: the POST surely did not create a
+                # job (the client raises SubmissionUncertainError otherwise), so it stays
+                # WAITING and the run pauses until the user resumes it.
+                await self._set(phase=JobPhase.WAITING, message=None)
+                if error.retryable or isinstance(error, OfflineError | ThrottledError):
+                    ctx.request_stop(RunPhase.PAUSED, messages.paused(error.message))
+                else:
+                    ctx.request_stop(RunPhase.NEEDS_ATTENTION, error.message)
+                return False
+            await self.engine.db(self.store.set_job_submitted, self.job_id, started.id)
+            self._publish()
+            return True
+
+    async def _split(self, location_ids: list[str], error: JobTooLargeError) -> bool:
+        pieces = split(location_ids, error.max_locations)
+        if len(pieces) < 2:
+            await self._finish(JobPhase.FAILED, messages.too_large_single(error.message))
+            return False
+        ids = await self.engine.db(self.store.split_job, self.job_id, pieces)
+        log.info("Job %d was too large for the server; split into %d jobs", self.job_id,
+                 len(pieces))
+        self._publish()
+        for new_id in ids[1:]:
+            self._publish(new_id)
+            self.ctx.queue.put_nowait(new_id)
+        return True
+
+    # -- polling -----------------------------------------------------------------------------
+
+    async def _poll(self, immediate: bool) -> JobStatus | None:
+        """Poll until the job is COMPLETE or FAILED on the server; None when it cannot go on."""
+        engine, ctx = self.engine, self.ctx
+        job = self._job()
+        server_id = job.server_job_id
+        assert server_id is not None
+        schedule = PollSchedule(engine.poll, engine.rand)
+        delay = 0.0 if immediate else schedule.first_delay()
+        errors = 0
+        last: tuple[object, ...] | None = None
+        while True:
+            if not await ctx.wait(delay):
+                return None
+            engine.timings.status_requests += 1
+            try:
+                status = await engine.client.get_job(server_id)
+            except JobNotFoundError as error:
+                await self._set(phase=JobPhase.NEEDS_ATTENTION, message=error.message)
+                return None
+            except _RUN_LEVEL as error:
+                ctx.request_stop(RunPhase.NEEDS_ATTENTION, error.message)
+                return None
+            except OfflineError as error:
+                ctx.request_stop(RunPhase.PAUSED, messages.paused(error.message))
+                return None
+            except PingApiError as error:
+                errors += 1
+                log.info("Status of job %s failed (%d in a row): %s", server_id, errors,
+                         error.message)
+                if errors >= engine.poll.max_consecutive_errors:
+                    await self._set(phase=JobPhase.NEEDS_ATTENTION,
+                                    message=messages.status_keeps_failing(error.message, errors))
+                    return None
+                retry_after = error.retry_after if isinstance(error, ThrottledError) else None
+                delay = schedule.next_delay(False, retry_after)
+                continue
+            errors = 0
+            request = status.request
+            key = (status.state, request.num_completed, request.num_problems)
+            progressed = key != last
+            last = key
+            if status.is_terminal:
+                return status
+            if progressed:
+                phase = _SERVER_PHASES.get(status.state, job.phase)
+                await self._set(
+                    phase=phase,
+                    requested=request.num_requested,
+                    completed=request.num_completed,
+                    problems=request.num_problems,
+                    message=None,
+                )
+            delay = schedule.next_delay(progressed)
+
+    # -- downloading and parsing -------------------------------------------------------------
+
+    async def _collect(self, status: JobStatus) -> None:
+        """Turn a finished server job into stored results (or a FAILED job)."""
+        request, result = status.request, status.result
+        job = self._job()
+        if status.state is JobState.FAILED or result is None or not result.succeeded:
+            detail = result.message if result is not None else None
+            await self._finish(
+                JobPhase.FAILED,
+                messages.job_failed(detail, job.location_count),
+                completed=request.num_completed,
+                problems=request.num_problems,
+            )
+            return
+        await self._set(
+            phase=JobPhase.DOWNLOADING,
+            requested=request.num_requested,
+            completed=request.num_completed,
+            problems=request.num_problems,
+            message=None,
+        )
+        locations = await self.engine.db(self.store.job_location_ids, self.job_id)
+        wanted = await self.engine.db(self._wanted_sources, locations)
+        seen: set[str] = set()
+        problems: set[str] = set()
+        for index, output in enumerate(result.outputs):
+            parsed = await self._output(job, index, output, set(locations), wanted)
+            if parsed is None:
+                return
+            seen |= parsed.locations
+            problems |= parsed.problem_locations
+        problems |= set(locations) - seen
+        await self._finish(
+            JobPhase.COMPLETE, None, completed=len(seen), problems=len(problems)
+        )
+
+    def _wanted_sources(self, locations: list[str]) -> dict[str, tuple[str, ...]]:
+        run_sources = tuple(self.ctx.run.sources)
+        overrides = {
+            str(p["id"]): tuple(p["sources"])
+            for p in self.store.job_payloads(self.job_id)
+            if "sources" in p
+        }
+        return {loc: overrides.get(loc, run_sources) for loc in locations}
+
+    async def _output(
+        self, job: JobRecord, index: int, output: JobOutput, locations: set[str],
+        wanted: dict[str, tuple[str, ...]],
+    ) -> ParsedOutput | None:
+        engine = self.engine
+        known = {o.filename: o for o in self.store.outputs(self.job_id)}
+        record = known.get(output.filename)
+        if record is not None and not await asyncio.to_thread(self._still_valid, record.local_path,
+                                                              record.sha256):
+            record = None
+        if record is None:
+            name = safe_output_filename(output.filename, f"output-{index + 1}.json")
+            dest = self.ctx.outputs_dir / f"job-{job.number:04d}-{index + 1}-{name}"
+            downloaded = await self._download(output.url, dest)
+            if downloaded is None:
+                return None
+            size, digest = downloaded
+            output_id = await engine.db(self.store.record_output, self.job_id, output.filename,
+                                        output.url, dest, size, digest)
+            record = next(o for o in self.store.outputs(self.job_id) if o.id == output_id)
+        try:
+            with engine.timings.measure("parse"):
+                parsed = await asyncio.to_thread(parse_output_file, record.local_path, locations,
+                                                 wanted)
+                if not record.parsed:
+                    await engine.db(self.store.store_results, self.ctx.run.id, self.job_id,
+                                    record.id, parsed.results)
+        except OutputParseError as error:
+            await self._set(phase=JobPhase.NEEDS_ATTENTION, message=error.message)
+            return None
+        return parsed
+
+    @staticmethod
+    def _still_valid(path: Path, sha256: str) -> bool:
+        return path.is_file() and _sha256(path) == sha256
+
+    async def _download(self, url: str, dest: Path) -> tuple[int, str] | None:
+        engine = self.engine
+        attempts = engine.download_attempts
+        for attempt in range(1, attempts + 1):
+            if self.ctx.stop.is_set():
+                return None
+            try:
+                with engine.timings.measure("download"):
+                    file = await engine.client.download_output(url, dest)
+                return file.size, file.sha256
+            except OutputIncompleteError as error:
+                log.info("Output download incomplete (attempt %d of %d): %s", attempt, attempts,
+                         error.message)
+                if attempt == attempts:
+                    await self._set(phase=JobPhase.NEEDS_ATTENTION,
+                                    message=messages.download_failed(error.message, attempts))
+                    return None
+                await self.ctx.wait(min(5.0, engine.poll.initial * attempt))
+            except (JobNotFoundError, ForeignOriginError) as error:
+                await self._set(phase=JobPhase.NEEDS_ATTENTION, message=error.message)
+                return None
+            except OfflineError as error:
+                self.ctx.request_stop(RunPhase.PAUSED, messages.paused(error.message))
+                return None
+            except _RUN_LEVEL as error:
+                self.ctx.request_stop(RunPhase.NEEDS_ATTENTION, error.message)
+                return None
+            except PingApiError as error:
+                await self._set(phase=JobPhase.NEEDS_ATTENTION,
+                                message=messages.download_failed(error.message, attempt))
+                return None
+        return None

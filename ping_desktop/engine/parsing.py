@@ -1,0 +1,106 @@
+"""Reading a downloaded output file (``{location_id: {source: {...}}}``, reference §2.4) into
+per-location, per-source results."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ping_desktop.storage.runstore import SourceResult
+
+log = logging.getLogger(__name__)
+
+_OWN_COLUMNS = frozenset({"is_success", "confidence", "error_message"})
+
+
+class OutputParseError(Exception):
+    """The output file is not the documented JSON object; ``message`` is plain language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class ParsedOutput:
+    """What one output file holds for the locations of a job."""
+
+    results: list[tuple[str, SourceResult]] = field(default_factory=list)
+    locations: set[str] = field(default_factory=set)
+    #: Locations with a failed source among ``wanted`` (or missing one of them).
+    problem_locations: set[str] = field(default_factory=set)
+    ignored_locations: int = 0
+
+
+def _confidence(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def source_result(source: str, entry: dict[str, Any]) -> SourceResult:
+    """One per-source object of the output as a :class:`SourceResult`."""
+    error = entry.get("error_message")
+    ok = entry.get("is_success")
+    is_success = bool(ok) if ok is not None else error in (None, "")
+    return SourceResult(
+        source=source,
+        is_success=is_success,
+        confidence=_confidence(entry.get("confidence")),
+        error_message=str(error) if error not in (None, "") else None,
+        data={k: v for k, v in entry.items() if k not in _OWN_COLUMNS},
+    )
+
+
+def parse_output_data(
+    data: Any, job_locations: Collection[str], wanted: dict[str, tuple[str, ...]]
+) -> ParsedOutput:
+    """Results for the job's locations from a parsed output document.
+
+    ``wanted`` gives, per location, the sources the job asked for (to spot missing ones).
+    Every source found is kept, including ones not asked for (e.g. ``PGPRE``); locations the
+    job did not send are ignored.
+    """
+    if not isinstance(data, dict):
+        raise OutputParseError(
+            "A result file is not in the expected format (a JSON object keyed by location)."
+        )
+    parsed = ParsedOutput()
+    for location_id, by_source in data.items():
+        loc = str(location_id)
+        if loc not in job_locations or not isinstance(by_source, dict):
+            parsed.ignored_locations += 1
+            continue
+        parsed.locations.add(loc)
+        good: set[str] = set()
+        for source, entry in by_source.items():
+            if not isinstance(entry, dict):
+                continue
+            result = source_result(str(source), entry)
+            parsed.results.append((loc, result))
+            if result.is_success:
+                good.add(result.source)
+        if any(s not in good for s in wanted.get(loc, ())):
+            parsed.problem_locations.add(loc)
+    if parsed.ignored_locations:
+        log.warning("Ignored %d entries of an output that are not locations of this job",
+                    parsed.ignored_locations)
+    return parsed
+
+
+def parse_output_file(
+    path: Path, job_locations: Collection[str], wanted: dict[str, tuple[str, ...]]
+) -> ParsedOutput:
+    """:func:`parse_output_data` on a file (blocking: run it in a worker thread)."""
+    try:
+        with path.open("rb") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise OutputParseError(
+            f"The result file {path.name} could not be read ({type(exc).__name__})."
+        ) from exc
+    return parse_output_data(data, job_locations, wanted)

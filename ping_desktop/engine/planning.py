@@ -1,0 +1,55 @@
+"""Cutting a run's locations into jobs, splitting a job the server found too large, and the
+fingerprint of what was submitted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def chunk(items: Sequence[T], size: int) -> list[list[T]]:
+    """``items`` in consecutive pieces of at most ``size`` (order kept, no empty pieces)."""
+    if size < 1:
+        raise ValueError("size must be at least 1")
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def split_sizes(count: int, max_locations: int | None) -> list[int]:
+    """Piece sizes for a job of ``count`` locations that the server refused as too large.
+
+    With the server's limit, pieces of that size (the last one smaller); without it, halves.
+    Returns ``[count]`` when the job cannot be split (a single location, or a limit below 1).
+    """
+    if count <= 1:
+        return [count]
+    if max_locations is not None and 1 <= max_locations < count:
+        full, rest = divmod(count, max_locations)
+        return [max_locations] * full + ([rest] if rest else [])
+    half = (count + 1) // 2
+    return [half, count - half]
+
+
+def split(items: Sequence[T], max_locations: int | None) -> list[list[T]]:
+    """``items`` cut by :func:`split_sizes`."""
+    pieces: list[list[T]] = []
+    start = 0
+    for size in split_sizes(len(items), max_locations):
+        pieces.append(list(items[start : start + size]))
+        start += size
+    return pieces
+
+
+def payload_hash(locations: Sequence[Mapping[str, Any]], sources: Sequence[str]) -> str:
+    """SHA-256 of exactly what a job submits (locations and sources), for the record: it shows
+    whether a job sent again after an uncertain submission asked for the same thing."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(list(sources), separators=(",", ":")).encode())
+    for location in locations:
+        digest.update(b"\n")
+        digest.update(json.dumps(location, sort_keys=True, separators=(",", ":"),
+                                 default=str).encode())
+    return digest.hexdigest()

@@ -1,0 +1,77 @@
+"""When to ask for a job's status next: adaptive, jittered, and polite to the server.
+
+The official client polls every 5 s forever (reference §5.3). Here polling starts fast (about a
+second) so small jobs finish quickly, slows down by x1.5 while nothing changes up to a cap,
+jumps back to fast as soon as the job moves, never asks sooner than a Retry-After the server
+sent, and spreads requests with +/-20 % jitter so several jobs do not poll in lock-step.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    """Tunable polling numbers (tests use tiny ones)."""
+
+    initial: float = 1.0
+    factor: float = 1.5
+    cap: float = 30.0
+    jitter: float = 0.2
+    #: Consecutive failed status requests after which a job needs the user's attention.
+    max_consecutive_errors: int = 5
+
+    def __post_init__(self) -> None:
+        if self.initial <= 0 or self.cap < self.initial or self.factor < 1:
+            raise ValueError("poll settings need 0 < initial <= cap and factor >= 1")
+        if not 0 <= self.jitter < 1:
+            raise ValueError("jitter must be in [0, 1)")
+        if self.max_consecutive_errors < 1:
+            raise ValueError("max_consecutive_errors must be at least 1")
+
+
+@dataclass
+class PollSchedule:
+    """The delay before each next status request of one job.
+
+    Call :meth:`next_delay` after every poll with whether the job progressed (state or counters
+    changed) and the server's Retry-After if it sent one. ``rand`` returns values in [0, 1)
+    and is injectable so tests can pin the jitter.
+    """
+
+    settings: PollSettings = field(default_factory=PollSettings)
+    rand: Callable[[], float] = random.random
+    interval: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.interval = self.settings.initial
+
+    def first_delay(self) -> float:
+        """The delay before the first status request after submitting."""
+        self.interval = self.settings.initial
+        return self._jittered(self.interval)
+
+    def next_delay(self, progressed: bool, retry_after: float | None = None) -> float:
+        """The delay before the next request, updating the interval.
+
+        Progress resets the interval to ``initial``; no progress multiplies it by ``factor``
+        (up to ``cap``). A Retry-After is a floor: the answer is never below it, even with
+        jitter, and later polls continue from at least that interval (capped).
+        """
+        s = self.settings
+        if progressed:
+            self.interval = s.initial
+        else:
+            self.interval = min(s.cap, self.interval * s.factor)
+        delay = self._jittered(self.interval)
+        if retry_after is not None and retry_after > 0:
+            self.interval = max(self.interval, min(s.cap, retry_after))
+            delay = max(delay, retry_after)
+        return delay
+
+    def _jittered(self, base: float) -> float:
+        u = min(max(self.rand(), 0.0), 1.0)
+        return base * (1.0 + self.settings.jitter * (2.0 * u - 1.0))

@@ -1,0 +1,355 @@
+"""The engine: runs of jobs against the Bulk Enhance API, resumable, cancellable, retryable.
+
+Concurrency: at most ``concurrent_jobs`` workers each carry one job at a time from submit to
+stored results; a queue feeds them (a split adds its new pieces to it). Store writes run in a
+worker thread but are awaited before the next step, so the order on disk is the order of
+events; :meth:`Engine.db` also remembers writes still running when a task is cancelled, and
+the run waits for them before its final bookkeeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ping_desktop.api import PingDataClient
+from ping_desktop.engine import messages
+from ping_desktop.engine.creation import RunInput, create_run_blocking
+from ping_desktop.engine.events import EventSink, JobPhase, RunPhase
+from ping_desktop.engine.jobflow import JobFlow
+from ping_desktop.engine.planning import chunk
+from ping_desktop.engine.polling import PollSettings
+from ping_desktop.engine.progress import ProgressTracker
+from ping_desktop.engine.timings import Timings
+from ping_desktop.intake.model import ColumnMapping, Plan, SheetTable
+from ping_desktop.storage.runstore import PlannedJob, RunRecord, RunStore
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Sleep = Callable[[float], Awaitable[None]]
+
+_ON_SERVER = (JobPhase.PENDING, JobPhase.QUEUED, JobPhase.IN_PROGRESS, JobPhase.DOWNLOADING)
+
+
+class EngineError(Exception):
+    """A request the engine cannot carry out; ``message`` is plain language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RunContext:
+    """What the workers of one active run share."""
+
+    def __init__(self, run: RunRecord, tracker: ProgressTracker, outputs_dir: Path,
+                 sleep: Sleep) -> None:
+        self.run = run
+        self.tracker = tracker
+        self.outputs_dir = outputs_dir
+        self.queue: asyncio.Queue[int] = asyncio.Queue()
+        self.stop = asyncio.Event()
+        self.stop_phase: RunPhase | None = None
+        self.stop_message: str | None = None
+        self.canceled = False
+        self.workers: list[asyncio.Task[None]] = []
+        self._sleep = sleep
+
+    def request_stop(self, phase: RunPhase, message: str | None) -> None:
+        """Stop submitting and polling for this run (the first reason wins)."""
+        if not self.stop.is_set():
+            self.stop_phase, self.stop_message = phase, message
+            self.stop.set()
+
+    async def wait(self, delay: float) -> bool:
+        """Sleep ``delay`` seconds unless the run stops first; True if it may go on."""
+        if self.stop.is_set():
+            return False
+        if delay > 0:
+            sleeper = asyncio.ensure_future(self._sleep(delay))
+            stopper = asyncio.ensure_future(self.stop.wait())
+            try:
+                await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                sleeper.cancel()
+                stopper.cancel()
+        return not self.stop.is_set()
+
+
+class Engine:
+    """Creates, runs, resumes, cancels and retries runs (see the module docstring)."""
+
+    def __init__(
+        self,
+        store: RunStore,
+        client: PingDataClient,
+        *,
+        locations_per_job: int = 1000,
+        concurrent_jobs: int = 3,
+        on_event: EventSink | None = None,
+        poll: PollSettings | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        rand: Callable[[], float] = random.random,
+        download_attempts: int = 3,
+        timings: Timings | None = None,
+    ) -> None:
+        if locations_per_job < 1 or concurrent_jobs < 1:
+            raise ValueError("locations_per_job and concurrent_jobs must be at least 1")
+        self.store = store
+        self.client = client
+        self.locations_per_job = locations_per_job
+        self.concurrent_jobs = concurrent_jobs
+        self.on_event = on_event
+        self.poll = poll or PollSettings()
+        self.clock = clock
+        self.sleep = sleep
+        self.rand = rand
+        self.download_attempts = max(1, download_attempts)
+        self.timings = timings or Timings()
+        self._active: dict[int, RunContext] = {}
+        self._pending: set[asyncio.Future[Any]] = set()
+
+    # -- store access ------------------------------------------------------------------------
+
+    async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a blocking store call in a worker thread and wait for it.
+
+        The write keeps going if the caller is cancelled meanwhile; :meth:`_settle` waits for
+        such writes so final bookkeeping never races them.
+        """
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))
+        self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
+        future.add_done_callback(lambda f: f.cancelled() or f.exception())
+        return await asyncio.shield(future)
+
+    async def _settle(self) -> None:
+        if self._pending:
+            await asyncio.gather(*list(self._pending), return_exceptions=True)
+
+    # -- creating ----------------------------------------------------------------------------
+
+    async def create_run(
+        self,
+        table: SheetTable,
+        mapping: ColumnMapping,
+        plan: Plan,
+        sources: list[str] | tuple[str, ...],
+        api_origin: str,
+        is_demo: bool = False,
+        source_fields: dict[str, list[str]] | None = None,
+    ) -> int:
+        """Store a planned run (input copy, rows, locations, jobs); returns its id. The
+        blocking work (copying the file, 100k-row inserts) runs in a worker thread."""
+        run_input = RunInput(table, mapping, plan, tuple(sources), api_origin, is_demo,
+                             source_fields or {})
+        with self.timings.measure("plan_store"):
+            return await asyncio.to_thread(
+                create_run_blocking, self.store, run_input, self.locations_per_job
+            )
+
+    # -- running -----------------------------------------------------------------------------
+
+    def unfinished_runs(self) -> list[RunRecord]:
+        """Runs that stopped before the end (app closed, offline, needing attention)."""
+        return [r for r in self.store.unfinished_runs() if r.id not in self._active]
+
+    def is_active(self, run_id: int) -> bool:
+        """Whether the run is being worked on in this session."""
+        return run_id in self._active
+
+    async def resume(self, run_id: int) -> RunRecord:
+        """Continue an unfinished run: submitted jobs are polled, unsent jobs are sent,
+        downloaded outputs are not fetched again, uncertain jobs wait for the user."""
+        return await self.run(run_id)
+
+    async def run(self, run_id: int) -> RunRecord:
+        """Carry every job of the run as far as possible; returns the run as stored after."""
+        if run_id in self._active:
+            raise EngineError("This run is already in progress.")
+        try:
+            run = self.store.get_run(run_id)
+        except KeyError:
+            raise EngineError(f"There is no run {run_id}.") from None
+        folder = self.store.run_folder(run_id)
+        tracker = ProgressTracker(run_id, run.file_name, self.on_event, self.clock)
+        ctx = RunContext(run, tracker, folder / "outputs", self.sleep)
+        self._active[run_id] = ctx
+        try:
+            await asyncio.to_thread(ctx.outputs_dir.mkdir, parents=True, exist_ok=True)
+            jobs = self.store.jobs(run_id)
+            tracker.load(jobs)
+            todo = [j for j in jobs if not j.phase.is_final]
+            # Jobs already on the server first: they are in flight and hold server capacity.
+            todo.sort(key=lambda j: (j.phase not in _ON_SERVER, j.number))
+            await self.db(self.store.set_run_phase, run_id, RunPhase.RUNNING, None)
+            tracker.publish_run(RunPhase.RUNNING)
+            for job in todo:
+                ctx.queue.put_nowait(job.id)
+            with self.timings.measure("run"):
+                await self._work(ctx)
+        except asyncio.CancelledError:
+            self._stop_workers(ctx)
+            self.store.set_run_phase(run_id, RunPhase.PAUSED, messages.APP_CLOSED)
+            self._active.pop(run_id, None)
+            raise
+        try:
+            return await self._finalize(ctx)
+        finally:
+            self._active.pop(run_id, None)
+
+    async def _work(self, ctx: RunContext) -> None:
+        ctx.workers = [
+            asyncio.create_task(self._worker(ctx), name=f"run-{ctx.run.id}-worker-{n}")
+            for n in range(self.concurrent_jobs)
+        ]
+        joiner = asyncio.ensure_future(ctx.queue.join())
+        try:
+            await asyncio.wait({joiner, *ctx.workers}, return_when=asyncio.FIRST_COMPLETED)
+            if not ctx.canceled and not joiner.done():
+                # Stopping (pause/attention): workers finish their step and skip the rest.
+                await asyncio.wait({joiner}, timeout=None)
+        finally:
+            joiner.cancel()
+            self._stop_workers(ctx)
+            await asyncio.gather(*ctx.workers, return_exceptions=True)
+            await self._settle()
+
+    @staticmethod
+    def _stop_workers(ctx: RunContext) -> None:
+        for task in ctx.workers:
+            task.cancel()
+
+    async def _worker(self, ctx: RunContext) -> None:
+        while True:
+            job_id = await ctx.queue.get()
+            try:
+                if not ctx.stop.is_set():
+                    await JobFlow(self, ctx, job_id).process()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a bug must not take the whole run down silently
+                log.exception("Job %d failed unexpectedly", job_id)
+                await self.db(self.store.update_job, job_id, phase=JobPhase.NEEDS_ATTENTION,
+                              message=f"Unexpected problem ({type(exc).__name__}); see the log. "
+                                      "Resume the run to try again.")
+                ctx.tracker.update(self.store.get_job(job_id))
+            finally:
+                ctx.queue.task_done()
+
+    async def _finalize(self, ctx: RunContext) -> RunRecord:
+        run_id = ctx.run.id
+        phase: RunPhase
+        message: str | None
+        if ctx.canceled:
+            await self.db(self._mark_canceled, run_id, ctx.tracker)
+            phase, message = RunPhase.CANCELED, messages.CANCELED_RUN
+        elif ctx.stop_phase is not None:
+            phase, message = ctx.stop_phase, ctx.stop_message
+        else:
+            phase, message = await self.db(self._outcome, run_id)
+        await self.db(self.store.refresh_run_counters, run_id)
+        await self.db(self.store.set_run_phase, run_id, phase, message)
+        ctx.tracker.publish_run(phase, message)
+        return self.store.get_run(run_id)
+
+    def _outcome(self, run_id: int) -> tuple[RunPhase, str | None]:
+        jobs = self.store.jobs(run_id)
+        attention = [j for j in jobs if j.phase in (JobPhase.UNCERTAIN,
+                                                     JobPhase.NEEDS_ATTENTION)]
+        if attention:
+            return RunPhase.NEEDS_ATTENTION, messages.attention(len(attention),
+                                                                attention[0].message)
+        unfinished = [j for j in jobs if not j.phase.is_final]
+        if unfinished:
+            return RunPhase.PAUSED, messages.APP_CLOSED
+        failed = [j for j in jobs if j.phase is JobPhase.FAILED]
+        if jobs and len(failed) == len(jobs):
+            return RunPhase.FAILED, messages.all_failed(failed[0].message)
+        candidates, _ = self.store.retry_candidates(run_id)
+        missing = len(candidates) + sum(
+            j.location_count for j in jobs if j.phase is JobPhase.CANCELED
+        )
+        if missing:
+            return RunPhase.COMPLETE_WITH_PROBLEMS, messages.with_problems(missing)
+        return RunPhase.COMPLETE, None
+
+    def _mark_canceled(self, run_id: int, tracker: ProgressTracker | None = None) -> None:
+        for job in self.store.jobs(run_id):
+            if job.phase is JobPhase.WAITING:
+                change = (JobPhase.CANCELED, messages.CANCELED_WAITING)
+            elif job.phase is JobPhase.SUBMITTING:
+                change = (JobPhase.UNCERTAIN, messages.CANCELED_DURING_SUBMIT)
+            elif job.phase in _ON_SERVER or job.phase is JobPhase.NEEDS_ATTENTION:
+                change = (JobPhase.CANCELED, messages.CANCELED_SUBMITTED)
+            else:
+                continue
+            self.store.update_job(job.id, phase=change[0], message=change[1])
+            if tracker is not None:
+                tracker.update(self.store.get_job(job.id))
+
+    # -- user actions ------------------------------------------------------------------------
+
+    def cancel(self, run_id: int) -> None:
+        """Stop submitting and polling for the run at once. Jobs already submitted may still
+        complete on the server and use credits; the run's message says so."""
+        ctx = self._active.get(run_id)
+        if ctx is not None:
+            ctx.canceled = True
+            ctx.request_stop(RunPhase.CANCELED, messages.CANCELED_RUN)
+            self._stop_workers(ctx)
+            return
+        self._mark_canceled(run_id)
+        self.store.refresh_run_counters(run_id)
+        self.store.set_run_phase(run_id, RunPhase.CANCELED, messages.CANCELED_RUN)
+
+    async def retry_failed(self, run_id: int) -> int:
+        """Send again, as new jobs of the same run, the locations whose chosen sources failed
+        (only the failed sources when others succeeded); returns how many locations."""
+        if run_id in self._active:
+            raise EngineError("Wait for the run to finish before retrying failed rows.")
+        candidates, attention_jobs = await self.db(self.store.retry_candidates, run_id)
+        if not candidates:
+            return 0
+        jobs = [
+            PlannedJob(tuple(loc for loc, _ in piece), tuple(src for _, src in piece))
+            for piece in chunk(candidates, self.locations_per_job)
+        ]
+        await self.db(self.store.add_jobs, run_id, jobs)
+        for job_id in attention_jobs:
+            await self.db(self.store.update_job, job_id, phase=JobPhase.FAILED,
+                          message=messages.SENT_AGAIN)
+        await self.run(run_id)
+        return len(candidates)
+
+    async def resolve_uncertain(self, job_id: int, resubmit: bool) -> None:
+        """The user's decision on a job whose submission may or may not have arrived:
+        ``resubmit`` sends it again (on the run's next start or at once if it is running),
+        otherwise it is left unsent."""
+        job = self.store.get_job(job_id)
+        if job.phase is not JobPhase.UNCERTAIN:
+            raise EngineError("This job is not waiting for a decision.")
+        if resubmit:
+            await self.db(self.store.update_job, job_id, phase=JobPhase.WAITING, message=None,
+                          server_job_id=None)
+            ctx = self._active.get(job.run_id)
+            if ctx is not None and not ctx.stop.is_set():
+                ctx.tracker.update(self.store.get_job(job_id))
+                ctx.queue.put_nowait(job_id)
+        else:
+            await self.db(self.store.update_job, job_id, phase=JobPhase.CANCELED,
+                          message=messages.LEFT_UNSENT)
+            if job.run_id not in self._active:
+                run = self.store.get_run(job.run_id)
+                if run.phase is RunPhase.NEEDS_ATTENTION:
+                    phase, message = await self.db(self._outcome, job.run_id)
+                    await self.db(self.store.set_run_phase, job.run_id, phase, message)

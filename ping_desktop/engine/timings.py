@@ -1,0 +1,71 @@
+"""Where the wall time of a run goes, for ``enhance --timings`` and the benchmark.
+
+Jobs run concurrently, so a phase's time is the length of the union of its intervals (the wall
+time during which at least one job was in that phase), not their sum; ``waiting`` is the run's
+wall time during which no job was doing client work (only the server was busy).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+
+CLIENT_PHASES = ("submit", "download", "parse")
+
+
+def union_length(intervals: list[tuple[float, float]]) -> float:
+    """Total length covered by possibly overlapping ``(start, end)`` intervals."""
+    total = 0.0
+    current_start: float | None = None
+    current_end = 0.0
+    for start, end in sorted(intervals):
+        if current_start is None or start > current_end:
+            if current_start is not None:
+                total += current_end - current_start
+            current_start, current_end = start, end
+        else:
+            current_end = max(current_end, end)
+    if current_start is not None:
+        total += current_end - current_start
+    return total
+
+
+class Timings:
+    """Collects phase intervals and counts status requests."""
+
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
+        self._clock = clock
+        self._intervals: dict[str, list[tuple[float, float]]] = {}
+        self.status_requests = 0
+
+    @contextlib.contextmanager
+    def measure(self, phase: str) -> Iterator[None]:
+        """Record the time spent inside the ``with`` block under ``phase``."""
+        start = self._clock()
+        try:
+            yield
+        finally:
+            self._intervals.setdefault(phase, []).append((start, self._clock()))
+
+    def add(self, phase: str, start: float, end: float) -> None:
+        """Record an interval measured elsewhere (same clock)."""
+        self._intervals.setdefault(phase, []).append((start, end))
+
+    def seconds(self, phase: str) -> float:
+        """Wall time during which ``phase`` was active."""
+        return union_length(self._intervals.get(phase, []))
+
+    def waiting(self, run_phase: str = "run") -> float:
+        """Wall time of ``run_phase`` not covered by any client phase."""
+        run = union_length(self._intervals.get(run_phase, []))
+        busy = union_length([iv for p in CLIENT_PHASES for iv in self._intervals.get(p, [])])
+        return max(0.0, run - busy)
+
+    def report(self) -> dict[str, float | int]:
+        """Every phase's seconds (rounded), plus ``waiting`` and ``status_requests``."""
+        out: dict[str, float | int] = {p: round(self.seconds(p), 3) for p in self._intervals}
+        if "run" in self._intervals:
+            out["waiting"] = round(self.waiting(), 3)
+        out["status_requests"] = self.status_requests
+        return out

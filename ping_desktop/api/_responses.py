@@ -12,6 +12,7 @@ import httpx
 
 from ping_desktop.api.errors import (
     AuthenticationError,
+    InvalidResponseError,
     JobNotFoundError,
     JobTooLargeError,
     NotFoundError,
@@ -67,6 +68,16 @@ def server_messages(data: Any, prefix: str = "") -> list[str]:
     return [f"{prefix}{data}"]
 
 
+def _redact_json(value: Any, redact: Redactor) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, Mapping):
+        return {str(k): _redact_json(v, redact) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_json(v, redact) for v in value]
+    return value
+
+
 def _quote(lines: list[str], redact: Redactor) -> str:
     text = redact("; ".join(line.strip() for line in lines if line.strip()))
     return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 1] + "…"
@@ -87,7 +98,7 @@ def error_from_response(
     quoted = _quote(server_messages(data), redact)
     said = f" The server said: {quoted}" if quoted else ""
     if status == 400:
-        details = dict(data) if isinstance(data, Mapping) else {"detail": data}
+        details = _redact_json(data if isinstance(data, Mapping) else {"detail": data}, redact)
         message = (
             f"The server rejected the request: {quoted or 'no reason given'}. "
             "Correct the locations or options mentioned and try again."
@@ -117,8 +128,10 @@ def error_from_response(
         limit = data.get("max_locations") if isinstance(data, Mapping) else None
         max_locations = limit if isinstance(limit, int) and not isinstance(limit, bool) else None
         return JobTooLargeError(max_locations=max_locations, status_code=413)
-    if status == 429:
-        return ThrottledError(retry_after=retry_after, status_code=429)
+    if status == 429 or (status == 503 and retry_after is not None):
+        # A 503 with Retry-After is the server asking to come back later, exactly like 429;
+        # the caller gets the wait so it can schedule instead of failing the run.
+        return ThrottledError(retry_after=retry_after, status_code=status)
     if status >= 500:
         return ServerUnavailableError(
             f"The Ping.Data service is not available right now (HTTP {status}). "
@@ -151,8 +164,14 @@ def is_tls_failure(exc: BaseException) -> bool:
     return False
 
 
-def transport_error(exc: httpx.TransportError, host: str, timeout: float) -> PingApiError:
+def transport_error(
+    exc: httpx.TransportError | httpx.DecodingError, host: str, timeout: float
+) -> PingApiError:
     """The error for a GET that failed below HTTP (all but TLS are retryable)."""
+    if isinstance(exc, httpx.DecodingError):
+        return InvalidResponseError(
+            f"{host} sent a damaged (undecodable) answer. Try again in a few minutes."
+        )
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout) and is_tls_failure(exc):
         return TlsError(host)
     if isinstance(exc, httpx.ProxyError):

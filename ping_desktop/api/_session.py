@@ -217,7 +217,7 @@ class HttpSession:
                 response = await self._client().send(request, stream=True)
                 if not stream and response.status_code < 300:
                     await response.aread()
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, httpx.DecodingError) as exc:
                 spent += time.monotonic() - started
                 error = transport_error(exc, self.host, effective_timeout)
                 self._log(request, type(exc).__name__, attempt)
@@ -287,7 +287,7 @@ class HttpSession:
                 raise SubmissionUncertainError(
                     f"no answer within {self.timeout:g} seconds", retryable=False
                 ) from exc
-            except httpx.TransportError as exc:
+            except httpx.HTTPError as exc:
                 self._log(request, type(exc).__name__, attempt)
                 raise SubmissionUncertainError(
                     "the connection was lost after the request was sent"

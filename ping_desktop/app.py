@@ -1,18 +1,156 @@
-"""Composition root: builds the services and starts the window (placeholder for now)."""
+"""Composition root: parses the command line, sets up logging and crash handling, builds the
+services and the main window, and runs them on a qasync event loop."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import logging
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("ping_desktop")
+
+
+def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    """Our options, and the rest (Qt's own, such as ``-platform``)."""
+    parser = argparse.ArgumentParser(prog="ping-desktop", description="Ping Desktop")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the bundled sample against the built-in emulator")
+    parser.add_argument("--self-test", action="store_true",
+                        help="run the demo flow end to end offscreen, print a report, exit 0/1")
+    parser.add_argument("--temp-basedir", action="store_true",
+                        help="keep every per-user folder in a temporary folder (deleted on exit)")
+    parser.add_argument("--no-err-windows", action="store_true",
+                        help="never show error dialogs for unexpected errors (log only)")
+    parser.add_argument("files", nargs="*", type=Path, help="spreadsheets to open")
+    return parser.parse_known_args(list(argv))
+
+
+def _prepare_qt_environment() -> None:
+    # qasync picks its binding at import time: make sure it is PySide6 (engineering-notes §3).
+    os.environ["QT_API"] = "pyside6"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``ping-desktop``."""
-    os.environ.setdefault("QT_API", "pyside6")
-    from PySide6.QtWidgets import QApplication, QLabel
+    """Entry point of ``ping-desktop``; returns the process exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    opts, qt_args = parse_args(args)
+    _prepare_qt_environment()
+    if opts.self_test:
+        from ping_desktop.gui.self_test import main as self_test_main
 
-    app = QApplication(list(argv) if argv is not None else sys.argv)
-    label = QLabel("Ping Desktop")
-    label.show()
-    return app.exec()
+        return self_test_main()
+    temp_home: str | None = None
+    if opts.temp_basedir:
+        temp_home = tempfile.mkdtemp(prefix="ping-desktop-")
+        os.environ["PING_DESKTOP_HOME"] = temp_home
+    try:
+        return _run_gui(opts, qt_args)
+    finally:
+        if temp_home is not None:
+            shutil.rmtree(temp_home, ignore_errors=True)
+
+
+def create_application(qt_args: Sequence[str]) -> Any:
+    """The QApplication with high-DPI defaults and a style that follows the OS colour scheme."""
+    import PySide6  # noqa: F401  - bind Qt before qasync is imported anywhere
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    existing = QApplication.instance()
+    if existing is not None:
+        return existing
+    # Qt 6 is per-monitor DPI aware already; pass fractional scale factors (150 %) through.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(["ping-desktop", *qt_args])
+    app.setApplicationName("Ping Desktop")
+    app.setOrganizationName("Ping")
+    app.setApplicationVersion(_version())
+    app.setDesktopFileName("com.pingintel.PingDesktop")
+    # Dialogs may be the last window: quitting is explicit (engineering-notes §3).
+    app.setQuitOnLastWindowClosed(False)
+    follow_color_scheme(app)
+    return app
+
+
+def follow_color_scheme(app: Any) -> None:
+    """Use Fusion only where the native style ignores the OS dark scheme (old Windows style)."""
+    from PySide6.QtCore import Qt
+
+    hints = app.styleHints()
+
+    def apply(*_args: object) -> None:
+        style = app.style().name().lower()
+        if hints.colorScheme() == Qt.ColorScheme.Dark and style in ("windowsvista", "windows"):
+            app.setStyle("Fusion")
+
+    apply()
+    hints.colorSchemeChanged.connect(apply)
+
+
+def _version() -> str:
+    from ping_desktop import __version__
+
+    return __version__
+
+
+def _run_gui(opts: argparse.Namespace, qt_args: list[str]) -> int:
+    from ping_desktop.storage.logging_setup import configure_logging
+    from ping_desktop.storage.paths import app_paths
+
+    paths = app_paths()
+    configure_logging(paths.log_dir)
+    app = create_application(qt_args)
+    from ping_desktop.gui.crash import install_crash_handlers
+
+    install_crash_handlers(paths.log_dir, show_dialogs=not opts.no_err_windows)
+    import qasync
+
+    log.info("Ping Desktop %s starting (home %s)", _version(), paths.data_dir)
+    result: int = qasync.run(amain(app, opts, paths))
+    return result
+
+
+async def amain(app: Any, opts: argparse.Namespace, paths: Any) -> int:
+    """Build the services and the window, then wait until the window has closed."""
+    from ping_desktop.gui.crash import loop_exception_handler
+    from ping_desktop.gui.main_window import MainWindow
+    from ping_desktop.gui.services import build_services
+    from ping_desktop.storage.runstore import RunStoreError
+
+    asyncio.get_running_loop().set_exception_handler(loop_exception_handler)
+    try:
+        services = await asyncio.to_thread(build_services, paths)
+    except (RunStoreError, OSError) as error:
+        await _fatal(getattr(error, "message", None) or str(error))
+        return 1
+    window = MainWindow(services)
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    app.aboutToQuit.connect(closed.set)
+    window.show()
+    window.tasks.start(window.startup([Path(f) for f in opts.files], opts.demo), "startup")
+    await closed.wait()
+    await services.aclose()
+    log.info("Ping Desktop closed")
+    return 0
+
+
+async def _fatal(message: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ping_desktop.gui.async_support import dialog_result
+
+    log.error("Cannot start: %s", message)
+    box = QMessageBox(QMessageBox.Icon.Critical, "Ping Desktop cannot start", message,
+                      QMessageBox.StandardButton.Ok)
+    await dialog_result(box)

@@ -66,3 +66,53 @@ def run_coro(qtbot: Any, qloop: asyncio.AbstractEventLoop) -> Callable[..., Any]
         return task.result()
 
     return _run
+
+
+@pytest.fixture
+def make_window(
+    qtbot: Any, qloop: asyncio.AbstractEventLoop, run_coro: Callable[..., Any]
+) -> Iterator[Callable[..., Any]]:
+    """Factory building the real composition (stores under the test's PING_DESKTOP_HOME, the
+    in-memory keyring) and a shown, started :class:`MainWindow`.
+
+    ``make_window(api_url=None, token=None, demo_rate=0.0, **settings)``: ``api_url`` becomes
+    the custom API URL (e.g. ``emulator.api_url``), ``token`` is stored in the keyring for it,
+    ``demo_rate`` is the demo emulator's locations per second (0 = instant), other keywords
+    replace Settings fields. Everything is closed and the emulator stopped afterwards.
+    """
+    import dataclasses
+
+    from ping_desktop.gui.main_window import MainWindow
+    from ping_desktop.gui.services import DemoBackend, build_services
+    from ping_desktop.storage.paths import app_paths
+
+    made: list[Any] = []
+
+    def _make(api_url: str | None = None, token: str | None = None,
+              demo_rate: float = 0.0, startup: bool = True, **settings: Any) -> Any:
+        services = build_services(app_paths())
+        changes: dict[str, Any] = dict(settings)
+        if api_url is not None:
+            changes["custom_api_url"] = api_url
+        if changes:
+            services.settings = dataclasses.replace(services.settings, **changes)
+            services.settings_store.save(services.settings)
+        if token is not None:
+            services.credentials.set_token(services.api_origin(), token)
+        services.demo = DemoBackend(locations_per_second=demo_rate)
+        window = MainWindow(services)
+        # Not qtbot.addWidget: pytest-qt would close() it before this fixture's teardown, which
+        # starts the window's own asynchronous close flow on a widget about to be deleted.
+        made.append(window)
+        window.show()
+        if startup:
+            run_coro(window.startup(), timeout=10_000)
+        return window
+
+    yield _make
+    for window in made:
+        run_coro(window.shutdown(keep=True), timeout=10_000)
+        window._close_ready = True
+        window.close()
+        run_coro(window.services.aclose(), timeout=10_000)
+        window.deleteLater()

@@ -1,0 +1,183 @@
+"""Preview and mapping of the loaded file: sheet selector, header row, first rows, field mapping,
+and the rows with problems (with their sheet row numbers)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSpinBox,
+    QSplitter,
+    QStyle,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ping_desktop.gui.mapping_models import ColumnComboDelegate, MappingModel, PreviewModel
+from ping_desktop.intake.model import ColumnMapping, Problem, SheetTable
+
+MAX_PROBLEMS_SHOWN = 500
+
+
+class MappingPanel(QWidget):
+    """Shows one SheetTable and lets the user pick sheet, header row and column per field."""
+
+    sheet_changed = Signal(str)
+    header_row_changed = Signal(int)
+    mapping_changed = Signal(object)  # ColumnMapping
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sheet_selector = QComboBox()
+        self.sheet_selector.setObjectName("sheetSelector")
+        self.sheet_selector.setAccessibleName("Sheet")
+        self.sheet_selector.setMinimumContentsLength(16)
+        self.sheet_selector.activated.connect(self._sheet_activated)
+        self.header_row = QSpinBox()
+        self.header_row.setObjectName("headerRowSpin")
+        self.header_row.setAccessibleName("Header row number")
+        self.header_row.setRange(1, 1_000_000)
+        self.header_row.setKeyboardTracking(False)
+        self.header_row.setToolTip("The sheet row holding the column titles; change it if the "
+                                   "preview shows the wrong titles.")
+        self.header_row.valueChanged.connect(self._header_edited)
+        self.summary = QLabel()
+        self.summary.setObjectName("fileSummary")
+        self.summary.setWordWrap(True)
+
+        top = QHBoxLayout()
+        form = QFormLayout()
+        sheet_label = QLabel("S&heet:")
+        sheet_label.setBuddy(self.sheet_selector)
+        header_label = QLabel("Header &row:")
+        header_label.setBuddy(self.header_row)
+        form.addRow(sheet_label, self.sheet_selector)
+        form.addRow(header_label, self.header_row)
+        top.addLayout(form)
+        top.addWidget(self.summary, 1)
+
+        self.preview_model = PreviewModel(self)
+        self.preview = QTableView()
+        self.preview.setObjectName("previewTable")
+        self.preview.setAccessibleName("Preview of the first rows")
+        self.preview.setModel(self.preview_model)
+        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview.verticalHeader().setToolTip("Sheet row numbers")
+        preview_box = QGroupBox("&Preview (first rows; row numbers as in your sheet)")
+        QVBoxLayout(preview_box).addWidget(self.preview)
+
+        self.mapping_model = MappingModel(self)
+        self.mapping_model.mapping_changed.connect(self.mapping_changed)
+        self.mapping_table = QTableView()
+        self.mapping_table.setObjectName("mappingTable")
+        self.mapping_table.setAccessibleName("Column mapping: which column feeds each Ping field")
+        self.mapping_table.setModel(self.mapping_model)
+        self.mapping_table.setItemDelegateForColumn(
+            MappingModel.COL_COLUMN, ColumnComboDelegate(self.mapping_table)
+        )
+        self.mapping_table.verticalHeader().setVisible(False)
+        self.mapping_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.mapping_table.setTabKeyNavigation(False)
+        header = self.mapping_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.mapping_table.setColumnWidth(1, 220)
+        mapping_box = QGroupBox("Column &mapping (check the highlighted guesses)")
+        QVBoxLayout(mapping_box).addWidget(self.mapping_table)
+
+        self.problems = QListWidget()
+        self.problems.setObjectName("problemsList")
+        self.problems.setAccessibleName("Rows with problems")
+        self.problems_box = QGroupBox("Rows with problems")
+        QVBoxLayout(self.problems_box).addWidget(self.problems)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(preview_box)
+        splitter.addWidget(mapping_box)
+        splitter.addWidget(self.problems_box)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 1)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+    # -- filling --------------------------------------------------------------------------------
+    def show_table(self, table: SheetTable, sheets: Sequence[str], mapping: ColumnMapping) -> None:
+        """Show a freshly read sheet and its guessed mapping."""
+        self.sheet_selector.blockSignals(True)
+        self.sheet_selector.clear()
+        for sheet in sheets:
+            self.sheet_selector.addItem(sheet or "(text file)", sheet)
+        self.sheet_selector.setCurrentIndex(max(0, self.sheet_selector.findData(table.sheet)))
+        self.sheet_selector.setEnabled(len(sheets) > 1)
+        self.sheet_selector.blockSignals(False)
+        self.header_row.blockSignals(True)
+        self.header_row.setValue(table.header_row)
+        self.header_row.blockSignals(False)
+        self.summary.setText(
+            f"<b>{table.path.name}</b>: {len(table.rows):,} data rows, "
+            f"{len(table.columns)} columns; header found on row {table.header_row}."
+            + ("<br>" + "<br>".join(table.notes) if table.notes else "")
+        )
+        self.preview_model.set_table(table)
+        self.preview.resizeColumnsToContents()
+        self.mapping_model.set_mapping(table.columns, mapping)
+        for row in range(self.mapping_model.rowCount()):
+            self.mapping_table.openPersistentEditor(
+                self.mapping_model.index(row, MappingModel.COL_COLUMN)
+            )
+
+    def set_required(self, required_by: dict[str, list[str]]) -> None:
+        """Mark fields the chosen sources require."""
+        self.mapping_model.set_required(required_by)
+
+    def show_problems(self, problems: Sequence[Problem], rows_with_problems: int) -> None:
+        """List per-row problems with their sheet row numbers (errors first)."""
+        self.problems.clear()
+        ordered = sorted(problems, key=lambda p: (p.severity != "error", p.row))
+        style = self.style()
+        for problem in ordered[:MAX_PROBLEMS_SHOWN]:
+            where = f"Row {problem.row}" if problem.row else "Whole file"
+            kind = "Error" if problem.severity == "error" else "Warning"
+            item = QListWidgetItem(f"{where} — {kind}: {problem.message}")
+            icon = (
+                QStyle.StandardPixmap.SP_MessageBoxCritical
+                if problem.severity == "error"
+                else QStyle.StandardPixmap.SP_MessageBoxWarning
+            )
+            item.setIcon(style.standardIcon(icon))
+            item.setData(Qt.ItemDataRole.UserRole, problem.row)
+            self.problems.addItem(item)
+        if len(ordered) > MAX_PROBLEMS_SHOWN:
+            self.problems.addItem(f"… and {len(ordered) - MAX_PROBLEMS_SHOWN:,} more")
+        errors = sum(1 for p in problems if p.severity == "error")
+        warnings = len(problems) - errors
+        self.problems_box.setTitle(
+            f"Rows with problems: {rows_with_problems:,} rows "
+            f"({errors:,} errors, {warnings:,} warnings)"
+            if problems
+            else "Rows with problems: none"
+        )
+
+    # -- user edits -----------------------------------------------------------------------------
+    def _sheet_activated(self, index: int) -> None:
+        self.sheet_changed.emit(str(self.sheet_selector.itemData(index) or ""))
+
+    def _header_edited(self, value: int) -> None:
+        self.header_row_changed.emit(int(value))

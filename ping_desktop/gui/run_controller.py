@@ -1,0 +1,191 @@
+"""Starts, cancels, retries and resumes runs through the engine, and keeps their tasks alive.
+
+Each run's ``engine.run(run_id)`` is a long task owned by the window's :class:`TaskOwner`
+(named ``run-<id>``). Closing the window either pauses the runs (their tasks are cancelled,
+which leaves them PAUSED in the store so the next start resumes them) or cancels them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from ping_desktop.engine.events import Event, RunPhase, RunProgress
+from ping_desktop.gui.async_support import TaskOwner
+from ping_desktop.gui.intake_controller import LoadedFile
+from ping_desktop.gui.services import AppServices
+from ping_desktop.intake.model import Plan
+
+log = logging.getLogger(__name__)
+
+FINAL_RUN_PHASES = frozenset(
+    {RunPhase.COMPLETE, RunPhase.COMPLETE_WITH_PROBLEMS, RunPhase.FAILED, RunPhase.CANCELED}
+)
+
+
+async def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Await ``fn(*args)``: directly if it is a coroutine function, else in a worker thread
+    (engine methods that only touch the SQLite store may be plain blocking functions)."""
+    if inspect.iscoroutinefunction(fn):
+        return await fn(*args, **kwargs)
+    result = await asyncio.to_thread(fn, *args, **kwargs)
+    if inspect.isawaitable(result):
+        return await result
+    return result
+
+
+class RunController(QObject):
+    """The GUI's door to the engine.
+
+    Signals: ``progress(object)`` for every engine progress event (delivered on the Qt thread),
+    ``run_started(int)``, ``run_finished(object)`` (the final RunProgress), ``error(str)``
+    (plain words).
+    """
+
+    progress = Signal(object)
+    run_started = Signal(int)
+    run_finished = Signal(object)
+    error = Signal(str)
+
+    def __init__(self, services: AppServices, tasks: TaskOwner,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.tasks = tasks
+        self._engines: dict[int, Any] = {}
+        self._demo_runs: set[int] = set()
+        # Engines may publish from worker threads: a queued signal brings events to Qt's thread.
+        services.set_event_sink(self._publish)
+        self.progress.connect(self._observe)
+
+    def _publish(self, event: Event) -> None:
+        self.progress.emit(event)
+
+    def _observe(self, event: object) -> None:
+        if isinstance(event, RunProgress) and event.phase in FINAL_RUN_PHASES:
+            self.run_finished.emit(event)
+
+    # -- queries --------------------------------------------------------------------------------
+    def active_runs(self) -> list[int]:
+        """Runs whose task is still going."""
+        return [rid for rid in self._engines if self.tasks.running(f"run-{rid}")]
+
+    def is_demo(self, run_id: int) -> bool:
+        """Whether ``run_id`` runs against the demo emulator."""
+        return run_id in self._demo_runs
+
+    # -- commands -------------------------------------------------------------------------------
+    async def start(self, loaded: LoadedFile, plan: Plan, sources: list[str],
+                    source_fields: dict[str, list[str]] | None = None) -> int:
+        """Store a new run for ``loaded`` and start it; returns the run id.
+
+        ``source_fields`` gives each source's output fields in the API's order (from
+        GET /datasources) so result columns come out in that order.
+        """
+        engine = await self.services.engine_for(demo=loaded.is_demo)
+        origin = engine.client.origin if hasattr(engine, "client") else (
+            self.services.api_origin()
+        )
+        run_id = int(await call(
+            engine.create_run, loaded.table, loaded.mapping, plan, tuple(sources),
+            api_origin=origin, is_demo=loaded.is_demo, source_fields=source_fields or None,
+        ))
+        self._launch(engine, run_id, loaded.is_demo, engine.run)
+        self.run_started.emit(run_id)
+        return run_id
+
+    def _launch(self, engine: Any, run_id: int, demo: bool,
+                method: Callable[..., Any], *args: Any) -> None:
+        self._engines[run_id] = engine
+        if demo:
+            self._demo_runs.add(run_id)
+        self.tasks.start(self._drive(method, run_id, *args), f"run-{run_id}", preempt=True)
+
+    async def _drive(self, method: Callable[..., Any], run_id: int, *args: Any) -> None:
+        try:
+            await call(method, run_id, *args)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            message = getattr(exc, "message", None)
+            if isinstance(message, str):
+                # EngineError / PingApiError: already plain words for people.
+                self.error.emit(message)
+                return
+            raise
+
+    async def _engine_of(self, run_id: int) -> Any:
+        engine = self._engines.get(run_id)
+        if engine is None:
+            record = await asyncio.to_thread(self.services.run_store.get_run, run_id)
+            engine = await self.services.engine_for(
+                demo=record.is_demo, api_origin=None if record.is_demo else record.api_origin
+            )
+            self._engines[run_id] = engine
+            if record.is_demo:
+                self._demo_runs.add(run_id)
+        return engine
+
+    async def cancel(self, run_id: int) -> None:
+        """Stop submitting and polling ``run_id`` (submitted jobs may still finish server-side)."""
+        engine = await self._engine_of(run_id)
+        # On the loop thread: cancelling an active run sets asyncio events of that run.
+        engine.cancel(run_id)
+
+    async def retry_failed(self, run_id: int) -> None:
+        """Send again only the locations whose sources failed, as new jobs of the same run."""
+        engine = await self._engine_of(run_id)
+        self._launch(engine, run_id, self.is_demo(run_id), engine.retry_failed)
+
+    async def resolve_uncertain(self, job_id: int, resubmit: bool) -> None:
+        """The user's answer for a job whose submission may or may not have arrived."""
+        job = await asyncio.to_thread(self.services.run_store.get_job, job_id)
+        engine = await self._engine_of(job.run_id)
+        await call(engine.resolve_uncertain, job_id, resubmit)
+        if resubmit and not self.tasks.running(f"run-{job.run_id}"):
+            self._launch(engine, job.run_id, self.is_demo(job.run_id), engine.resume)
+
+    async def resume_unfinished(self) -> list[int]:
+        """Resume every unfinished run of earlier sessions (demo runs cannot: their emulator
+        is gone, so they are cancelled). Returns the resumed run ids."""
+        runs = await asyncio.to_thread(self.services.run_store.unfinished_runs)
+        resumed: list[int] = []
+        for record in runs:
+            if self.tasks.running(f"run-{record.id}"):
+                continue
+            if record.is_demo:
+                engine = await self.services.engine_for(demo=True)
+                self._engines[record.id] = engine
+                self._demo_runs.add(record.id)
+                engine.cancel(record.id)
+                continue
+            try:
+                engine = await self.services.engine_for(demo=False, api_origin=record.api_origin)
+            except ValueError as exc:  # an origin no longer accepted
+                self.error.emit(f"Run {record.id} ({record.file_name}) cannot resume: {exc}")
+                continue
+            self._launch(engine, record.id, False, engine.resume)
+            resumed.append(record.id)
+        if resumed:
+            log.info("Resumed runs %s", resumed)
+        return resumed
+
+    async def stop_all(self, *, keep: bool) -> None:
+        """Window closing: ``keep`` pauses runs for next time, otherwise cancels them."""
+        for run_id in self.active_runs():
+            engine = self._engines[run_id]
+            if not keep or self.is_demo(run_id):
+                try:
+                    engine.cancel(run_id)
+                except Exception:
+                    log.exception("Cancelling run %s failed", run_id)
+        tasks = [t for t in self.tasks.tasks() if t.get_name().startswith("run-")]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=5)

@@ -1,0 +1,207 @@
+"""The app's long-lived services, built once by the composition root and shared by the window.
+
+Holds the stores, resolves the API address from the settings, hands out one API client and one
+engine per API origin (the token only ever goes to the origin it was saved for), and owns the
+in-process emulator of the demo mode. No widgets here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ping_desktop.api.client import PingDataClient
+from ping_desktop.api.environments import DEFAULT_ENVIRONMENT, ENVIRONMENTS, normalise_api_url
+from ping_desktop.engine.events import Event
+from ping_desktop.storage.credentials import CredentialStore, normalize_origin
+from ping_desktop.storage.paths import AppPaths
+from ping_desktop.storage.runstore import DB_FILE, RunStore
+from ping_desktop.storage.settings import Settings, SettingsStore
+
+log = logging.getLogger(__name__)
+
+DEMO_TOKEN = "demo"  # noqa: S105 - the emulator's public demo token, not a secret
+#: Emulator speed in demo mode: slow enough to watch the progress bars move.
+DEMO_LOCATIONS_PER_SECOND = 40.0
+DEMO_LABEL = "Demo data — synthetic results from the built-in emulator"
+
+
+def api_url_for(settings: Settings) -> str:
+    """The API base URL the settings point at (custom URL wins over the environment)."""
+    if settings.custom_api_url:
+        return normalise_api_url(settings.custom_api_url)
+    env = ENVIRONMENTS.get(settings.environment) or ENVIRONMENTS[DEFAULT_ENVIRONMENT]
+    return env.api_url
+
+
+def origin_of_api_url(api_url: str) -> str:
+    """``https://host/api/v1`` -> ``https://host`` (the keyring account key)."""
+    return normalize_origin(api_url)
+
+
+class DemoBackend:
+    """The built-in emulator on a loopback port, started on first use, stopped on close."""
+
+    def __init__(self, locations_per_second: float = DEMO_LOCATIONS_PER_SECOND) -> None:
+        self.locations_per_second = locations_per_second
+        self._server: Any = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def running(self) -> bool:
+        """Whether the emulator is serving."""
+        return self._server is not None
+
+    @property
+    def api_url(self) -> str:
+        """The emulator's API base URL (only valid once started)."""
+        if self._server is None:
+            raise RuntimeError("the demo emulator is not running")
+        return str(self._server.api_url)
+
+    async def start(self) -> str:
+        """Start the emulator (off the Qt thread) if needed; returns its API URL."""
+        async with self._lock:
+            if self._server is None:
+                from ping_desktop.emulator.config import EmulatorConfig
+                from ping_desktop.emulator.server import EmulatorServer
+
+                server = EmulatorServer(
+                    EmulatorConfig(
+                        tokens=frozenset({DEMO_TOKEN}),
+                        locations_per_second=self.locations_per_second,
+                    )
+                )
+                await asyncio.to_thread(server.start)
+                self._server = server
+                log.info("Demo emulator listening on %s", server.base_url)
+            return self.api_url
+
+    async def stop(self) -> None:
+        """Stop the emulator if it runs."""
+        async with self._lock:
+            server, self._server = self._server, None
+            if server is not None:
+                await asyncio.to_thread(server.stop)
+
+
+@dataclass
+class AppServices:
+    """Everything the window needs that is not a widget."""
+
+    paths: AppPaths
+    settings_store: SettingsStore
+    settings: Settings
+    credentials: CredentialStore
+    run_store: RunStore
+    demo: DemoBackend = field(default_factory=DemoBackend)
+    _clients: dict[tuple[str, bool], PingDataClient] = field(default_factory=dict)
+    _engines: dict[tuple[str, bool, int, int], Any] = field(default_factory=dict)
+    _event_sink: Callable[[Event], None] | None = None
+
+    # -- settings ------------------------------------------------------------------------------
+    def api_url(self) -> str:
+        """The configured API base URL."""
+        return api_url_for(self.settings)
+
+    def api_origin(self) -> str:
+        """The configured API origin (where the token may be sent)."""
+        return origin_of_api_url(self.api_url())
+
+    async def save_settings(self, settings: Settings) -> None:
+        """Remember ``settings`` (written off the Qt thread); engines pick them up for new runs."""
+        self.settings = settings
+        await asyncio.to_thread(self.settings_store.save, settings)
+
+    # -- token ---------------------------------------------------------------------------------
+    async def get_token(self, origin: str | None = None) -> str | None:
+        """The token for ``origin`` (default: the configured one), read in a worker thread."""
+        return await asyncio.to_thread(self.credentials.get_token, origin or self.api_origin())
+
+    async def has_token(self) -> bool:
+        """Whether a token is available for the configured origin."""
+        return bool(await self.get_token())
+
+    # -- clients and engines -------------------------------------------------------------------
+    def set_event_sink(self, sink: Callable[[Event], None]) -> None:
+        """Where every engine publishes its progress events."""
+        self._event_sink = sink
+
+    async def client_for(self, api_url: str, *, demo: bool = False) -> PingDataClient:
+        """One client per (API URL, demo); its token comes from the keyring for that origin."""
+        key = (api_url, demo)
+        client = self._clients.get(key)
+        token = DEMO_TOKEN if demo else await self.get_token(origin_of_api_url(api_url))
+        if client is None:
+            client = PingDataClient(api_url, token)
+            self._clients[key] = client
+        else:
+            client.set_token(token)
+        return client
+
+    async def demo_client(self) -> PingDataClient:
+        """A client of the demo emulator (started on demand)."""
+        api_url = await self.demo.start()
+        return await self.client_for(api_url, demo=True)
+
+    async def configured_client(self) -> PingDataClient:
+        """A client of the configured API with the stored token."""
+        return await self.client_for(self.api_url())
+
+    async def engine_for(self, *, demo: bool, api_origin: str | None = None) -> Any:
+        """The engine for the demo emulator, or for ``api_origin`` (default: configured)."""
+        from ping_desktop.engine import Engine
+
+        if demo:
+            client = await self.demo_client()
+        elif api_origin is None:
+            client = await self.configured_client()
+        else:
+            client = await self.client_for(normalise_api_url(api_origin))
+        # Job size and concurrency are part of the key: new settings apply to new runs while
+        # running ones keep their engine (the run controller holds it).
+        key = (client.api_url, demo, self.settings.locations_per_job,
+               self.settings.concurrent_jobs)
+        engine = self._engines.get(key)
+        if engine is None:
+            engine = Engine(
+                self.run_store,
+                client,
+                locations_per_job=self.settings.locations_per_job,
+                concurrent_jobs=self.settings.concurrent_jobs,
+                on_event=self._publish,
+            )
+            self._engines[key] = engine
+        return engine
+
+    def _publish(self, event: Event) -> None:
+        if self._event_sink is not None:
+            self._event_sink(event)
+
+    async def aclose(self) -> None:
+        """Close every client, stop the demo emulator and close the store."""
+        for client in list(self._clients.values()):
+            try:
+                await client.aclose()
+            except Exception:  # closing must go on
+                log.exception("Closing an API client failed")
+        self._clients.clear()
+        self._engines.clear()
+        await self.demo.stop()
+        await asyncio.to_thread(self.run_store.close)
+
+
+def build_services(paths: AppPaths) -> AppServices:
+    """Create the stores for ``paths`` (folders are created). Blocking: call off the Qt thread."""
+    paths.ensure()
+    settings_store = SettingsStore(paths.config_dir / "settings.json")
+    return AppServices(
+        paths=paths,
+        settings_store=settings_store,
+        settings=settings_store.load(),
+        credentials=CredentialStore(),
+        run_store=RunStore(paths.data_dir / DB_FILE),
+    )

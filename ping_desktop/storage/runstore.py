@@ -211,6 +211,9 @@ class RunStore(RunStoreWrites):
             message=row["message"],
             finished_at=parse_time(row["finished_at"]),
             source_fields={k: tuple(v) for k, v in fields.items()},
+            observed_fields={
+                k: tuple(v) for k, v in json.loads(row["observed_fields_json"] or "{}").items()
+            },
         )
 
     def get_run(self, run_id: int) -> RunRecord:
@@ -414,6 +417,27 @@ class RunStore(RunStoreWrites):
             (run_id,),
         )
         return [RowProblem(r[0], r[1], r[2], r[3]) for r in rows.fetchall()]
+
+    def rows_missing_results(self, run_id: int) -> Iterator[tuple[int, str]]:
+        """(row_number, source) for every row with a location but no result from one of the
+        run's sources, in row order."""
+        sources = self.get_run(run_id).sources
+        conn = self._open()
+        try:
+            for source in sources:
+                cursor = conn.execute(
+                    """SELECT rl.row_number FROM row_locations rl LEFT JOIN results r
+                           ON r.run_id = rl.run_id AND r.location_id = rl.location_id
+                              AND r.source = ?
+                       WHERE rl.run_id = ? AND rl.location_id IS NOT NULL AND r.source IS NULL
+                       ORDER BY rl.row_number""",
+                    (source, run_id),
+                )
+                cursor.row_factory = None
+                for (row_number,) in cursor:
+                    yield int(row_number), source
+        finally:
+            conn.close()
 
     def failed_results(self, run_id: int) -> Iterator[tuple[int, str, str | None]]:
         """(row_number, source, error message) for every row whose location has a failed

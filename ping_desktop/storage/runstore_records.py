@@ -38,6 +38,8 @@ class RunRecord:
     finished_at: dt.datetime | None
     #: Per source, the output field names in the API's documented order (may be empty).
     source_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Per source, the fields its results actually carried, in first-seen order.
+    observed_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,11 @@ _V2 = (
     "CREATE INDEX results_by_job ON results(job_id)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# Version 3: the result fields each source actually returned, in first-seen order, kept as
+# results are stored so an export knows its columns without a second pass over 100k results.
+_V3 = ("ALTER TABLE runs ADD COLUMN observed_fields_json TEXT NOT NULL DEFAULT '{}'",)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 LATEST_VERSION = len(MIGRATIONS)
 
 

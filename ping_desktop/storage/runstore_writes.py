@@ -342,8 +342,14 @@ class RunStoreWrites:
         output parsed, in one transaction. Returns the number of results stored."""
         stamp = now_text()
         count = 0
+        observed: dict[str, dict[str, None]] = {}
         with self._write() as conn:
             for batch in _chunks(results):
+                for _, r in batch:
+                    keys = observed.get(r.source)
+                    if keys is None:
+                        keys = observed[r.source] = {}
+                    keys.update(dict.fromkeys(r.data))
                 conn.executemany(
                     """INSERT INTO results (run_id, location_id, source, is_success, confidence,
                            error_message, data_json, job_id, updated_at)
@@ -361,7 +367,33 @@ class RunStoreWrites:
                 count += len(batch)
             if output_id is not None:
                 conn.execute("UPDATE outputs SET parsed = 1 WHERE id = ?", (output_id,))
+            if observed:
+                self._merge_observed(conn, run_id, observed)
         return count
+
+    @staticmethod
+    def _merge_observed(
+        conn: sqlite3.Connection, run_id: int, observed: dict[str, dict[str, None]]
+    ) -> None:
+        row = conn.execute(
+            "SELECT observed_fields_json FROM runs WHERE id = ?", (run_id,)
+        ).fetchone()
+        if row is None:
+            return
+        known: dict[str, list[str]] = json.loads(row[0] or "{}")
+        changed = False
+        for source, keys in observed.items():
+            merged = dict.fromkeys(known.get(source, ()))
+            before = len(merged)
+            merged.update(keys)
+            if len(merged) != before or source not in known:
+                known[source] = list(merged)
+                changed = True
+        if changed:
+            conn.execute(
+                "UPDATE runs SET observed_fields_json = ? WHERE id = ?",
+                (encode_json(known), run_id),
+            )
 
     def finish_job(
         self, job_id: int, phase: JobPhase, *, problems: int | None = None,

@@ -1,0 +1,119 @@
+"""Shared pieces of the engine's commands: API address and token, settings, plain failures."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ping_desktop.api import ENVIRONMENTS, PingApiError, normalise_api_url
+from ping_desktop.api.environments import origin_of
+from ping_desktop.engine.polling import PollSettings
+from ping_desktop.storage.credentials import TOKEN_ENV
+from ping_desktop.storage.logging_setup import redact, register_secret
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class CliError(Exception):
+    """A failure to report as one plain line, with the exit code to return."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Job size, concurrency and polling for one command."""
+
+    locations_per_job: int
+    concurrent_jobs: int
+    poll: PollSettings
+
+
+def fail(message: str) -> None:
+    """Print a plain failure line on stderr (secrets redacted)."""
+    print(redact(message), file=sys.stderr)
+
+
+def guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn every failure of a command into a plain message and an exit code (no traceback)."""
+
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except CliError as exc:
+            fail(exc.message)
+            return exc.code
+        except PingApiError as exc:
+            fail(exc.message)
+            return EXIT_FAILED
+        except KeyboardInterrupt:
+            fail("Interrupted. Run `ping-desktop-cli resume` to continue where it stopped.")
+            return EXIT_INTERRUPTED
+        except Exception as exc:  # last resort: plain words, details in the log
+            log.debug("Command failed", exc_info=True)
+            fail(f"Unexpected problem ({type(exc).__name__}: {exc}). Run with -v for details.")
+            return EXIT_FAILED
+
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+def api_url_from(api_url: str | None, environment: str | None) -> str:
+    """The API base URL from the flags, else from the saved settings."""
+    try:
+        if api_url:
+            return normalise_api_url(api_url)
+        if environment:
+            env = ENVIRONMENTS.get(environment)
+            if env is None:
+                known = ", ".join(sorted(ENVIRONMENTS))
+                raise CliError(f"Unknown environment '{environment}'. Choose one of: {known}.",
+                               EXIT_USAGE)
+            return env.api_url
+        from ping_desktop.storage.settings import SettingsStore
+
+        settings = SettingsStore().load()
+        if settings.custom_api_url:
+            return normalise_api_url(settings.custom_api_url)
+        return ENVIRONMENTS[settings.environment].api_url
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+
+
+def token_for(api_url: str) -> str:
+    """The API token: ``PING_DATA_AUTH_TOKEN`` first, else the keyring (never printed)."""
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        from ping_desktop.storage.credentials import CredentialStore
+
+        token = CredentialStore().get_token(origin_of(api_url)) or ""
+    if not token:
+        raise CliError(
+            f"No API token for {origin_of(api_url)}. Set the {TOKEN_ENV} environment variable, "
+            "or save the token in Ping Desktop (Settings > API token)."
+        )
+    register_secret(token)
+    return token
+
+
+def tuning(args: argparse.Namespace) -> Tuning:
+    """Job size and concurrency from the flags, else from the saved settings."""
+    from ping_desktop.storage.settings import SettingsStore
+
+    settings = SettingsStore().load()
+    per_job = getattr(args, "locations_per_job", None) or settings.locations_per_job
+    concurrency = getattr(args, "concurrency", None) or settings.concurrent_jobs
+    if per_job < 1 or concurrency < 1:
+        raise CliError("--locations-per-job and --concurrency must be at least 1.", EXIT_USAGE)
+    interval = getattr(args, "poll_interval", None)
+    poll = PollSettings(initial=interval, cap=max(interval, 2.0)) if interval else PollSettings()
+    return Tuning(per_job, concurrency, poll)

@@ -1,0 +1,160 @@
+"""Exporting a stored run: the user's rows with result columns, a Problems list and run info.
+
+Everything comes from the run store and the run folder, so exports work offline, any time
+after the run, and stream (rows are read and written one at a time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from ping_desktop import __version__
+from ping_desktop.export import (
+    EnrichedTable,
+    ExportError,
+    ExportStats,
+    ProblemRow,
+    ResultColumn,
+    copy_raw_outputs,
+    result_columns_for,
+    write_csv,
+    write_xlsx,
+)
+from ping_desktop.storage.runstore import CellValue, RunRecord, RunStore, SourceResult
+
+STATUS_OK = "OK"
+_STATUS, _CONFIDENCE = "status", "confidence"
+
+
+def fields_by_source(run: RunRecord) -> dict[str, list[str]]:
+    """Result fields per chosen source: the datasource's documented order when known, then
+    any other field its results carried (first-seen order), so nothing returned is dropped."""
+    out: dict[str, list[str]] = {}
+    for source in run.sources:
+        declared = list(run.source_fields.get(source, ()))
+        extra = [f for f in run.observed_fields.get(source, ()) if f not in set(declared)]
+        out[source] = declared + extra
+    return out
+
+
+def _cell(result: SourceResult, field: str) -> Any:
+    if field == _STATUS:
+        return STATUS_OK if result.is_success else (result.error_message or "Failed")
+    if field == _CONFIDENCE:
+        conf = result.confidence
+        return int(conf) if conf is not None and conf.is_integer() else conf
+    return result.data.get(field)
+
+
+def _rows(
+    store: RunStore, run_id: int, columns: Sequence[ResultColumn]
+) -> Iterator[tuple[Sequence[CellValue], Sequence[Any]]]:
+    plan = [(rc.source, rc.field) for rc in columns]
+    for _, values, results in store.iter_rows(run_id):
+        if not results:
+            yield values, ()
+            continue
+        out: list[Any] = []
+        for source, field in plan:
+            result = results.get(source)
+            out.append(None if result is None else _cell(result, field))
+        yield values, out
+
+
+def _problems(store: RunStore, run: RunRecord) -> Iterator[ProblemRow]:
+    intake: Iterable[ProblemRow] = (
+        ProblemRow(p.row_number or 0, None, p.message) for p in store.row_problems(run.id)
+    )
+    chosen = set(run.sources)
+    failed: Iterable[ProblemRow] = (
+        ProblemRow(row, source, message or f"{source} returned no data.")
+        for row, source, message in store.failed_results(run.id)
+        if source in chosen
+    )
+    missing: Iterable[ProblemRow] = (
+        ProblemRow(row, source, f"No {source} result: the job for this row did not complete.")
+        for row, source in store.rows_missing_results(run.id)
+    )
+    yield from heapq.merge(intake, failed, missing, key=lambda p: p.row)
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if value else ""
+
+
+def run_info(store: RunStore, run: RunRecord) -> list[tuple[str, str]]:
+    """The Run sheet: where the data came from and how the run went."""
+    jobs = store.jobs(run.id)
+    info = [
+        ("File", run.file_name),
+        ("Sheet", run.sheet or ""),
+        ("Header row", str(run.header_row or "")),
+        ("Sources", ", ".join(run.sources)),
+        ("API origin", run.api_origin),
+        ("Run", str(run.id)),
+        ("Status", run.phase.value),
+        ("Message", run.message or ""),
+        ("Started", _when(run.created_at)),
+        ("Finished", _when(run.finished_at)),
+        ("Rows", str(run.rows)),
+        ("Unique locations", str(run.unique_locations)),
+        ("Rows with input problems", str(run.rows_with_problems)),
+        ("Locations with results", str(run.locations_completed)),
+        ("Locations lacking a result", str(run.problems)),
+        ("Jobs", str(len(jobs))),
+        ("Job ids", ", ".join(j.server_job_id for j in jobs if j.server_job_id)),
+        ("Exported", _when(dt.datetime.now(dt.UTC))),
+        ("App version", f"Ping Desktop {__version__}"),
+    ]
+    if run.is_demo:
+        info.insert(0, ("Data", "DEMO: synthetic results from the built-in emulator"))
+    return info
+
+
+def build_table(store: RunStore, run_id: int) -> EnrichedTable:
+    """The run as an :class:`EnrichedTable` whose rows stream from the store."""
+    run = store.get_run(run_id)
+    columns = result_columns_for(list(run.sources), fields_by_source(run))
+    return EnrichedTable(
+        sheet_name=run.sheet or Path(run.file_name).stem or "Sheet1",
+        columns=list(run.columns),
+        result_columns=columns,
+        rows=_rows(store, run_id, columns),
+        problems=_problems(store, run),
+        run_info=run_info(store, run),
+    )
+
+
+def export_run(
+    store: RunStore, run_id: int, dest: Path, fmt: Literal["xlsx", "csv"]
+) -> ExportStats:
+    """Write the enriched run to ``dest`` as .xlsx or .csv (blocking; no network)."""
+    dest = Path(dest)
+    run = store.get_run(run_id)
+    for source in (run.input_copy, run.input_path):
+        if source is not None and _same_file(source, dest):
+            raise ExportError(
+                f"{dest.name} is the input file; choose another name so the original is kept."
+            )
+    table = build_table(store, run_id)
+    if fmt == "xlsx":
+        return write_xlsx(table, dest)
+    if fmt == "csv":
+        return write_csv(table, dest)
+    raise ExportError(f"Unknown export format {fmt!r}: choose xlsx or csv.")
+
+
+def export_raw(store: RunStore, run_id: int, dest_dir: Path) -> list[Path]:
+    """Copy the run's raw output JSON files into ``dest_dir``; returns the new paths."""
+    return copy_raw_outputs(store.output_files(run_id), Path(dest_dir))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.exists() and a.samefile(b))
+    except OSError:
+        return False

@@ -134,7 +134,9 @@ class HttpSession:
     def resolve(self, url_or_path: str) -> str:
         """An absolute URL on the API origin; raises ForeignOriginError for any other origin."""
         if "://" not in url_or_path:
-            return self.api_url + "/" + url_or_path.lstrip("/")
+            if url_or_path.startswith("/"):
+                return self.origin + url_or_path  # server-relative, e.g. an output link
+            return self.api_url + "/" + url_or_path
         try:
             url_origin = origin_of(url_or_path)
         except ValueError:
@@ -213,11 +215,14 @@ class HttpSession:
         while True:
             attempt += 1
             started = time.monotonic()
+            response: httpx.Response | None = None
             try:
                 response = await self._client().send(request, stream=True)
                 if not stream and response.status_code < 300:
                     await response.aread()
             except (httpx.TransportError, httpx.DecodingError) as exc:
+                if response is not None:
+                    await response.aclose()
                 spent += time.monotonic() - started
                 error = transport_error(exc, self.host, effective_timeout)
                 self._log(request, type(exc).__name__, attempt)

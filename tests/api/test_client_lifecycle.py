@@ -186,3 +186,19 @@ async def test_small_bodies_are_plain_json(make_client: ClientFactory) -> None:
     assert post.headers["Authorization"] == f"Token {TEST_TOKEN}"
     assert post.headers["User-Agent"].startswith("PingDesktop/")
     assert post.headers["Accept-Encoding"] == "gzip"
+
+
+async def test_server_relative_output_link_and_reuse_after_close(
+    client: PingDataClient, tmp_path: Path
+) -> None:
+    started = await client.start_bulk_enhance(LOCATIONS, ["PG"])
+    status = await poll_until_terminal(client, started.id)
+    assert status.result is not None
+    output = status.result.outputs[0]
+    path = output.url[len(client.origin) :]
+    assert path.startswith("/api/v1/")
+    await client.aclose()  # the pool is recreated on the next call
+    first = await client.download_output(path, tmp_path / "a.json")
+    second = await client.download_output(output.url, tmp_path / "b.json")
+    assert first.sha256 == second.sha256
+    assert first.size == second.size > 0

@@ -116,7 +116,11 @@ def _run_gui(opts: argparse.Namespace, qt_args: list[str]) -> int:
     import qasync
 
     log.info("Ping Desktop %s starting (home %s)", _version(), paths.data_dir)
-    result: int = qasync.run(amain(app, opts, paths))
+    # asyncio.Runner, not qasync.run: on Python 3.11 qasync.run installs an event loop *policy*,
+    # so every thread that creates its own loop (the demo emulator's uvicorn server) would get
+    # a Qt loop too and never serve.
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        result: int = runner.run(amain(app, opts, paths))
     return result
 
 

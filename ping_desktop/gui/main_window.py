@@ -240,17 +240,23 @@ class MainWindow(QMainWindow):
         runs = store.list_runs()
         return runs, [job for run in runs for job in store.jobs(run.id)]
 
+    def _update_server_label(self) -> None:
+        if self.demo_mode:
+            self.api_label.setText("Server: built-in emulator (demo)")
+            return
+        try:
+            origin = self.services.api_origin()
+        except ValueError:
+            origin = "(invalid API URL: check Settings)"
+        self.api_label.setText(f"Server: {origin}")
+
     async def refresh_token_state(self) -> None:
         """Read whether a token is stored for the configured API and update the UI."""
         self.has_token = await self.services.has_token()
         self.token_button.setText("API token: set ✓" if self.has_token else "API token: not set")
         self.token_button.setToolTip(
             "Change or remove the API token" if self.has_token else "Enter your API token")
-        try:
-            origin = self.services.api_origin()
-        except ValueError:
-            origin = "(invalid API URL: check Settings)"
-        self.api_label.setText(f"Server: {origin}")
+        self._update_server_label()
         self.welcome.set_has_token(self.has_token)
         self._update_start()
 
@@ -293,6 +299,7 @@ class MainWindow(QMainWindow):
         self.demo_mode = on
         self.banner.setVisible(on)
         self._update_title()
+        self._update_server_label()
         if not on and self._datasources_for == "demo":
             self._datasources_for = None
 

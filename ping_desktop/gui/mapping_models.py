@@ -29,8 +29,9 @@ from ping_desktop.intake.model import FIELD_LABELS, LOCATION_FIELDS, ColumnMappi
 Index = QModelIndex | QPersistentModelIndex
 NOT_MAPPED = "— not mapped —"
 PREVIEW_ROWS = 50
-#: Guesses below this confidence are highlighted for the user to check.
-LOW_CONFIDENCE = 0.6
+#: Guesses below this confidence are highlighted for the user to check. Intake gives exact
+#: header synonyms about 0.95; anything clearly below that deserves a look.
+LOW_CONFIDENCE = 0.8
 # Translucent amber reads on light and dark palettes alike; text/icons carry the meaning too.
 _WARN_BRUSH = QBrush(QColor(255, 170, 0, 70))
 

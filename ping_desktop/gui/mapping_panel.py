@@ -3,6 +3,7 @@ and the rows with problems (with their sheet row numbers)."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -28,6 +29,10 @@ from ping_desktop.gui.mapping_models import ColumnComboDelegate, MappingModel, P
 from ping_desktop.intake.model import ColumnMapping, Problem, SheetTable
 
 MAX_PROBLEMS_SHOWN = 500
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 class MappingPanel(QWidget):
@@ -100,6 +105,8 @@ class MappingPanel(QWidget):
         self.problems = QListWidget()
         self.problems.setObjectName("problemsList")
         self.problems.setAccessibleName("Rows with problems")
+        self.problems.setWordWrap(True)
+        self.problems.setMinimumHeight(90)
         self.problems_box = QGroupBox("Rows with problems")
         QVBoxLayout(self.problems_box).addWidget(self.problems)
 
@@ -130,10 +137,11 @@ class MappingPanel(QWidget):
         self.header_row.blockSignals(True)
         self.header_row.setValue(table.header_row)
         self.header_row.blockSignals(False)
+        notes = [n for n in table.notes if not n.lower().startswith("header found")]
         self.summary.setText(
-            f"<b>{table.path.name}</b>: {len(table.rows):,} data rows, "
+            f"<b>{html.escape(table.path.name)}</b>: {len(table.rows):,} data rows, "
             f"{len(table.columns)} columns; header found on row {table.header_row}."
-            + ("<br>" + "<br>".join(table.notes) if table.notes else "")
+            + "".join("<br>" + html.escape(n) for n in notes)
         )
         self.preview_model.set_table(table)
         self.preview.resizeColumnsToContents()
@@ -169,8 +177,8 @@ class MappingPanel(QWidget):
         errors = sum(1 for p in problems if p.severity == "error")
         warnings = len(problems) - errors
         self.problems_box.setTitle(
-            f"Rows with problems: {rows_with_problems:,} rows "
-            f"({errors:,} errors, {warnings:,} warnings)"
+            f"Rows with problems: {_n(rows_with_problems, 'row')} not sent "
+            f"({_n(errors, 'error')}, {_n(warnings, 'warning')})"
             if problems
             else "Rows with problems: none"
         )

@@ -182,10 +182,10 @@ class SourcesPanel(QWidget):
         return out
 
     def required_by(self) -> dict[str, list[str]]:
-        """Field -> ticked source codes requiring it (for highlighting the mapping table)."""
+        """Unmapped field -> ticked source codes requiring it (highlighted in the mapping)."""
         out: dict[str, list[str]] = {}
         for code in self.selected():
-            for attr in self._configs[code].required_attrs:
+            for attr in missing_inputs(self._configs[code], self._mapped):
                 out.setdefault(attr, []).append(code)
         return out
 

@@ -127,7 +127,10 @@ class RunStoreWrites:
                        VALUES (?,?,?,?,?)""",
                     [(run_id, p.row_number, p.field, p.message, p.severity) for p in batch],
                 )
-                problem_rows.update(p.row_number for p in batch if p.row_number is not None)
+                problem_rows.update(
+                    p.row_number for p in batch
+                    if p.row_number is not None and p.severity == "error"
+                )
             self._insert_jobs(conn, run_id, jobs, first_number=1)
             conn.execute(
                 """UPDATE runs SET rows = ?, unique_locations = ?, rows_with_problems = ?

@@ -94,6 +94,10 @@ class RecorderServer:
 
 def _serve_recorder() -> tuple[RecorderServer, ThreadingHTTPServer]:
     class Handler(BaseHTTPRequestHandler):
+        # Headers and body go out in two writes; without this each answer waits ~40 ms
+        # for a delayed ACK (Nagle).
+        disable_nagle_algorithm = True
+
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             if length:

@@ -306,6 +306,10 @@ class HttpSession:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 if 300 <= status < 400:
                     await self._redirect_target(request, response)  # foreign -> refused
+                    if status == 303:  # "See Other": the server may have acted on the POST
+                        raise SubmissionUncertainError(
+                            "the server answered with a redirect (HTTP 303)", status_code=303
+                        )
                     raise PingApiError(
                         f"The server redirected the job submission (HTTP {status}); no job was "
                         "started. Check the API URL in Settings.",

@@ -15,9 +15,7 @@ person can act on. The token is sent only to the configured origin and never sho
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
-import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -29,9 +27,9 @@ import httpx
 from ping_desktop.api._responses import Target, parse_json_body
 from ping_desktop.api._session import HttpSession
 from ping_desktop.api.bodies import GZIP_THRESHOLD, encode_json_body
+from ping_desktop.api.download import save_response
 from ping_desktop.api.errors import (
     InvalidResponseError,
-    OutputIncompleteError,
     PermissionDeniedError,
     PingApiError,
     SubmissionUncertainError,
@@ -46,8 +44,6 @@ from ping_desktop.api.models import (
     parse_datasource_list,
 )
 from ping_desktop.api.retry import RetryPolicy
-
-_WRITE_BUFFER = 1 << 20
 
 
 def _json(response: httpx.Response, what: str) -> Any:
@@ -186,53 +182,8 @@ class PingDataClient:
         valid JSON for JSON outputs); otherwise :class:`OutputIncompleteError` is raised.
         """
         self._session.resolve(url)  # ForeignOriginError before any traffic
-        dest = Path(dest)
-        part = dest.with_name(dest.name + ".part")
         response = await self._session.get(url, target=Target.JOB, stream=True)
-        try:
-            size, digest = await self._stream_to(response, part)
-            expected = response.headers.get("Content-Length")
-            received = response.num_bytes_downloaded
-            if expected is not None and expected.isdigit() and int(expected) != received:
-                raise OutputIncompleteError(
-                    f"The result file download was cut short ({received} of "
-                    f"{expected} bytes). Download it again."
-                )
-            if "json" in response.headers.get("Content-Type", "") or url.lower().endswith(".json"):
-                await asyncio.to_thread(_check_json_file, part)
-            await asyncio.to_thread(os.replace, part, dest)
-        except BaseException:
-            await response.aclose()
-            await asyncio.to_thread(part.unlink, missing_ok=True)
-            raise
-        await response.aclose()
-        return DownloadedFile(path=dest, size=size, sha256=digest)
-
-    @staticmethod
-    async def _stream_to(response: httpx.Response, part: Path) -> tuple[int, str]:
-        await asyncio.to_thread(part.parent.mkdir, parents=True, exist_ok=True)
-        handle = await asyncio.to_thread(part.open, "wb")
-        digest = hashlib.sha256()
-        size = 0
-        buffer = bytearray()
-        try:
-            try:
-                async for chunk in response.aiter_bytes():
-                    digest.update(chunk)
-                    size += len(chunk)
-                    buffer += chunk
-                    if len(buffer) >= _WRITE_BUFFER:
-                        await asyncio.to_thread(handle.write, bytes(buffer))
-                        buffer.clear()
-            except (httpx.TransportError, httpx.DecodingError) as exc:
-                raise OutputIncompleteError(
-                    "The connection dropped while downloading a result file. Download it again."
-                ) from exc
-            if buffer:
-                await asyncio.to_thread(handle.write, bytes(buffer))
-        finally:
-            await asyncio.to_thread(handle.close)
-        return size, digest.hexdigest()
+        return await save_response(response, Path(dest), expect_json=url.lower().endswith(".json"))
 
     # -- other endpoints -------------------------------------------------------------------------
     async def enhance(
@@ -300,13 +251,3 @@ class PingDataClient:
             if error.status_code == 400:
                 return  # the server knew who we are; it only objected to the parameters
             raise
-
-
-def _check_json_file(path: Path) -> None:
-    try:
-        with path.open("rb") as handle:
-            json.load(handle)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise OutputIncompleteError(
-            "The result file that was downloaded is incomplete (not valid JSON). Download it again."
-        ) from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import time
@@ -75,12 +76,27 @@ async def create_job(request: Request) -> Response:
         check_cache=checked.check_cache,
     )
     state.stats.count_job(job.size, will_fail)
+    if state.config.precompute_results:
+        # Generate results in a worker thread now, so they are ready when the client polls
+        # and the event loop keeps answering other requests meanwhile.
+        task = asyncio.create_task(asyncio.to_thread(job.materialise))
+        _BACKGROUND.add(task)
+        task.add_done_callback(_BACKGROUND.discard)
     state.usage.record(checked.codes)
     if faults.take("accept_then_error"):
         state.stats.count_fault("accept_then_error")
         status = faults.accept_then_error_status
         return json_answer({"detail": SERVER_ERROR_DETAIL.get(status, "Server error.")}, status)
     return json_answer({"id": job.id, "message": "OK"}, 201)
+
+
+_BACKGROUND: set[asyncio.Task[None]] = set()
+
+
+async def _ready(job: Job) -> None:
+    """Make sure results exist, computing them off the event loop."""
+    if not job.ready:
+        await asyncio.to_thread(job.materialise)
 
 
 def _live_job(request: Request) -> Job | Response:
@@ -99,7 +115,10 @@ async def job_status(request: Request) -> Response:
     job = _live_job(request)
     if not isinstance(job, Job):
         return job
-    return json_answer(job.status_body(time.time(), origin_of(request)))
+    now = time.time()
+    if job.state(now)[1] > 0:
+        await _ready(job)
+    return json_answer(job.status_body(now, origin_of(request)))
 
 
 async def job_output(request: Request) -> Response:
@@ -110,7 +129,7 @@ async def job_output(request: Request) -> Response:
     status, _ = job.state(time.time())
     if status != "COMPLETE" or request.path_params["filename"] != job.filename:
         return not_found()
-    job.materialise()
+    await _ready(job)
     data = job.output or b""
     state = state_of(request)
     if state.faults.take("truncate_outputs"):

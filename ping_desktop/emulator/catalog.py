@@ -7,12 +7,12 @@ outputs contain cannot drift apart (a test checks they are identical).
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ping_desktop.emulator.geocode import Geocode, Place
+from ping_desktop.emulator.rng import Rng
 
 
 class Field(NamedTuple):
@@ -40,7 +40,7 @@ class SourceInput:
     location: dict[str, Any]
     geocode: Geocode | None
     place: Place | None
-    rng: random.Random
+    rng: Rng
 
 
 Generator = Callable[[SourceInput], dict[str, Any]]

@@ -37,6 +37,9 @@ class EmulatorConfig:
     max_body_bytes: int = 64 * 1024 * 1024
     #: The "username" the usage endpoint reports for every token.
     username: str = "emulator-user"
+    #: Generate a job's results in a worker thread as soon as it is created (off the event
+    #: loop); when False they are generated on the first poll that needs them.
+    precompute_results: bool = True
 
 
 @dataclass

@@ -7,14 +7,13 @@ point lies roughly inside the US state named in the address, and addresses nobod
 
 from __future__ import annotations
 
-import hashlib
 import json
-import random
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from ping_desktop.emulator import places
+from ping_desktop.emulator.rng import seeded_rng
 
 STRUCTURED_FIELDS = ("address_line_1", "address_line_2", "city", "state", "postal_code", "county")
 JUNK_ADDRESSES = frozenset(
@@ -88,12 +87,6 @@ class Place:
     from_input: bool
 
 
-def seeded_rng(*parts: object) -> random.Random:
-    """A random generator fully determined by `parts` (stable across runs and platforms)."""
-    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
-    return random.Random(int.from_bytes(digest, "big"))
-
-
 def normalise(location: dict[str, Any]) -> str:
     """Canonical text of a location's content (not its id or sources), used for hashing."""
     clean: dict[str, Any] = {}
@@ -156,7 +149,7 @@ def _find_state(tokens: list[str]) -> places.State | None:
     return None
 
 
-def geocode(location: dict[str, Any], seed: int) -> Geocode | None:
+def geocode(location: dict[str, Any], seed: int, key: str | None = None) -> Geocode | None:
     """Geocode a location deterministically; None when its address is unusable."""
     text = address_text(location)
     if not text or not usable(text):
@@ -176,7 +169,7 @@ def geocode(location: dict[str, Any], seed: int) -> Geocode | None:
     city = re.sub(r"\s+\d{5}(-\d{4})?$", "", city).strip()
     if city.lower() in places.STATE_BY_NAME or city.upper() in places.STATE_BY_CODE:
         city = ""
-    rng = seeded_rng("geocode", normalise(location), seed)
+    rng = seeded_rng("geocode", key if key is not None else normalise(location), seed)
     level = "region"
     if street and (city or zip_match or state):
         level = "rooftop" if rng.random() < 0.75 else "interpolated"

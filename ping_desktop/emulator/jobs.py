@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -50,6 +51,12 @@ class Job:
     problem_prefix: list[int] | None = None
     source_stats: list[dict[str, Any]] | None = None
     output: bytes | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def ready(self) -> bool:
+        """Whether results are generated (then status and downloads cost no computation)."""
+        return self.output is not None
 
     @property
     def size(self) -> int:
@@ -79,9 +86,16 @@ class Job:
         return IN_PROGRESS, min(done, int((now - started) * self.rate))
 
     def materialise(self) -> None:
-        """Generate every location's results once; keep only bytes and counters."""
-        if self.output is not None or self.locations is None:
-            return
+        """Generate every location's results once; keep only bytes and counters.
+
+        Thread-safe: the server may run it in a worker thread while a request waits for it.
+        """
+        with self._lock:
+            if self.output is None and self.locations is not None:
+                self._generate()
+
+    def _generate(self) -> None:
+        assert self.locations is not None
         payload: dict[str, Any] = {}
         prefix = [0]
         stats: dict[str, list[float]] = {}

@@ -8,6 +8,7 @@ from typing import Any
 
 from ping_desktop.emulator import geocode as geo
 from ping_desktop.emulator.catalog import SourceInput, SourceSpec, sources
+from ping_desktop.emulator.rng import seeded_rng
 
 PERSIST_FOR = {"days": 30}
 GEOCODE_FAILED = "Address could not be geocoded."
@@ -44,13 +45,13 @@ def enhance_location(
     key = geo.normalise(location)
     code: geo.Geocode | None = None
     if geo.has_address(location):
-        code = geo.geocode(location, seed)
+        code = geo.geocode(location, seed, key)
     place = geo.resolve_place(location, code)
     entries: dict[str, dict[str, Any]] = {}
     problem = False
     for source in codes:
         spec = catalog[source]
-        rng = geo.seeded_rng(source, key, seed)
+        rng = seeded_rng(source, key, seed)
         lo, hi = spec.fetch_time
         base: dict[str, Any] = {
             "is_success": True,

@@ -12,7 +12,8 @@ from typing import Any
 
 from ping_desktop.emulator import places
 from ping_desktop.emulator.catalog import Field, SourceInput, SourceSpec
-from ping_desktop.emulator.geocode import Place, seeded_rng
+from ping_desktop.emulator.geocode import Place
+from ping_desktop.emulator.rng import seeded_rng
 
 RISK_LEVELS = ("Very Low", "Low", "Moderate", "High", "Very High")
 FLOOD_ZONES = {

@@ -1,0 +1,69 @@
+"""A tiny seedable random generator (SplitMix64).
+
+`random.Random(seed)` spends most of its time seeding the Mersenne Twister; the emulator makes
+several generators per location, so seeding must be free for 100,000-location runs to stay cheap.
+Only the methods the generators use are provided.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+_MASK = (1 << 64) - 1
+_TO_UNIT = 1.0 / (1 << 53)
+
+
+class Rng:
+    """Deterministic pseudo-random numbers from a 64-bit seed."""
+
+    __slots__ = ("_state",)
+
+    def __init__(self, seed: int) -> None:
+        self._state = seed & _MASK
+
+    def _next(self) -> int:
+        self._state = (self._state + 0x9E3779B97F4A7C15) & _MASK
+        z = self._state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        return z ^ (z >> 31)
+
+    def random(self) -> float:
+        """A float in [0, 1)."""
+        return (self._next() >> 11) * _TO_UNIT
+
+    def uniform(self, low: float, high: float) -> float:
+        """A float between `low` and `high`."""
+        return low + (high - low) * self.random()
+
+    def randint(self, low: int, high: int) -> int:
+        """An integer in [low, high]."""
+        return low + self._next() % (high - low + 1)
+
+    def randrange(self, start: int, stop: int | None = None) -> int:
+        """An integer in [start, stop) (or [0, start))."""
+        if stop is None:
+            start, stop = 0, start
+        return start + self._next() % (stop - start)
+
+    def choice(self, items: Sequence[T]) -> T:
+        """One element of a non-empty sequence."""
+        return items[self._next() % len(items)]
+
+    def expovariate(self, rate: float) -> float:
+        """Exponentially distributed with mean 1/rate."""
+        return -math.log(1.0 - self.random()) / rate
+
+    def getrandbits(self, bits: int) -> int:
+        """An integer of at most 64 random bits."""
+        return self._next() >> (64 - bits)
+
+
+def seeded_rng(*parts: object) -> Rng:
+    """A generator fully determined by `parts` (stable across runs and platforms)."""
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
+    return Rng(int.from_bytes(digest, "big"))

@@ -1,0 +1,213 @@
+"""The run history: every stored run, newest first; opening one shows its results offline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ping_desktop.gui.jobs_model import run_phase_text
+from ping_desktop.storage.runstore_records import RunRecord
+
+_Index = QModelIndex | QPersistentModelIndex
+RUN_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+_HEADERS = ("File", "Status", "Rows", "Locations done", "Problems", "Started")
+DEMO_MARK = "Demo"
+
+
+def _when(moment: dt.datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class HistoryModel(QAbstractTableModel):
+    """Stored runs as table rows, newest first (a reset on every refresh is fine here)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runs: list[RunRecord] = []
+
+    def set_runs(self, runs: Iterable[RunRecord]) -> None:
+        """Show ``runs``, newest first whatever order they come in."""
+        self.beginResetModel()
+        self._runs = sorted(runs, key=lambda r: (r.created_at, r.id), reverse=True)
+        self.endResetModel()
+
+    def run_at(self, row: int) -> RunRecord | None:
+        """The run shown in ``row``."""
+        return self._runs[row] if 0 <= row < len(self._runs) else None
+
+    def row_of_run(self, run_id: int) -> int | None:
+        """The row showing run ``run_id``, if any."""
+        for row, run in enumerate(self._runs):
+            if run.id == run_id:
+                return row
+        return None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        """Number of runs."""
+        return 0 if parent.isValid() else len(self._runs)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """Number of columns."""
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles."""
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(_HEADERS)
+        ):
+            return _HEADERS[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        """Selectable, never editable."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Display text, tooltips, alignment and the run id (``RUN_ID_ROLE``)."""
+        run = self.run_at(index.row()) if index.isValid() else None
+        if run is None or not 0 <= index.column() < len(_HEADERS):
+            return None
+        column = index.column()
+        if role == RUN_ID_ROLE:
+            return run.id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(run, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(run, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3, 4):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _text(run: RunRecord, column: int) -> str:
+        if column == 0:
+            # Words, not only a colour or icon, so the marker survives screen readers and
+            # printing; "Demo" runs hold synthetic results from the built-in emulator.
+            return f"{run.file_name}  [{DEMO_MARK}]" if run.is_demo else run.file_name
+        if column == 1:
+            return run_phase_text(run.phase)
+        if column == 2:
+            return f"{run.rows:,}"
+        if column == 3:
+            return f"{run.locations_completed:,} of {run.unique_locations:,}"
+        if column == 4:
+            return f"{run.problems:,}"
+        return _when(run.created_at)
+
+    @staticmethod
+    def _tooltip(run: RunRecord, column: int) -> str | None:
+        if column == 0:
+            text = str(run.input_path)
+            if run.is_demo:
+                text += "\nDemo run: synthetic results from the built-in emulator, not real data."
+            return text
+        if column == 1:
+            return run.message or run_phase_text(run.phase)
+        if column == 5 and run.finished_at is not None:
+            return f"Started {_when(run.created_at)}, finished {_when(run.finished_at)}"
+        return None
+
+
+class HistoryView(QWidget):
+    """A table of past runs; Enter, double-click or "Open results" emits ``run_opened``.
+
+    It only ever reads the local store's records, so it works with no network.
+    """
+
+    run_opened = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = HistoryModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("historyList")
+        self.table.setAccessibleName("Run history")
+        self.table.setAccessibleDescription("Every run, newest first. Press Enter to open one.")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+        self.empty_label = QLabel("No runs yet. Enhanced files appear here, newest first.", self)
+        self.empty_label.setWordWrap(True)
+        self.open_button = QPushButton("Open results", self)
+        self.open_button.setObjectName("openRunButton")
+        self.open_button.setToolTip("Show the results of the selected run (works offline)")
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+        # activated covers Enter/Return and double-click (per the platform's convention).
+        self.table.activated.connect(self._on_table_activated)
+        self.open_button.clicked.connect(self._open_selected)
+        self.table.selectionModel().selectionChanged.connect(self._update_button)
+        self.model.modelReset.connect(self._update_button)
+        self._update_button()
+
+    def set_runs(self, runs: Iterable[RunRecord]) -> None:
+        """Show ``runs`` (any order; shown newest first), keeping the selected run selected."""
+        keep = self.selected_run_id()
+        self.model.set_runs(runs)
+        row = self.model.row_of_run(keep) if keep is not None else None
+        if row is None and self.model.rowCount() > 0:
+            row = 0
+        if row is not None:
+            self.table.selectRow(row)
+        self.empty_label.setVisible(self.model.rowCount() == 0)
+
+    def selected_run_id(self) -> int | None:
+        """The id of the selected run, if any."""
+        rows = self.table.selectionModel().selectedRows()
+        run = self.model.run_at(rows[0].row()) if rows else None
+        return run.id if run is not None else None
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        run = self.model.run_at(index.row())
+        if run is not None:
+            self.run_opened.emit(run.id)
+
+    def _open_selected(self) -> None:
+        run_id = self.selected_run_id()
+        if run_id is not None:
+            self.run_opened.emit(run_id)
+
+    def _update_button(self, *_args: object) -> None:
+        self.open_button.setEnabled(self.selected_run_id() is not None)

@@ -324,6 +324,7 @@ class MainWindow(QMainWindow):
         self.file_label.setText(f"<b>{prefix}{loaded.path.name}</b> — {loaded.path.parent}")
         self.mapping_panel.show_table(loaded.table, loaded.sheets, loaded.mapping)
         self.sources_panel.set_mapped_fields(loaded.mapping.fields)
+        self.mapping_panel.set_required(self.sources_panel.required_by())
         self._update_title()
         key = "demo" if loaded.is_demo else "api"
         if self._datasources_for != key:
@@ -335,7 +336,11 @@ class MainWindow(QMainWindow):
         self.welcome.set_busy(None)
         self.statusBar().clearMessage()
         self.show_error(message, title=f"Cannot open {name}")
-        if self.intake.current is None and self.intake.queue:
+        current = self.intake.current
+        if current is not None:
+            # A failed sheet/header change: show the selection that is really in use.
+            self.mapping_panel.sync_selection(current.table)
+        elif self.intake.queue:
             self.intake.next_file()
 
     def _on_queue(self, waiting: int) -> None:
@@ -343,6 +348,7 @@ class MainWindow(QMainWindow):
 
     def _on_mapping_changed(self, mapping: ColumnMapping) -> None:
         self.sources_panel.set_mapped_fields(mapping.fields)
+        self.mapping_panel.set_required(self.sources_panel.required_by())
         self.intake.set_mapping(mapping)
         self._update_start()
 
@@ -649,6 +655,7 @@ class MainWindow(QMainWindow):
             self.close_question = box
             await dialog_result(box)
             clicked = box.clickedButton()
+            box.deleteLater()
             if clicked is not keep_btn and clicked is not cancel_btn:
                 self._closing = False
                 return

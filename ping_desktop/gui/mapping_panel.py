@@ -151,6 +151,15 @@ class MappingPanel(QWidget):
                 self.mapping_model.index(row, MappingModel.COL_COLUMN)
             )
 
+    def sync_selection(self, table: SheetTable) -> None:
+        """Put the sheet selector and header row back to ``table``'s (after a failed change)."""
+        self.sheet_selector.blockSignals(True)
+        self.sheet_selector.setCurrentIndex(max(0, self.sheet_selector.findData(table.sheet)))
+        self.sheet_selector.blockSignals(False)
+        self.header_row.blockSignals(True)
+        self.header_row.setValue(table.header_row)
+        self.header_row.blockSignals(False)
+
     def set_required(self, required_by: dict[str, list[str]]) -> None:
         """Mark fields the chosen sources require."""
         self.mapping_model.set_required(required_by)

@@ -177,6 +177,7 @@ class RunController(QObject):
 
     async def stop_all(self, *, keep: bool) -> None:
         """Window closing: ``keep`` pauses runs for next time, otherwise cancels them."""
+        cancelled: list[asyncio.Task[Any]] = []
         for run_id in self.active_runs():
             engine = self._engines[run_id]
             if not keep or self.is_demo(run_id):
@@ -184,8 +185,13 @@ class RunController(QObject):
                     engine.cancel(run_id)
                 except Exception:
                     log.exception("Cancelling run %s failed", run_id)
+                    continue
+                cancelled.extend(t for t in self.tasks.tasks() if t.get_name() == f"run-{run_id}")
+        if cancelled:
+            # Let cancelled runs record CANCELED themselves; a task cut short would say PAUSED.
+            await asyncio.wait(cancelled, timeout=5)
         tasks = [t for t in self.tasks.tasks() if t.get_name().startswith("run-")]
         for task in tasks:
-            task.cancel()
+            task.cancel()  # the engine marks these runs PAUSED: they resume on the next start
         if tasks:
             await asyncio.wait(tasks, timeout=5)

@@ -18,9 +18,9 @@ os.environ["QT_API"] = "pyside6"
 os.environ["PING_DESKTOP_HOME"] = tempfile.mkdtemp(prefix="ping-shots-")
 
 
-async def _until(pred: object, timeout: float = 20.0) -> None:
+async def _until(pred: object, limit: float = 20.0) -> None:
     loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
+    end = loop.time() + limit
     while not pred():  # type: ignore[operator]
         if loop.time() > end:
             raise TimeoutError("state not reached")
@@ -54,7 +54,7 @@ async def shoot(out: Path) -> None:
     window.grab().save(str(out / "3-running.png"))
     await _until(lambda: all(
         (j := window.jobs_model.job_at(r)) is not None and j.phase.is_final
-        for r in range(window.jobs_model.rowCount())), timeout=60)
+        for r in range(window.jobs_model.rowCount())), limit=60)
     await asyncio.sleep(0.5)
     window.grab().save(str(out / "4-demo-done.png"))
     window.tabs.setCurrentIndex(2)

@@ -1,0 +1,88 @@
+"""Closing while jobs run asks (non-blocking) whether to keep them; the next start resumes them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from ping_desktop.emulator.config import EmulatorConfig
+from ping_desktop.engine.events import JobPhase, RunPhase
+from tests.conftest import TEST_TOKEN
+from tests.gui.helpers import SAMPLE, jobs, wait_loaded, wait_sources
+
+
+@pytest.fixture
+def emulator_config() -> EmulatorConfig:
+    # Slow enough that the run is still going when the window closes.
+    return EmulatorConfig(tokens=frozenset({TEST_TOKEN}), locations_per_second=15.0,
+                          queue_seconds=0.2)
+
+
+def _start(qtbot: Any, window: Any, tmp_path: Path) -> None:
+    path = Path(shutil.copy(SAMPLE, tmp_path / "book.xlsx"))
+    window.open_files([path])
+    wait_loaded(qtbot, window, "book.xlsx")
+    wait_sources(qtbot, window)
+    qtbot.waitUntil(window.start_button.isEnabled, timeout=10_000)
+    window.start_button.click()
+    qtbot.waitUntil(lambda: any(j.phase is JobPhase.IN_PROGRESS for j in jobs(window)),
+                    timeout=10_000)
+
+
+def _visible_questions(window: Any) -> list[QMessageBox]:
+    return [b for b in window.findChildren(QMessageBox, "closeQuestion") if b.isVisible()]
+
+
+def _question(qtbot: Any, window: Any) -> QMessageBox:
+    qtbot.waitUntil(lambda: bool(_visible_questions(window)), timeout=5000)
+    return _visible_questions(window)[0]
+
+
+def _click(box: QMessageBox, text: str) -> None:
+    button = next(b for b in box.buttons() if b.text().replace("&", "") == text)
+    button.click()
+
+
+def test_keep_for_next_time_then_resume(qtbot: Any, make_window: Any, emulator: Any,
+                                        tmp_path: Path) -> None:
+    window = make_window(api_url=emulator.api_url, token=TEST_TOKEN, last_sources=["PG"])
+    _start(qtbot, window, tmp_path)
+    window.close()
+    box = _question(qtbot, window)
+    assert window.isVisible()  # nothing happens until the user answers
+    _click(box, "Don't close")
+    qtbot.waitUntil(lambda: not window.tasks.running("close"), timeout=2000)
+    assert window.isVisible()
+    assert window.runs.active_runs()
+
+    window.close()
+    _click(_question(qtbot, window), "Keep for next time")
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    store = window.services.run_store
+    run = store.list_runs()[0]
+    assert run.phase is RunPhase.PAUSED
+    created = emulator.stats()["jobs_created"]
+
+    again = make_window()  # the next start, same home folder and keyring
+    qtbot.waitUntil(lambda: again.services.run_store.list_runs()[0].phase
+                    is RunPhase.COMPLETE, timeout=30_000)
+    assert emulator.stats()["jobs_created"] == created  # resumed, not submitted again
+    qtbot.waitUntil(lambda: bool(jobs(again))
+                    and all(j.phase is JobPhase.COMPLETE for j in jobs(again)), timeout=5000)
+
+
+def test_cancel_the_jobs_on_close(qtbot: Any, make_window: Any, emulator: Any,
+                                  tmp_path: Path) -> None:
+    window = make_window(api_url=emulator.api_url, token=TEST_TOKEN, last_sources=["PG"])
+    _start(qtbot, window, tmp_path)
+    window.close()
+    _click(_question(qtbot, window), "Cancel the jobs")
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    run = window.services.run_store.list_runs()[0]
+    assert run.phase is RunPhase.CANCELED
+    again = make_window()
+    assert again.runs.active_runs() == []  # nothing resumes

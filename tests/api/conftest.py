@@ -4,8 +4,10 @@ tiny loopback HTTP server that records every request it receives (for "never con
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -20,9 +22,45 @@ from tests.conftest import TEST_TOKEN
 FAST_RETRY = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=5.0, max_total=30.0)
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
+def _run_in_own_thread(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run ``coroutine`` on a fresh event loop in a fresh thread.
+
+    The GUI tests mark a session-wide qasync loop as running on the main thread, after which
+    ``asyncio.run`` there fails; a separate thread has no running loop, whatever ran before.
+    """
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coroutine)
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name="api-test-loop")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """``async def`` tests here run on their own loop; clients they made are closed on it."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    kwargs = {name: pyfuncitem.funcargs[name] for name in names}
+    made: list[PingDataClient] = pyfuncitem.funcargs.get("_made_clients", [])  # type: ignore[assignment]
+
+    async def run() -> None:
+        try:
+            await pyfuncitem.obj(**kwargs)
+        finally:
+            for client in made:
+                await client.aclose()
+
+    _run_in_own_thread(run())
+    return True
 
 
 class RecordingSleep:
@@ -32,8 +70,6 @@ class RecordingSleep:
         self.waits: list[float] = []
 
     async def __call__(self, seconds: float) -> None:
-        import asyncio
-
         self.waits.append(seconds)
         await asyncio.sleep(0)
 
@@ -47,9 +83,16 @@ ClientFactory = Callable[..., PingDataClient]
 
 
 @pytest.fixture
-async def make_client(emulator: Any, sleeps: RecordingSleep) -> AsyncIterator[ClientFactory]:
+def _made_clients() -> list[PingDataClient]:
+    """Clients created by ``make_client``; the test runner closes them on the test's loop."""
+    return []
+
+
+@pytest.fixture
+def make_client(
+    emulator: Any, sleeps: RecordingSleep, _made_clients: list[PingDataClient]
+) -> ClientFactory:
     """``make_client(**overrides)``: a PingDataClient on the emulator, closed after the test."""
-    made: list[PingDataClient] = []
 
     def factory(**overrides: Any) -> PingDataClient:
         kwargs: dict[str, Any] = {
@@ -61,16 +104,14 @@ async def make_client(emulator: Any, sleeps: RecordingSleep) -> AsyncIterator[Cl
         }
         kwargs.update(overrides)
         client = PingDataClient(kwargs.pop("api_url"), kwargs.pop("token"), **kwargs)
-        made.append(client)
+        _made_clients.append(client)
         return client
 
-    yield factory
-    for client in made:
-        await client.aclose()
+    return factory
 
 
 @pytest.fixture
-async def client(make_client: ClientFactory) -> PingDataClient:
+def client(make_client: ClientFactory) -> PingDataClient:
     return make_client()
 
 

@@ -25,8 +25,6 @@ from tests.api.conftest import ClientFactory, RecordingSleep
 from tests.api.test_client_lifecycle import LOCATIONS, POST_ROUTE, STATUS_ROUTE
 from tests.conftest import TEST_TOKEN
 
-pytestmark = pytest.mark.anyio
-
 OUTPUT_ROUTE = "GET /bulk_enhance/{id}/output/{filename}"
 
 

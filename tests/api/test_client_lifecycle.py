@@ -21,8 +21,6 @@ from ping_desktop.api import (
 from tests.api.conftest import ClientFactory, SpyTransport
 from tests.conftest import TEST_TOKEN
 
-pytestmark = pytest.mark.anyio
-
 LOCATIONS = [
     {"id": "item-1", "address": "123 main st, miami, fl", "sources": ["PG", "PH"]},
     {"id": "item-2", "address": "456 elm st, los angeles, ca", "sources": ["PG", "PH"]},

@@ -24,8 +24,6 @@ from tests.api.conftest import ClientFactory, RecorderServer, RecordingSleep
 from tests.api.test_client_lifecycle import LOCATIONS
 from tests.conftest import TEST_TOKEN
 
-pytestmark = pytest.mark.anyio
-
 
 @pytest.fixture
 def self_signed_server(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:

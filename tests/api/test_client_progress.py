@@ -10,8 +10,6 @@ from ping_desktop.api import JobState, PingDataClient
 from ping_desktop.emulator.config import EmulatorConfig
 from tests.conftest import TEST_TOKEN
 
-pytestmark = pytest.mark.anyio
-
 
 @pytest.fixture
 def emulator_config() -> EmulatorConfig:

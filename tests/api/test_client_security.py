@@ -20,8 +20,6 @@ from tests.api.conftest import ClientFactory, RecorderServer
 from tests.api.test_client_lifecycle import LOCATIONS
 from tests.conftest import TEST_TOKEN
 
-pytestmark = pytest.mark.anyio
-
 WRONG_TOKEN = "wrong-secret-token-9f8e7d6c5b4a"
 
 

@@ -261,3 +261,31 @@ def test_cell_values_round_trip_exactly(values: tuple[object, ...]) -> None:
     back = decode_cells(encode_cells(values))  # type: ignore[arg-type]
     assert back == values
     assert [type(v) for v in back] == [type(v) for v in values]
+
+
+def test_observed_fields_keep_first_seen_order_across_jobs(store: RunStore) -> None:
+    run_id = _make_run(store)
+    job = store.jobs(run_id)[0]
+    store.store_results(run_id, job.id, None, [
+        ("L0", SourceResult("PG", True, 90, None, {"latitude": 1, "longitude": 2})),
+        ("L2", SourceResult("PG", False, None, "x", {"status_code": 404})),
+    ])
+    store.store_results(run_id, job.id, None, [
+        ("L0", SourceResult("PG", True, 90, None, {"longitude": 2, "county": "Y"})),
+        ("L0", SourceResult("PGPRE", True, 50, None, {"note": "pre"})),
+    ])
+    fields = store.get_run(run_id).observed_fields
+    assert fields == {"PG": ("latitude", "longitude", "status_code", "county"),
+                      "PGPRE": ("note",)}
+
+
+def test_rows_missing_results_lists_rows_per_missing_source(store: RunStore) -> None:
+    run_id = _make_run(store)
+    job = store.jobs(run_id)[0]
+    store.store_results(run_id, job.id, None, [
+        ("L0", SourceResult("PG", True, 90, None, {})),
+        ("L0", SourceResult("PH", True, 90, None, {})),
+        ("L2", SourceResult("PG", True, 90, None, {})),
+    ])
+    # Row 13 has no location at all: it is an intake problem, not a missing result.
+    assert list(store.rows_missing_results(run_id)) == [(12, "PH")]

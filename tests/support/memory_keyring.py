@@ -9,10 +9,10 @@ import keyring.errors
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """Stores passwords in a dict; set with ``keyring.set_keyring`` in tests only."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.passwords: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 US_STATES = frozenset({
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
@@ -37,12 +38,14 @@ ZIP_RE = re.compile(r"^\d{5}(-?\d{4})?$")
 ZIP4_RE = re.compile(r"^\d{4}$")
 
 
+@lru_cache(maxsize=1024)
 def country_code(text: str) -> str:
     """ISO2 code for a known country spelling; other text comes back stripped."""
     key = _NON_ALPHA.sub(" ", text.lower()).strip()
     return _COUNTRIES.get(key, text.strip())
 
 
+@lru_cache(maxsize=4096)
 def is_us(state: str | None, country: str | None) -> bool:
     """Whether a row is in the US, from its country (if given) or else its state."""
     if country:

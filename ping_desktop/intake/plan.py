@@ -7,6 +7,8 @@ from typing import Any
 
 from ping_desktop.intake.cleaning import Clean, match_key
 from ping_desktop.intake.model import (
+    FLOAT_FIELDS,
+    INT_FIELDS,
     ColumnMapping,
     Plan,
     PlannedLocation,
@@ -17,15 +19,39 @@ from ping_desktop.intake.validate import Analysis, analyse
 _ADDRESS_PARTS = ("address_line_1", "address_line_2", "city", "state", "postal_code", "country")
 
 
-def _payload(fields: Sequence[str], values: Sequence[Clean]) -> dict[str, Any]:
-    payload = {f: v for f, v in zip(fields, values, strict=True) if v is not None}
-    if "address" not in payload and "address_line_1" in payload:
-        # Ping geocodes a single line best; the structured parts are sent too.
-        state_zip = " ".join(str(payload[f]) for f in ("state", "postal_code") if f in payload)
-        parts = [payload.get("address_line_1"), payload.get("address_line_2"),
-                 payload.get("city"), state_zip, payload.get("country")]
-        payload = {"address": ", ".join(str(p) for p in parts if p), **payload}
-    return payload
+def _payloads(
+    fields: list[str], columns: list[list[Clean]], rows: list[int]
+) -> list[dict[str, Any]]:
+    """Payload dicts for the given row indexes (empty cells left out).
+
+    A split address is also joined into the single ``address`` line, which Ping geocodes
+    best; the structured parts are sent as well.
+    """
+    if len(rows) == len(columns[0]) if columns else False:
+        picked = columns  # every row is its own location: no copy needed
+    else:
+        picked = [list(map(c.__getitem__, rows)) for c in columns]
+    out: list[dict[str, Any]] = (
+        [dict(zip(fields, vals, strict=True)) for vals in zip(*picked, strict=True)]
+        if picked
+        else [{} for _ in rows]
+    )
+    for f, column in zip(fields, picked, strict=True):
+        if None in column:
+            for payload, value in zip(out, column, strict=True):
+                if value is None:
+                    del payload[f]
+    if "address_line_1" in fields and "address" not in fields:
+        col = dict(zip(fields, picked, strict=True))
+        none = [None] * len(rows)
+        states, postals = col.get("state", none), col.get("postal_code", none)
+        state_zip = [f"{s} {z}" if s and z else (s or z) for s, z in zip(states, postals, strict=True)]
+        parts = zip(col["address_line_1"], col.get("address_line_2", none), col.get("city", none),
+                    state_zip, col.get("country", none), strict=True)
+        for payload, (line1, *rest) in zip(out, parts, strict=True):
+            if line1:
+                payload["address"] = ", ".join([str(p) for p in (line1, *rest) if p])
+    return out
 
 
 def location_payload(table: SheetTable, mapping: ColumnMapping, row_index: int) -> dict[str, Any]:
@@ -36,7 +62,7 @@ def location_payload(table: SheetTable, mapping: ColumnMapping, row_index: int) 
     one = SheetTable(table.path, table.sheet, table.sheets, table.header_row, table.columns,
                      [table.rows[row_index]], [table.row_numbers[row_index]], table.notes)
     analysis = analyse(one, mapping)
-    return _payload(analysis.fields, [analysis.cleaned[f][0] for f in analysis.fields])
+    return _payloads(analysis.fields, [analysis.cleaned[f] for f in analysis.fields], [0])[0]
 
 
 def build_plan(
@@ -54,36 +80,50 @@ def build_plan(
     analysis: Analysis = analyse(table, mapping, sources, required_attrs)
     fields = analysis.fields
     columns = [analysis.cleaned[f] for f in fields]
-    key_columns = [_keys(c) for c in columns]
-    groups: dict[tuple[object, ...], list[int]] = {}
     errors = analysis.error_rows
-    for i, key in enumerate(zip(*key_columns, strict=True) if key_columns else ()):
-        if i not in errors:
-            groups.setdefault(key, []).append(i)
+    n = len(table.rows)
+    ok = [i for i in range(n) if i not in errors] if errors else list(range(n))
     numbers = table.row_numbers
-    locations: list[PlannedLocation] = []
-    row_location: dict[int, str] = {}
-    for members in groups.values():
-        first = members[0]
-        location_id = f"row-{numbers[first]}"
-        payload = _payload(fields, [c[first] for c in columns])
-        rows = tuple(numbers[i] for i in members)
-        locations.append(PlannedLocation(location_id, payload, rows))
-        for r in rows:
-            row_location[r] = location_id
-    locations.sort(key=lambda loc: loc.row_numbers[0])
+    # One group id per sendable row, in order of first appearance (so by sheet row).
+    group_of: dict[tuple[object, ...], int] = {}
+    if columns:
+        keys = list(zip(*[_keys(f, c) for f, c in zip(fields, columns, strict=True)],
+                        strict=True))
+        gids = [group_of.setdefault(keys[i], len(group_of)) for i in ok]
+    else:
+        gids = [0] * len(ok)  # nothing mapped: every row has an error, so ok is empty
+    members: list[list[int]] = [[] for _ in range(max(gids, default=-1) + 1)]
+    for i, g in zip(ok, gids, strict=True):
+        members[g].append(numbers[i])
+    first_index = [0] * len(members)
+    seen = -1
+    for i, g in zip(ok, gids, strict=True):
+        if g > seen:
+            first_index[g] = i
+            seen = g
+    payloads = _payloads(fields, columns, first_index)
+    ids = [f"row-{m[0]}" for m in members]
+    locations = [
+        PlannedLocation(location_id, payload, tuple(rows))
+        for location_id, payload, rows in zip(ids, payloads, members, strict=True)
+    ]
+    row_location = {numbers[i]: ids[g] for i, g in zip(ok, gids, strict=True)}
     return Plan(
         locations=locations,
-        row_location=dict(sorted(row_location.items())),
+        row_location=row_location,
         problems=analysis.problems,
         sources=tuple(sources),
-        rows=len(table.rows),
+        rows=n,
         unique_locations=len(locations),
         rows_with_problems=len(errors),
     )
 
 
-def _keys(column: list[Clean]) -> list[object]:
+def _keys(field: str, column: list[Clean]) -> list[object]:
+    """Per-row match keys: text compared loosely, coordinates rounded, numbers as they are."""
+    if field in ("latitude", "longitude"):
+        return [None if v is None else round(v, 5) for v in column]  # type: ignore[arg-type]
+    if field in FLOAT_FIELDS or field in INT_FIELDS:
+        return column  # type: ignore[return-value]
     table = {v: match_key(v) for v in set(column)}
     return list(map(table.__getitem__, column))
-

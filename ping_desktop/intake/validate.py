@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Literal, Protocol
 
 from ping_desktop.intake.cleaning import Clean, Invalid, clean_column
@@ -50,6 +51,7 @@ def analyse(
     fields = [f for f in LOCATION_FIELDS if f in mapping.fields]
     whole: list[Problem] = []
     cleaned: dict[str, list[Clean]] = {}
+    invalid: dict[str, list[int]] = {}
     for f in list(fields):
         column = mapping.fields[f]
         if column not in table.columns:
@@ -61,7 +63,7 @@ def analyse(
             fields.remove(f)
             continue
         i = table.columns.index(column)
-        cleaned[f] = clean_column(f, [r[i] for r in table.rows])
+        cleaned[f], invalid[f] = clean_column(f, list(map(itemgetter(i), table.rows)))
     n = len(table.rows)
     none: list[Clean] = [None] * n
 
@@ -77,12 +79,14 @@ def analyse(
 
     bad_coordinate: set[int] = set()
     for f in fields:
-        for i, value in enumerate(cleaned[f]):
-            if isinstance(value, Invalid):
-                add(i, f, value.message, value.severity)
-                if f in ("latitude", "longitude"):
-                    bad_coordinate.add(i)
-        cleaned[f] = [None if isinstance(v, Invalid) else v for v in cleaned[f]]
+        values = cleaned[f]
+        for i in invalid[f]:
+            bad = values[i]
+            assert isinstance(bad, Invalid)
+            add(i, f, bad.message, bad.severity)
+            values[i] = None
+            if f in ("latitude", "longitude"):
+                bad_coordinate.add(i)
 
     _repair_zips(cleaned, get("state"), get("country"), add)
     has_address = _has_address(get)
@@ -126,22 +130,29 @@ def _repair_zips(
     postal = cleaned.get("postal_code")
     if postal is None:
         return
-    for i, z in enumerate(postal):
-        if not isinstance(z, str) or not z[:1].isdigit():
-            continue
-        base, sep, plus4 = z.partition("-")
-        if len(base) not in (3, 4) or not base.isdigit() or (sep and not plus4.isdigit()):
-            continue
+    short = {z for z in set(postal) if isinstance(z, str) and _short_zip(z)}
+    if not short:
+        return
+    for i in [i for i, z in enumerate(postal) if z in short]:
+        z = postal[i]
+        assert isinstance(z, str)
         state, country = states[i], countries[i]
         us = is_us(
             state if isinstance(state, str) else None,
             country if isinstance(country, str) else None,
         )
         if us:
-            fixed = base.zfill(5) + (sep + plus4 if sep else "")
+            base, sep, plus4 = z.partition("-")
+            fixed = base.zfill(5) + sep + plus4
             postal[i] = fixed
             message = f"ZIP {z} restored to {fixed} (Excel drops leading zeros)"
             add(i, "postal_code", message, "warning")
+
+
+def _short_zip(z: str) -> bool:
+    base, sep, plus4 = z.partition("-")
+    return len(base) in (3, 4) and base.isdigit() and (not sep or (len(plus4) == 4
+                                                                   and plus4.isdigit()))
 
 
 def _required(
@@ -182,19 +193,16 @@ def _duplicate_ids(table: SheetTable, add: _Add) -> None:
     cols = id_columns(table)[:2]
     if not cols:
         return
+    keys = list(zip(*(map(itemgetter(c), table.rows) for c in cols), strict=True))
     first: dict[tuple[object, ...], int] = {}
     names = " + ".join(table.columns[c] for c in cols)
-    for i, row in enumerate(table.rows):
-        key = tuple(row[c] for c in cols)
+    for i in [i for i, k in enumerate(keys) if first.setdefault(k, i) != i]:
+        key = keys[i]
         if all(v is None for v in key):
             continue
-        if key in first:
-            shown = " / ".join("" if v is None else str(v) for v in key)
-            other = table.row_numbers[first[key]]
-            message = f"{names} {shown} is also on row {other}; check for a copied row."
-            add(i, None, message, "warning")
-        else:
-            first[key] = i
+        shown = " / ".join("" if v is None else str(v) for v in key)
+        other = table.row_numbers[first[key]]
+        add(i, None, f"{names} {shown} is also on row {other}; check for a copied row.", "warning")
 
 
 def validate(

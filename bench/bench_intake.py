@@ -1,0 +1,141 @@
+"""Benchmark (not a test): read + map + validate + plan a 100,000-row x 30-column .xlsx.
+
+Prints seconds and peak RSS for python-calamine's bare ``iter_rows`` loop and for the intake
+pipeline, each in a fresh subprocess, so neither pays for the other's memory or imports.
+Target: intake within 1.5x of the bare iteration's time and under 400 MB peak.
+
+    .venv/bin/python bench/bench_intake.py [--rows N] [--repeat K]
+
+The generated workbook is cached under bench/out/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+ROOT = Path(__file__).resolve().parent.parent
+
+HEADER = [
+    "Loc #", "Bldg #", "Building Name", "Street Address", "Address 2", "City", "State", "Zip",
+    "County", "Country", "Latitude", "Longitude", "Year Built", "# of Stories", "Sq Ft",
+    "Construction", "ISO Class", "Occupancy", "ATC Code", "Building Value", "Contents", "BI",
+    "TIV", "Sprinklered", "Roof Type", "Roof Year", "Flood Zone", "Protection Class",
+    "Inspection Date", "Notes",
+]
+STATES = [("MA", "Boston", "021"), ("TX", "Austin", "787"), ("NY", "New York", "100"),
+          ("CA", "Los Angeles", "900"), ("FL", "Miami", "331"), ("NJ", "Newark", "071")]
+STREETS = ["Main St", "Oak Ave", "Elm St", "Broadway", "Park Rd", "Maple Dr", "2nd St"]
+
+
+def generate(path: Path, rows: int) -> None:
+    """Write the SOV with xlsxwriter constant_memory (a few MB of RAM whatever the size)."""
+    import datetime
+
+    import xlsxwriter
+
+    rng = random.Random(1234)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.xlsx")
+    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+    ws = wb.add_worksheet("SOV")
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write(0, 0, "ACME Holdings - Statement of Values")
+    ws.write(1, 0, "Values as of 1/1/2026; prepared by the broker")
+    ws.write_row(3, 0, HEADER)
+    for i in range(rows):
+        state, city, zip3 = STATES[i % len(STATES)]
+        zip_code = int(zip3 + f"{rng.randrange(100):02d}")  # numbers, as Excel stores them
+        building = rng.randrange(100_000, 50_000_000)
+        contents = rng.randrange(0, 5_000_000)
+        bi = rng.randrange(0, 2_000_000)
+        r = 4 + i
+        ws.write_row(r, 0, [
+            i // 3 + 1, i % 3 + 1, f"Building {i}", f"{rng.randrange(1, 9999)} {rng.choice(STREETS)}",
+            "Suite 100" if i % 7 == 0 else "", city, state, zip_code, "Some County", "USA",
+            round(25 + rng.random() * 20, 6), round(-120 + rng.random() * 50, 6),
+            rng.randrange(1900, 2024), rng.randrange(1, 40), rng.randrange(1000, 500_000),
+            rng.choice(["Frame", "Masonry", "Fire Resistive"]), rng.randrange(1, 7),
+            rng.choice(["Office", "Retail", "Warehouse"]), rng.randrange(1, 40),
+            building, contents, bi, building + contents + bi,
+            rng.choice(["Y", "N"]), rng.choice(["Metal", "Shingle", "TPO"]),
+            rng.randrange(1990, 2025), rng.choice(["X", "AE", "VE"]), rng.randrange(1, 10),
+        ])
+        ws.write_datetime(r, 28, datetime.datetime(2024, 1 + i % 12, 1 + i % 28), date_fmt)
+        ws.write(r, 29, "ok" if i % 5 else "check roof")
+    wb.close()
+    tmp.replace(path)
+
+
+BARE = """
+import resource, sys, time
+t = time.perf_counter()
+from python_calamine import CalamineWorkbook
+wb = CalamineWorkbook.from_path(sys.argv[1])
+n = 0
+for row in wb.get_sheet_by_name(wb.sheet_names[0]).iter_rows():
+    n += 1
+dt = time.perf_counter() - t
+print(dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, n)
+"""
+
+INTAKE = """
+import resource, sys, time
+t = time.perf_counter()
+from pathlib import Path
+from ping_desktop.intake import build_plan, guess_mapping, read_table
+table = read_table(Path(sys.argv[1]))
+mapping, _ = guess_mapping(table)
+plan = build_plan(table, mapping, ["PG", "PH"], {"PG": ["address"], "PH": []})
+dt = time.perf_counter() - t
+assert plan.rows == len(table.rows)
+print(dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(table.rows),
+      plan.unique_locations, len(plan.problems), len(mapping.fields))
+"""
+
+
+def run(code: str, path: Path) -> list[float]:
+    """Run a snippet in a fresh interpreter; return the numbers it prints."""
+    out = subprocess.run([sys.executable, "-c", code, str(path)], check=True,
+                         capture_output=True, text=True, cwd=ROOT)
+    return [float(x) for x in out.stdout.split()]
+
+
+def main() -> int:
+    """Generate (or reuse) the workbook, time both readers, print a small table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    args = parser.parse_args()
+    path = OUT / f"sov_{args.rows}x{len(HEADER)}.xlsx"
+    if not path.exists():
+        print(f"generating {path.name} ...", flush=True)
+        generate(path, args.rows)
+    print(f"file: {path} ({path.stat().st_size / 1e6:.1f} MB), {args.rows} rows x {len(HEADER)} "
+          f"columns, best of {args.repeat}")
+    bare = [run(BARE, path) for _ in range(args.repeat)]
+    intake = [run(INTAKE, path) for _ in range(args.repeat)]
+    b_time = min(r[0] for r in bare)
+    i_time = min(r[0] for r in intake)
+    b_rss = max(r[1] for r in bare)
+    i_rss = max(r[1] for r in intake)
+    rows, unique, problems, mapped = intake[0][2:6]
+    print(f"{'calamine iter_rows (bare)':<34} {b_time:7.2f} s  {b_rss:7.0f} MB peak RSS")
+    print(f"{'intake read+map+validate+plan':<34} {i_time:7.2f} s  {i_rss:7.0f} MB peak RSS")
+    print(f"ratio {i_time / b_time:.2f}x (target <= 1.5x), peak {i_rss:.0f} MB (target < 400 MB)")
+    print(f"rows {rows:.0f}, unique locations {unique:.0f}, problems {problems:.0f}, "
+          f"mapped fields {mapped:.0f}")
+    if args.json:
+        print(json.dumps({"bare_s": b_time, "bare_mb": b_rss, "intake_s": i_time,
+                          "intake_mb": i_rss, "ratio": i_time / b_time}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

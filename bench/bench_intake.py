@@ -56,7 +56,8 @@ def generate(path: Path, rows: int) -> None:
         bi = rng.randrange(0, 2_000_000)
         r = 4 + i
         ws.write_row(r, 0, [
-            i // 3 + 1, i % 3 + 1, f"Building {i}", f"{rng.randrange(1, 9999)} {rng.choice(STREETS)}",
+            i // 3 + 1, i % 3 + 1, f"Building {i}",
+            f"{rng.randrange(1, 9999)} {rng.choice(STREETS)}",
             "Suite 100" if i % 7 == 0 else "", city, state, zip_code, "Some County", "USA",
             round(25 + rng.random() * 20, 6), round(-120 + rng.random() * 50, 6),
             rng.randrange(1900, 2024), rng.randrange(1, 40), rng.randrange(1000, 500_000),

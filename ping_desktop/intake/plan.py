@@ -45,7 +45,9 @@ def _payloads(
         col = dict(zip(fields, picked, strict=True))
         none = [None] * len(rows)
         states, postals = col.get("state", none), col.get("postal_code", none)
-        state_zip = [f"{s} {z}" if s and z else (s or z) for s, z in zip(states, postals, strict=True)]
+        state_zip = [
+            f"{s} {z}" if s and z else (s or z) for s, z in zip(states, postals, strict=True)
+        ]
         parts = zip(col["address_line_1"], col.get("address_line_2", none), col.get("city", none),
                     state_zip, col.get("country", none), strict=True)
         for payload, (line1, *rest) in zip(out, parts, strict=True):

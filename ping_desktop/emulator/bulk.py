@@ -83,6 +83,9 @@ async def create_job(request: Request) -> Response:
         _BACKGROUND.add(task)
         task.add_done_callback(_BACKGROUND.discard)
     state.usage.record(checked.codes)
+    if faults.take("accept_then_drop"):
+        state.stats.count_fault("accept_then_drop")
+        return _Dropped()
     if faults.take("accept_then_error"):
         state.stats.count_fault("accept_then_error")
         status = faults.accept_then_error_status
@@ -143,6 +146,24 @@ async def job_output(request: Request) -> Response:
 
 def _download_headers(job: Job) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{job.filename}"'}
+
+
+class _Dropped(Response):
+    """No answer at all: the connection is closed (the job exists nevertheless)."""
+
+    def __init__(self) -> None:
+        super().__init__(b"")
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        close = scope.get(CLOSE_KEY)
+        if close is None or not close():
+            # Without access to the transport, an incomplete answer makes uvicorn close it.
+            start = {
+                "type": "http.response.start",
+                "status": 201,
+                "headers": [(b"content-length", b"100")],
+            }
+            await send(start)
 
 
 class _CutOffResponse(Response):

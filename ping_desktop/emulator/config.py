@@ -60,6 +60,8 @@ class Faults:
     drop_connections: int = 0
     accept_then_error: int = 0
     accept_then_error_status: int = 502
+    #: Next N POST /bulk_enhance create the job, then close the connection without answering.
+    accept_then_drop: int = 0
     slow_seconds: float = 0.0
     fail_jobs: int = 0
     truncate_outputs: int = 0

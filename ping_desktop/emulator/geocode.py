@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ping_desktop.emulator import places
-from ping_desktop.emulator.rng import seeded_rng
+from ping_desktop.emulator.rng import derived_rng, hash64, seeded_rng
 
 STRUCTURED_FIELDS = ("address_line_1", "address_line_2", "city", "state", "postal_code", "county")
 JUNK_ADDRESSES = frozenset(
@@ -149,7 +149,7 @@ def _find_state(tokens: list[str]) -> places.State | None:
     return None
 
 
-def geocode(location: dict[str, Any], seed: int, key: str | None = None) -> Geocode | None:
+def geocode(location: dict[str, Any], seed: int, base_hash: int | None = None) -> Geocode | None:
     """Geocode a location deterministically; None when its address is unusable."""
     text = address_text(location)
     if not text or not usable(text):
@@ -169,7 +169,9 @@ def geocode(location: dict[str, Any], seed: int, key: str | None = None) -> Geoc
     city = re.sub(r"\s+\d{5}(-\d{4})?$", "", city).strip()
     if city.lower() in places.STATE_BY_NAME or city.upper() in places.STATE_BY_CODE:
         city = ""
-    rng = seeded_rng("geocode", key if key is not None else normalise(location), seed)
+    if base_hash is None:
+        base_hash = hash64(normalise(location), seed)
+    rng = derived_rng(base_hash, "geocode")
     level = "region"
     if street and (city or zip_match or state):
         level = "rooftop" if rng.random() < 0.75 else "interpolated"

@@ -8,7 +8,7 @@ from typing import Any
 
 from ping_desktop.emulator import geocode as geo
 from ping_desktop.emulator.catalog import SourceInput, SourceSpec, sources
-from ping_desktop.emulator.rng import seeded_rng
+from ping_desktop.emulator.rng import derived_rng, hash64
 
 PERSIST_FOR = {"days": 30}
 GEOCODE_FAILED = "Address could not be geocoded."
@@ -42,16 +42,16 @@ def enhance_location(
 ) -> LocationResult:
     """Run every requested source for one location, deterministically."""
     catalog = sources()
-    key = geo.normalise(location)
+    base_hash = hash64(geo.normalise(location), seed)
     code: geo.Geocode | None = None
     if geo.has_address(location):
-        code = geo.geocode(location, seed, key)
+        code = geo.geocode(location, seed, base_hash)
     place = geo.resolve_place(location, code)
     entries: dict[str, dict[str, Any]] = {}
     problem = False
     for source in codes:
         spec = catalog[source]
-        rng = seeded_rng(source, key, seed)
+        rng = derived_rng(base_hash, source)
         lo, hi = spec.fetch_time
         base: dict[str, Any] = {
             "is_success": True,

@@ -7,6 +7,7 @@ Only the methods the generators use are provided.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Sequence
@@ -65,5 +66,26 @@ class Rng:
 
 def seeded_rng(*parts: object) -> Rng:
     """A generator fully determined by `parts` (stable across runs and platforms)."""
+    return Rng(hash64(*parts))
+
+
+@functools.lru_cache(maxsize=256)
+def _salt(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big")
+
+
+def hash64(*parts: object) -> int:
+    """A stable 64-bit hash of `parts`."""
     digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
-    return Rng(int.from_bytes(digest, "big"))
+    return int.from_bytes(digest, "big")
+
+
+def derived_rng(base: int, name: str) -> Rng:
+    """A generator for one purpose (`name`) of one hashed input, without hashing again."""
+    return Rng(base ^ _salt(name))
+
+
+def point_rng(lat: float, lon: float, name: str) -> Rng:
+    """A generator determined by a point (to 4 decimals) and a purpose."""
+    cell = ((round(lat * 10000) & 0xFFFFFFFF) << 32) | (round(lon * 10000) & 0xFFFFFFFF)
+    return Rng(cell ^ _salt(name))

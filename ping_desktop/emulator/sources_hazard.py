@@ -13,7 +13,7 @@ from typing import Any
 from ping_desktop.emulator import places
 from ping_desktop.emulator.catalog import Field, SourceInput, SourceSpec
 from ping_desktop.emulator.geocode import Place
-from ping_desktop.emulator.rng import seeded_rng
+from ping_desktop.emulator.rng import point_rng
 
 RISK_LEVELS = ("Very Low", "Low", "Moderate", "High", "Very High")
 FLOOD_ZONES = {
@@ -35,7 +35,7 @@ def _point(inp: SourceInput) -> Place:
 
 def coast_miles(p: Place) -> float:
     """Distance to the nearest coastline, consistent for a given point."""
-    rng = seeded_rng("coast", round(p.lat, 4), round(p.lon, 4))
+    rng = point_rng(p.lat, p.lon, "coast")
     state = places.STATE_BY_CODE.get(p.state or "")
     if state is not None and state.coast is not None:
         return round(min(rng.expovariate(1 / 30.0), 250.0), 2)
@@ -44,7 +44,7 @@ def coast_miles(p: Place) -> float:
 
 def flood_zone(p: Place) -> str:
     """The FEMA zone of the point; zones near the coast are more often V or A."""
-    rng = seeded_rng("flood", round(p.lat, 4), round(p.lon, 4))
+    rng = point_rng(p.lat, p.lon, "flood")
     miles = coast_miles(p)
     roll = rng.random()
     if miles < 1.0 and roll < 0.35:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -104,3 +105,19 @@ def test_bad_port_is_refused_with_a_message() -> None:
     )
     assert result.returncode == 2
     assert "port must be between 0 and 65535" in result.stderr
+
+
+def test_port_in_use_is_reported_without_a_traceback() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "ping_desktop.cli", "emulator", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert f"Could not start the emulator on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr

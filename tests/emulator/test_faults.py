@@ -77,6 +77,18 @@ def test_accept_then_error_creates_the_job_but_answers_5xx(
     assert emulator.stats()["jobs_created"] == 3
 
 
+def test_accept_then_drop_creates_the_job_but_never_answers(
+    emulator: Any, client: httpx.Client
+) -> None:
+    emulator.set_faults(accept_then_drop=1)
+    with pytest.raises(httpx.TransportError):
+        client.post("/bulk_enhance", json=SEED_PAYLOAD)
+    stats = emulator.stats()
+    assert stats["jobs_created"] == 1
+    assert stats["faults_injected"] == {"accept_then_drop": 1}
+    assert client.post("/bulk_enhance", json=SEED_PAYLOAD).status_code == 201
+
+
 def test_slow_responses_trip_client_timeouts(emulator: Any) -> None:
     emulator.set_faults(slow_seconds=1.0)
     headers = {"Authorization": f"Token {TEST_TOKEN}"}

@@ -17,8 +17,34 @@ from typing import Any
 log = logging.getLogger("ping_desktop")
 
 
+# Qt's own command-line options that take a value (QGuiApplication/QApplication docs);
+# Qt accepts them with one or two dashes.
+_QT_VALUE_OPTIONS = frozenset({
+    "platform", "platformpluginpath", "platformtheme", "plugin", "qwindowgeometry",
+    "qwindowicon", "qwindowtitle", "display", "geometry", "style", "stylesheet", "session",
+})
+
+
+def _split_qt_args(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(ours, Qt's): Qt options and their values are taken out before argparse sees them,
+    so ``-platform offscreen`` is not mistaken for a file called "offscreen"."""
+    ours: list[str] = []
+    qt: list[str] = []
+    items = iter(argv)
+    for arg in items:
+        name = arg.split("=", 1)[0]
+        if name.startswith("-") and name.lstrip("-") in _QT_VALUE_OPTIONS:
+            qt.append(arg)
+            if "=" not in arg:
+                qt.append(next(items, ""))
+        else:
+            ours.append(arg)
+    return ours, [a for a in qt if a]
+
+
 def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
-    """Our options, and the rest (Qt's own, such as ``-platform``)."""
+    """Our options, and the rest (Qt's own, such as ``-platform offscreen``)."""
+    ours, qt_args = _split_qt_args(argv)
     parser = argparse.ArgumentParser(prog="ping-desktop", description="Ping Desktop")
     parser.add_argument("--demo", action="store_true",
                         help="open the bundled sample against the built-in emulator")
@@ -29,7 +55,8 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--no-err-windows", action="store_true",
                         help="never show error dialogs for unexpected errors (log only)")
     parser.add_argument("files", nargs="*", type=Path, help="spreadsheets to open")
-    return parser.parse_known_args(list(argv))
+    opts, rest = parser.parse_known_args(ours)
+    return opts, qt_args + rest
 
 
 def _prepare_qt_environment() -> None:
@@ -138,15 +165,36 @@ async def amain(app: Any, opts: argparse.Namespace, paths: Any) -> int:
         await _fatal(getattr(error, "message", None) or str(error))
         return 1
     window = MainWindow(services)
+    open_with = install_file_open_handler(app, window)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     app.aboutToQuit.connect(closed.set)
     window.show()
     window.tasks.start(window.startup([Path(f) for f in opts.files], opts.demo), "startup")
     await closed.wait()
+    app.removeEventFilter(open_with)
     await services.aclose()
     log.info("Ping Desktop closed")
     return 0
+
+
+def install_file_open_handler(app: Any, window: Any) -> Any:
+    """macOS delivers "Open with" files as QFileOpenEvent, not as arguments: forward them."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtGui import QFileOpenEvent
+
+    class FileOpenFilter(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+                path = event.file()
+                if path:
+                    window.open_files([Path(path)])
+                    return True
+            return False
+
+    handler = FileOpenFilter(app)
+    app.installEventFilter(handler)
+    return handler
 
 
 async def _fatal(message: str) -> None:

@@ -14,7 +14,13 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -88,6 +94,10 @@ class MainWindow(QMainWindow):
         self._build()
         self.notifier = Notifier(self)
         self.actions_ = build_menus(self)
+        # One Ctrl+S for the whole window (File > Save results… saves the selected run of the
+        # jobs table or the history); a second Ctrl+S on the jobs view would make the key
+        # ambiguous while the table has focus, and Qt would then trigger neither.
+        self.jobs_view.save_action.setShortcut(QKeySequence())
         self._wire()
         self._restore_geometry()
         self._update_title()

@@ -39,9 +39,10 @@ def test_empty_sheet(tmp_path: Path) -> None:
 
 
 def test_no_header_found(tmp_path: Path) -> None:
-    rows = [[1, 2, 3], [4.5, 5, 6], [7, 8, 9]]
+    rows: list[list[float]] = [[1, 2, 3], [4.5, 5, 6], [7, 8, 9]]
     message = _error(write_xlsx(tmp_path / "n.xlsx", {"Numbers": rows}))
-    assert "No header row found" in message and "choose the header row" in message
+    assert "No header row found" in message
+    assert "choose the header row" in message
     csv_message = _error(write_text(tmp_path / "n.csv", [["1", "2"], ["3", "4"]]))
     assert "No header row found" in csv_message
 
@@ -141,7 +142,8 @@ def test_text_saved_as_xls_is_read_as_text(tmp_path: Path) -> None:
 
 def test_unknown_sheet_lists_the_sheets(sov_xlsx: Path) -> None:
     message = _error(sov_xlsx, sheet="Nope")
-    assert 'no sheet named "Nope"' in message and '"Locations"' in message
+    assert 'no sheet named "Nope"' in message
+    assert '"Locations"' in message
 
 
 def test_sheet_name_for_a_csv(tmp_path: Path) -> None:
@@ -170,7 +172,8 @@ def test_locked_file(sov_xlsx: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(Path, "read_bytes", locked)
     for p in (sov_xlsx, csv_path):
         message = _error(p)
-        assert "locked" in message and "close it there" in message
+        assert "locked" in message
+        assert "close it there" in message
 
 
 def test_locked_inside_calamine(sov_xlsx: Path, monkeypatch: pytest.MonkeyPatch) -> None:

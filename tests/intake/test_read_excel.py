@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import xlsxwriter
@@ -35,7 +36,8 @@ def test_values_as_the_user_sees_them(tmp_path: Path) -> None:
     wb.close()
     row = read_table(path).rows[0]
     assert row[2] == "02134"  # text stays text, zero kept
-    assert row[3] == 1990 and type(row[3]) is int  # no "1990.0"
+    assert row[3] == 1990
+    assert type(row[3]) is int
     assert row[4] == 1234.5
     assert row[5] in (datetime.date(2024, 3, 1), datetime.datetime(2024, 3, 1))
     assert row[6] is True
@@ -110,7 +112,7 @@ def test_phantom_range_without_data_adds_nothing(tmp_path: Path) -> None:
 
 
 def test_duplicate_and_blank_headers_get_unique_names(tmp_path: Path) -> None:
-    rows = [["Address", "City", None, "Limit", "Limit", "limit", "Year\nBuilt"],
+    rows: list[list[Any]] = [["Address", "City", None, "Limit", "Limit", "limit", "Year\nBuilt"],
             ["1 Main St", "Boston", "x", 1, 2, 3, 1990]]
     table = read_table(write_xlsx(tmp_path / "d.xlsx", {"S": rows}))
     assert table.columns == ("Address", "City", "Column C", "Limit", "Limit (2)", "limit (3)",

@@ -18,7 +18,9 @@ does not depend on, so they were made once, in a throw-away virtualenv:
 from __future__ import annotations
 
 import io
+from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 HEADER = ["Loc #", "Street Address", "City", "State", "Zip", "Year Built", "Building Value"]
@@ -30,8 +32,7 @@ ROWS = [
 
 
 def make_xls() -> None:
-    import xlwt
-
+    xlwt: Any = import_module("xlwt")  # not a project dependency
     wb = xlwt.Workbook()
     cover = wb.add_sheet("Cover")
     cover.write(0, 0, "Prepared by the broker")
@@ -46,16 +47,16 @@ def make_xls() -> None:
 
 
 def make_xlsb() -> None:
-    from pyxlsbwriter import XlsbWriter
-
-    with XlsbWriter(str(HERE / "sov.xlsb")) as writer:
+    writer_cls: Any = import_module("pyxlsbwriter").XlsbWriter
+    with writer_cls(str(HERE / "sov.xlsb")) as writer:
         writer.add_sheet("SOV")
         writer.write_sheet([HEADER, *ROWS])
 
 
 def make_encrypted() -> None:
     import openpyxl
-    from msoffcrypto.format.ooxml import OOXMLFile
+
+    ooxml_file: Any = import_module("msoffcrypto.format.ooxml").OOXMLFile
 
     wb = openpyxl.Workbook()
     wb.active.append(HEADER)
@@ -64,7 +65,7 @@ def make_encrypted() -> None:
     plain = io.BytesIO()
     wb.save(plain)
     plain.seek(0)
-    office = OOXMLFile(plain)
+    office = ooxml_file(plain)
     with (HERE / "encrypted.xlsx").open("wb") as out:
         office.encrypt("secret", out)
 

@@ -194,8 +194,9 @@ def geocode(location: dict[str, Any], seed: int, base_hash: int | None = None) -
     city_rng = seeded_rng("city", country, home.code if home else "", city.lower(), seed)
     lat += city_rng.uniform(-spread, spread) * 0.5
     lon += city_rng.uniform(-spread, spread) * 0.6
-    lat += rng.uniform(-0.04, 0.04)
-    lon += rng.uniform(-0.04, 0.04)
+    jitter = min(0.04, spread * 0.3)
+    lat += rng.uniform(-jitter, jitter)
+    lon += rng.uniform(-jitter, jitter)
     return Geocode(
         lat=round(lat, 6),
         lon=round(lon, 6),

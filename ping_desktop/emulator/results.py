@@ -64,6 +64,13 @@ def enhance_location(
             "persist_for": PERSIST_FOR,
         }
         failure = _failure(spec, location, code, place, failing_sources)
+        fields: dict[str, Any] = {}
+        if failure is None:
+            try:
+                fields = spec.generate(SourceInput(location, code, place, rng))
+            except (ValueError, TypeError, KeyError, ArithmeticError) as exc:
+                # Odd input values must fail this one source, never wedge the whole job.
+                failure = Failure(422, f"Invalid input for {spec.name}: {exc}.")
         if failure is not None:
             problem = True
             base.update(
@@ -77,7 +84,6 @@ def enhance_location(
                 base["raw_response"] = {"status": "ERROR", "message": failure.message}
             entries[source] = base
             continue
-        fields = spec.generate(SourceInput(location, code, place, rng))
         base.update(fields)
         if include_raw_response:
             base["raw_response"] = {"status": "OK", "provider": spec.name, "data": fields}

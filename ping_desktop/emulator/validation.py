@@ -160,6 +160,7 @@ def _check_locations(
                         f"{where}: unknown source code(s): {', '.join(unknown)}. {DATASOURCES_HINT}"
                     )
         codes.append(mine)
+        problems.extend(_field_types(where, location))
         for name, limit in (("latitude", 90.0), ("longitude", 180.0)):
             value = location.get(name)
             if value is None or value == "":
@@ -169,3 +170,40 @@ def _check_locations(
                     f"{where}: {name} must be a number between -{limit:g} and {limit:g}."
                 )
     return problems, codes
+
+
+STRING_FIELDS = (
+    "address",
+    "address_line_1",
+    "address_line_2",
+    "city",
+    "state",
+    "postal_code",
+    "county",
+    "country",
+    "bldg_name",
+)
+NUMBER_FIELDS = (
+    "const__bldg_year_built",
+    "const__num_stories",
+    "const__num_stories_below_gnd",
+    "const__bldg_area",
+    "limits__building_limit",
+    "limits__bpp_limit",
+    "limits__bi_limit",
+    "limits__signs_and_other_limit",
+    "dtc_include_coastline_within_miles",
+)
+
+
+def _field_types(where: str, location: dict[str, Any]) -> list[str]:
+    problems = []
+    for name in STRING_FIELDS:
+        value = location.get(name)
+        if value is not None and not isinstance(value, str):
+            problems.append(f"{where}: {name} must be a string.")
+    for name in NUMBER_FIELDS:
+        value = location.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            problems.append(f"{where}: {name} must be a number.")
+    return problems

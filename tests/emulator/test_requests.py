@@ -74,6 +74,21 @@ def test_authorization_failures_are_counted(emulator: Any) -> None:
         ({"locations": [{"id": "a"}]}, "sources", "required"),
         ({"locations": [{"id": "a", "latitude": 123}], "sources": ["PH"]}, "locations", "latitude"),
         ({"locations": [{"id": "a"}], "sources": "PG"}, "sources", "list"),
+        (
+            {"locations": [{"id": "a", "address": 12}], "sources": ["PG"]},
+            "locations",
+            "address must be a string",
+        ),
+        (
+            {"locations": [{"id": "a", "const__bldg_area": "big"}], "sources": ["E2V"]},
+            "locations",
+            "const__bldg_area must be a number",
+        ),
+        (
+            {"locations": [{"id": "a"}], "sources": ["PG"], "include_raw_response": "yes"},
+            "include_raw_response",
+            "boolean",
+        ),
     ],
 )
 def test_invalid_bodies_get_drf_style_400s(

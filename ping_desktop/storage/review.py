@@ -165,6 +165,13 @@ class ReviewQuery:
         own = {"is_success", "confidence", "error_message"}
         return [n for n in names if n not in FETCH_FIELDS and n not in own]
 
+    def max_row_number(self) -> int:
+        """The largest sheet row number in the run (0 when it has no rows)."""
+        row = self._conn.execute(
+            "SELECT max(row_number) FROM input_rows WHERE run_id = ?", (self.run_id,)
+        ).fetchone()
+        return int(row[0] or 0)
+
     # ----- counting and paging -----------------------------------------------------------------
 
     def count(self, review_filter: ReviewFilter) -> int:

@@ -1,0 +1,308 @@
+"""The results review: filter, search, sort a run's merged rows and read every field of a row."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ping_desktop.gui.jobs_model import run_phase_text
+from ping_desktop.gui.results_model import (
+    ResultsModel,
+    format_value,
+    result_flag,
+    status_text,
+)
+from ping_desktop.storage.review import ReviewQuery, ReviewRow
+from ping_desktop.storage.runstore import RunStore
+
+SEARCH_DELAY_MS = 300
+
+
+class _RowNumberHeader(QHeaderView):
+    """The vertical header (sheet row numbers) with a width computed from the largest number.
+
+    QHeaderView's own size hint reads the labels of the first and last hundred rows, which
+    would make the lazy model fetch the last block of a 100,000-row run just to lay out.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.largest = 0
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for the largest row number, without asking the model for labels."""
+        digits = max(len(str(self.largest)), 2)
+        width = self.fontMetrics().horizontalAdvance("9" * digits) + 16
+        return QSize(width, self.defaultSectionSize())
+
+
+class ResultsView(QWidget):
+    """Filter selector, search box, the lazily served results table and a detail pane.
+
+    Nothing here needs the network: every row comes from the local run store.
+    """
+
+    save_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._run_id: int | None = None
+        self._threshold = 70
+        self.model = ResultsModel(self)
+
+        self.title = QLabel(self)
+        self.title.setObjectName("resultsTitle")
+        self.title.setWordWrap(True)
+        self.filter_box = QComboBox(self)
+        self.filter_box.setObjectName("resultsFilter")
+        self.filter_box.setAccessibleName("Show rows")
+        self.search = QLineEdit(self)
+        self.search.setObjectName("resultsSearch")
+        self.search.setAccessibleName("Search results")
+        self.search.setPlaceholderText("Search values and results\u2026")
+        self.search.setClearButtonEnabled(True)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("resultsCount")
+        self.save_button = QPushButton("Save results\u2026", self)
+        self.save_button.setObjectName("reviewSaveButton")
+        show_label = QLabel("&Show:", self)
+        show_label.setBuddy(self.filter_box)
+        search_label = QLabel("S&earch:", self)
+        search_label.setBuddy(self.search)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("resultsTable")
+        self.table.setAccessibleName("Results")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Fixed row heights: the view never measures 100,000 rows to lay them out.
+        vertical = _RowNumberHeader(self.table)
+        self._row_header = vertical
+        self.table.setVerticalHeader(vertical)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultSectionSize(130)
+        # No sort indicator at first: the sheet's own row order, until a header is clicked.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+
+        self.detail = QTreeWidget(self)
+        self.detail.setObjectName("resultDetail")
+        self.detail.setAccessibleName("Every field of the selected row")
+        self.detail.setColumnCount(2)
+        self.detail.setHeaderLabels(["Field", "Value"])
+        self.detail.setAlternatingRowColors(True)
+        self.detail.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.detail.setWordWrap(True)
+        self.detail.setMinimumWidth(260)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([640, 380])
+        self.splitter = splitter
+
+        bar = QHBoxLayout()
+        bar.addWidget(show_label)
+        bar.addWidget(self.filter_box)
+        bar.addWidget(search_label)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.count_label)
+        bar.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.search.returnPressed.connect(self.apply_search)
+        self.filter_box.currentIndexChanged.connect(self._on_filter_box_changed)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.model.modelReset.connect(self._on_model_reset)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self._on_model_reset()
+
+    # ----- public ------------------------------------------------------------------------------
+
+    def load_run(self, store: RunStore | Path, run_id: int, low_confidence_threshold: int) -> None:
+        """Show run ``run_id`` from ``store`` (a RunStore or its file): all rows, sheet order."""
+        old = self.model.query
+        query = ReviewQuery(store, run_id)
+        self._run_id = run_id
+        self._threshold = low_confidence_threshold
+        run = query.run
+        demo = "  \u2014  Demo data (synthetic results from the built-in emulator)"
+        self.title.setText(
+            f"<b>{run.file_name}</b>  \u2014  {run_phase_text(run.phase)}  \u2014  "
+            f"{run.rows:,} rows, sources {', '.join(run.sources) or 'none'}"
+            + (demo if run.is_demo else "")
+        )
+        self.filter_box.blockSignals(True)
+        self.filter_box.clear()
+        # Item data are plain strings: QComboBox.findData cannot compare Python tuples.
+        self.filter_box.addItem("All rows", "all")
+        self.filter_box.addItem("Rows with problems", "problems")
+        self.filter_box.addItem(
+            f"Low confidence (below {low_confidence_threshold})", "low_confidence"
+        )
+        for source in query.sources():
+            self.filter_box.addItem(f"{source}: failed, missing or low", f"source:{source}")
+        self.filter_box.setCurrentIndex(0)
+        self.filter_box.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self._row_header.largest = query.max_row_number()
+        self.model.load(query, low_confidence_threshold)
+        if old is not None:
+            old.close()
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        # Measured here from the header and the first rows, not with resizeColumnsToContents():
+        # on a hidden table Qt measures every row, which would read the whole run.
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        sample = range(min(self.model.rowCount(), 40))
+        for column in range(self.model.columnCount()):
+            texts = [str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")]
+            texts += [str(self.model.index(r, column).data() or "") for r in sample]
+            width = max(metrics.horizontalAdvance(t) for t in texts) + 28
+            header.resizeSection(column, min(max(width, 60), 280))
+
+    def run_id(self) -> int | None:
+        """The run shown, if any."""
+        return self._run_id
+
+    def apply_search(self) -> None:
+        """Apply the search box's text now (normally done shortly after typing stops)."""
+        self._search_timer.stop()
+        text = self.search.text().strip()
+        if text != self.model.review_filter.search:
+            self.model.set_filter(replace(self.model.review_filter, search=text))
+
+    def select_filter(self, kind: str, source: str | None = None) -> None:
+        """Choose a filter as if picked in the selector (``all``, ``problems``, ...)."""
+        index = self.filter_box.findData(f"source:{source}" if kind == "source" else kind)
+        if index >= 0:
+            self.filter_box.setCurrentIndex(index)
+
+    # ----- slots -------------------------------------------------------------------------------
+
+    def _on_search_text_changed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def _on_filter_box_changed(self, _index: int) -> None:
+        data = self.filter_box.currentData()
+        if not isinstance(data, str):
+            return
+        kind, _, code = data.partition(":")
+        kinds: dict[str, FilterKind] = {
+            "all": "all",
+            "problems": "problems",
+            "low_confidence": "low_confidence",
+            "source": "source",
+        }
+        chosen = kinds.get(kind, "all")
+        self.model.set_filter(replace(self.model.review_filter, kind=chosen, source=code or None))
+
+    def _on_model_reset(self) -> None:
+        query = self.model.query
+        total = query.run.rows if query is not None else 0
+        shown = self.model.rowCount()
+        self.count_label.setText(f"{shown:,} of {total:,} rows")
+        self.save_button.setEnabled(query is not None)
+        self._show_detail(None)
+        if shown > 0 and query is not None:
+            self.table.selectRow(0)
+
+    def _on_selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self._show_detail(self.model.row_at(rows[0].row()) if rows else None)
+
+    def _on_save_clicked(self) -> None:
+        if self._run_id is not None:
+            self.save_requested.emit(self._run_id)
+
+    # ----- the detail pane ---------------------------------------------------------------------
+
+    def _show_detail(self, row: ReviewRow | None) -> None:
+        self.detail.clear()
+        query = self.model.query
+        if row is None or query is None:
+            return
+        yours = QTreeWidgetItem(self.detail, [f"Your row (sheet row {row.row_number})", ""])
+        for header, value in zip(query.run.columns, row.values, strict=False):
+            QTreeWidgetItem(yours, [header, format_value(value)])
+        if row.problems:
+            found = QTreeWidgetItem(self.detail, ["Problems", "; ".join(row.problems)])
+            for message in row.problems:
+                QTreeWidgetItem(found, ["", message])
+        results = query.detail(row.row_number)
+        for source in query.sources():
+            result = results.get(source)
+            flag = result_flag(result, self._threshold)
+            # The error itself is a child line: the summary stays short enough to read.
+            summary = "\u2717 Failed" if flag == "failed" else status_text(result, row.problems)
+            if result is not None and result.confidence is not None:
+                summary += f", confidence {format_value(result.confidence)}"
+                if flag == "low":
+                    summary += f" (below {self._threshold})"
+            item = QTreeWidgetItem(self.detail, [source, summary])
+            item.setToolTip(1, summary)
+            if result is None:
+                continue
+            if result.error_message:
+                QTreeWidgetItem(item, ["error message", result.error_message])
+            for name, value in result.data.items():
+                QTreeWidgetItem(item, [name.replace("_", " "), format_value(value)])
+        self.detail.expandAll()
+
+    def detail_text(self) -> str:
+        """Everything the detail pane shows, one "field: value" per line (for tests, copying)."""
+        lines: list[str] = []
+
+        def walk(item: QTreeWidgetItem | None, depth: int) -> None:
+            if item is None:
+                return
+            field, value = item.text(0), item.text(1)
+            lines.append("  " * depth + (f"{field}: {value}" if value else field))
+            for i in range(item.childCount()):
+                walk(item.child(i), depth + 1)
+
+        for i in range(self.detail.topLevelItemCount()):
+            walk(self.detail.topLevelItem(i), 0)
+        return "\n".join(lines)

@@ -29,7 +29,7 @@ from ping_desktop.gui.results_model import (
     result_flag,
     status_text,
 )
-from ping_desktop.storage.review import ReviewQuery, ReviewRow
+from ping_desktop.storage.review import FilterKind, ReviewQuery, ReviewRow
 from ping_desktop.storage.runstore import RunStore
 
 SEARCH_DELAY_MS = 300

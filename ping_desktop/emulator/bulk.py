@@ -121,7 +121,13 @@ async def job_status(request: Request) -> Response:
     now = time.time()
     if job.state(now)[1] > 0:
         await _ready(job)
-    return json_answer(job.status_body(now, origin_of(request)))
+    body = job.status_body(now, origin_of(request))
+    result = body.get("result")
+    if result is not None and state_of(request).faults.result_as_objects:
+        for key in ("outputs", "sources"):
+            if result[key]:
+                result[key] = result[key][0]
+    return json_answer(body)
 
 
 async def job_output(request: Request) -> Response:

@@ -8,7 +8,7 @@ outputs contain cannot drift apart (a test checks they are identical).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ping_desktop.emulator.geocode import Geocode, Place
@@ -65,7 +65,6 @@ class SourceSpec:
     non_supported_input_values: dict[str, list[str]] | None = None
     requires_credentials: bool = False
     fetch_time: tuple[float, float] = (0.05, 0.4)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def config(self) -> dict[str, Any]:
         """This source's `DatasourceConfig` JSON."""

@@ -69,6 +69,9 @@ class Faults:
     #: "short_body": a complete HTTP response whose JSON body is cut off.
     truncate_mode: str = TRUNCATE_DISCONNECT
     expire_jobs: bool = False
+    #: Render `result.outputs` and `result.sources` as single objects (first item) instead of
+    #: lists, as one version of the vendor's status page shows them.
+    result_as_objects: bool = False
     failing_sources: set[str] = field(default_factory=set)
     only_path_prefix: str | None = None
     only_method: str | None = None

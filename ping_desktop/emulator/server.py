@@ -79,6 +79,7 @@ class EmulatorServer:
             log_level="warning",
             access_log=False,
             timeout_keep_alive=30,
+            timeout_graceful_shutdown=2,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name="ping-emulator", daemon=True)

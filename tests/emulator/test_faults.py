@@ -187,3 +187,15 @@ def test_faults_and_stats_over_the_control_endpoints(emulator: Any, client: http
     assert client.get("/datasources").status_code == 200
     assert emulator.faults.server_errors == 0
     assert httpx.get(control + "/stats").json()["requests_by_route"] == {"GET /datasources": 1}
+
+
+def test_result_lists_can_arrive_as_single_objects(emulator: Any, client: httpx.Client) -> None:
+    job_id = start_job(client, SEED_PAYLOAD)
+    emulator.set_faults(result_as_objects=True)
+    result = wait_done(client, job_id)["result"]
+    assert isinstance(result["outputs"], dict)
+    assert result["outputs"]["filename"] == f"output-data-{job_id}.json"
+    assert isinstance(result["sources"], dict)
+    assert result["sources"]["source"] == "PG"
+    emulator.set_faults(result_as_objects=False)
+    assert isinstance(wait_done(client, job_id)["result"]["outputs"], list)

@@ -1,0 +1,71 @@
+"""The ``inspect`` command: text and JSON output, and plain errors with exit code 1."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ping_desktop.cli import main
+from tests.intake.conftest import DATA
+
+
+def test_inspect_json(sov_xlsx: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(sov_xlsx), "--json", "--source", "pg", "--source", "PH"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["sheets"] == ["Locations"]
+    assert data["sheet"] == "Locations"
+    assert data["header_row"] == 4
+    assert data["columns"][:3] == ["Loc #", "Street Address", "City"]
+    assert data["rows"] == 3
+    assert data["mapping"]["address_line_1"] == "Street Address"
+    assert data["mapping"]["postal_code"] == "Zip"
+    assert data["unique_locations"] == 3
+    assert data["cost"] == 6
+    assert data["sources"] == ["PG", "PH"]
+    assert data["problems"] == [{
+        "row": 5, "field": "postal_code", "severity": "warning",
+        "message": "ZIP 2134 restored to 02134 (Excel drops leading zeros)",
+    }]
+    assert data["preview"][0]["row"] == 5
+
+
+def test_inspect_sheet_and_header_row_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(DATA / "sov.xls"), "--sheet", "Cover", "--header-row", "1",
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["sheet"] == "Cover"
+    assert data["header_row"] == 1
+    assert data["rows"] == 0
+
+
+def test_inspect_text(sov_xlsx: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(sov_xlsx)]) == 0
+    out = capsys.readouterr().out
+    assert "Header row: 4" in out
+    assert "Street address (line 1)" in out
+    assert "row 5: warning: ZIP 2134 restored" in out
+
+
+def test_bad_file_exits_1_with_plain_message(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    assert main(["inspect", str(path), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "empty" in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_real_process_exit_code() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ping_desktop.cli", "inspect", str(DATA / "encrypted.xlsx")],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 1
+    assert "password" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -36,7 +36,7 @@ from ping_desktop.engine.events import JobPhase, RunPhase
 from ping_desktop.engine.parsing import OutputParseError, ParsedOutput, parse_output_file
 from ping_desktop.engine.planning import payload_hash, split
 from ping_desktop.engine.polling import PollSchedule
-from ping_desktop.storage.runstore import JobRecord
+from ping_desktop.storage.runstore import JobRecord, OutputRecord
 
 if TYPE_CHECKING:
     from ping_desktop.engine.runner import Engine, RunContext
@@ -287,15 +287,25 @@ class JobFlow:
                                         output.url, dest, size, digest)
             record = next(o for o in self.store.outputs(self.job_id) if o.id == output_id)
         try:
-            with engine.timings.measure("parse"):
-                parsed = await asyncio.to_thread(parse_output_file, record.local_path, locations,
-                                                 wanted)
-                if not record.parsed:
-                    await engine.db(self.store.store_results, self.ctx.run.id, self.job_id,
-                                    record.id, parsed.results)
+            # One at a time: parsing is CPU-bound (the GIL serialises it anyway) and the store
+            # has one writer; running several only multiplies the memory held at once.
+            async with self.ctx.parse_slot:
+                with engine.timings.measure("parse"):
+                    parsed = await engine.db(self._parse_and_store, record, locations, wanted)
         except OutputParseError as error:
             await self._set(phase=JobPhase.NEEDS_ATTENTION, message=error.message)
             return None
+        return parsed
+
+    def _parse_and_store(
+        self, record: OutputRecord, locations: set[str], wanted: dict[str, tuple[str, ...]]
+    ) -> ParsedOutput:
+        """Parse an output file and store its results unless that was done before (blocking)."""
+        parsed = parse_output_file(record.local_path, locations, wanted)
+        if not record.parsed:
+            self.store.store_result_rows(self.ctx.run.id, self.job_id, record.id, parsed.rows,
+                                         parsed.observed)
+        parsed.rows = []  # only the counts are needed from here on
         return parsed
 
     @staticmethod

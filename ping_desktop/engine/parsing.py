@@ -14,9 +14,6 @@ from ping_desktop.storage.runstore import SourceResult
 
 log = logging.getLogger(__name__)
 
-_OWN_COLUMNS = frozenset({"is_success", "confidence", "error_message"})
-
-
 class OutputParseError(Exception):
     """The output file is not the documented JSON object; ``message`` is plain language."""
 
@@ -25,11 +22,20 @@ class OutputParseError(Exception):
         self.message = message
 
 
+#: One stored result: location id, source, is_success, confidence, error message, and the
+#: source's other fields as JSON text.
+ResultRow = tuple[str, str, bool, float | None, str | None, str]
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+
 @dataclass
 class ParsedOutput:
-    """What one output file holds for the locations of a job."""
+    """What one output file holds for the locations of a job, ready to store."""
 
-    results: list[tuple[str, SourceResult]] = field(default_factory=list)
+    rows: list[ResultRow] = field(default_factory=list)
+    #: Per source, the data fields seen, in first-seen order.
+    observed: dict[str, dict[str, None]] = field(default_factory=dict)
     locations: set[str] = field(default_factory=set)
     #: Locations with a failed source among ``wanted`` (or missing one of them).
     problem_locations: set[str] = field(default_factory=set)
@@ -44,22 +50,24 @@ def _confidence(value: Any) -> float | None:
 
 def source_result(source: str, entry: dict[str, Any]) -> SourceResult:
     """One per-source object of the output as a :class:`SourceResult`."""
-    error = entry.get("error_message")
-    ok = entry.get("is_success")
+    entry = dict(entry)
+    ok, confidence, error = _own_columns(entry)
+    return SourceResult(source, ok, confidence, error, entry)
+
+
+def _own_columns(entry: dict[str, Any]) -> tuple[bool, float | None, str | None]:
+    """Take is_success, confidence and error_message out of ``entry`` (in place)."""
+    error = entry.pop("error_message", None)
+    ok = entry.pop("is_success", None)
+    confidence = _confidence(entry.pop("confidence", None))
     is_success = bool(ok) if ok is not None else error in (None, "")
-    return SourceResult(
-        source=source,
-        is_success=is_success,
-        confidence=_confidence(entry.get("confidence")),
-        error_message=str(error) if error not in (None, "") else None,
-        data={k: v for k, v in entry.items() if k not in _OWN_COLUMNS},
-    )
+    return is_success, confidence, (str(error) if error not in (None, "") else None)
 
 
 def parse_output_data(
     data: Any, job_locations: Collection[str], wanted: dict[str, tuple[str, ...]]
 ) -> ParsedOutput:
-    """Results for the job's locations from a parsed output document.
+    """Result rows for the job's locations from a parsed output document (consumes ``data``).
 
     ``wanted`` gives, per location, the sources the job asked for (to spot missing ones).
     Every source found is kept, including ones not asked for (e.g. ``PGPRE``); locations the
@@ -70,6 +78,7 @@ def parse_output_data(
             "A result file is not in the expected format (a JSON object keyed by location)."
         )
     parsed = ParsedOutput()
+    rows, observed = parsed.rows, parsed.observed
     for location_id, by_source in data.items():
         loc = str(location_id)
         if loc not in job_locations or not isinstance(by_source, dict):
@@ -80,10 +89,15 @@ def parse_output_data(
         for source, entry in by_source.items():
             if not isinstance(entry, dict):
                 continue
-            result = source_result(str(source), entry)
-            parsed.results.append((loc, result))
-            if result.is_success:
-                good.add(result.source)
+            code = str(source)
+            ok, confidence, error = _own_columns(entry)
+            keys = observed.get(code)
+            if keys is None:
+                keys = observed[code] = {}
+            keys.update(dict.fromkeys(entry))
+            rows.append((loc, code, ok, confidence, error, _encode(entry)))
+            if ok:
+                good.add(code)
         if any(s not in good for s in wanted.get(loc, ())):
             parsed.problem_locations.add(loc)
     if parsed.ignored_locations:

@@ -44,12 +44,9 @@ def split(items: Sequence[T], max_locations: int | None) -> list[list[T]]:
 
 
 def payload_hash(locations: Sequence[Mapping[str, Any]], sources: Sequence[str]) -> str:
-    """SHA-256 of exactly what a job submits (locations and sources), for the record: it shows
-    whether a job sent again after an uncertain submission asked for the same thing."""
-    digest = hashlib.sha256()
-    digest.update(json.dumps(list(sources), separators=(",", ":")).encode())
-    for location in locations:
-        digest.update(b"\n")
-        digest.update(json.dumps(location, sort_keys=True, separators=(",", ":"),
-                                 default=str).encode())
-    return digest.hexdigest()
+    """SHA-256 of exactly what a job submits (sources, then the locations as sent, in order),
+    for the record: it shows whether a job sent again after an uncertain submission asked for
+    the same thing. One ``json.dumps`` of the whole list: 5,000 locations take milliseconds."""
+    text = json.dumps([list(sources), list(locations)], separators=(",", ":"), default=str,
+                      ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

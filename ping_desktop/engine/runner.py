@@ -60,6 +60,7 @@ class RunContext:
         self.stop_message: str | None = None
         self.canceled = False
         self.workers: list[asyncio.Task[None]] = []
+        self.parse_slot = asyncio.Semaphore(1)
         self._sleep = sleep
 
     def request_stop(self, phase: RunPhase, message: str | None) -> None:

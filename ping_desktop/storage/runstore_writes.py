@@ -343,40 +343,50 @@ class RunStoreWrites:
     ) -> int:
         """Upsert parsed results ((location id, result) pairs; newer replace older) and mark the
         output parsed, in one transaction. Returns the number of results stored."""
-        stamp = now_text()
-        count = 0
         observed: dict[str, dict[str, None]] = {}
+        rows: list[tuple[str, str, bool, float | None, str | None, str]] = []
+        for loc, r in results:
+            keys = observed.get(r.source)
+            if keys is None:
+                keys = observed[r.source] = {}
+            keys.update(dict.fromkeys(r.data))
+            rows.append((loc, r.source, r.is_success, r.confidence, r.error_message,
+                         encode_json(r.data)))
+        return self.store_result_rows(run_id, job_id, output_id, rows, observed)
+
+    def store_result_rows(
+        self,
+        run_id: int,
+        job_id: int,
+        output_id: int | None,
+        rows: Sequence[tuple[str, str, bool, float | None, str | None, str]],
+        observed: Mapping[str, Mapping[str, None]],
+    ) -> int:
+        """Like :meth:`store_results` for rows already encoded: (location id, source,
+        is_success, confidence, error message, data JSON text), plus the data fields seen per
+        source in first-seen order (merged into the run's observed fields)."""
+        stamp = now_text()
         with self._write() as conn:
-            for batch in _chunks(results):
-                for _, r in batch:
-                    keys = observed.get(r.source)
-                    if keys is None:
-                        keys = observed[r.source] = {}
-                    keys.update(dict.fromkeys(r.data))
-                conn.executemany(
-                    """INSERT INTO results (run_id, location_id, source, is_success, confidence,
-                           error_message, data_json, job_id, updated_at)
-                       VALUES (?,?,?,?,?,?,?,?,?)
-                       ON CONFLICT (run_id, location_id, source) DO UPDATE SET
-                           is_success = excluded.is_success, confidence = excluded.confidence,
-                           error_message = excluded.error_message, data_json = excluded.data_json,
-                           job_id = excluded.job_id, updated_at = excluded.updated_at""",
-                    [
-                        (run_id, loc, r.source, int(r.is_success), r.confidence, r.error_message,
-                         encode_json(r.data), job_id, stamp)
-                        for loc, r in batch
-                    ],
-                )
-                count += len(batch)
+            conn.executemany(
+                """INSERT INTO results (run_id, location_id, source, is_success, confidence,
+                       error_message, data_json, job_id, updated_at)
+                   VALUES (?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT (run_id, location_id, source) DO UPDATE SET
+                       is_success = excluded.is_success, confidence = excluded.confidence,
+                       error_message = excluded.error_message, data_json = excluded.data_json,
+                       job_id = excluded.job_id, updated_at = excluded.updated_at""",
+                [(run_id, loc, src, ok, conf, err, data, job_id, stamp)
+                 for loc, src, ok, conf, err, data in rows],
+            )
             if output_id is not None:
                 conn.execute("UPDATE outputs SET parsed = 1 WHERE id = ?", (output_id,))
             if observed:
                 self._merge_observed(conn, run_id, observed)
-        return count
+        return len(rows)
 
     @staticmethod
     def _merge_observed(
-        conn: sqlite3.Connection, run_id: int, observed: dict[str, dict[str, None]]
+        conn: sqlite3.Connection, run_id: int, observed: Mapping[str, Mapping[str, None]]
     ) -> None:
         row = conn.execute(
             "SELECT observed_fields_json FROM runs WHERE id = ?", (run_id,)

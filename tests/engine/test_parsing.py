@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from ping_desktop.engine.parsing import OutputParseError, parse_output_data, parse_output_file
+from ping_desktop.engine.parsing import (
+    OutputParseError,
+    parse_output_data,
+    parse_output_file,
+    source_result,
+)
+from ping_desktop.storage.runstore import SourceResult
 
 
 def test_results_split_own_columns_from_data_and_keep_unknown_sources() -> None:
@@ -22,12 +28,12 @@ def test_results_split_own_columns_from_data_and_keep_unknown_sources() -> None:
     }
     ids = ("L1", "L2", "L3")
     parsed = parse_output_data(data, set(ids), {loc: ("PG",) for loc in ids})
-    by = {(loc, r.source): r for loc, r in parsed.results}
-    assert by["L1", "PG"].data == {"latitude": 1.5, "status_code": 200}
-    assert by["L1", "PG"].confidence == 80.0
-    assert by["L1", "PGPRE"].data == {"note": "pre"}
-    assert by["L2", "PG"].error_message == "No match"
-    assert not by["L2", "PG"].is_success
+    by = {(loc, source): rest for loc, source, *rest in parsed.rows}
+    assert by["L1", "PG"] == [True, 80.0, None, '{"latitude":1.5,"status_code":200}']
+    assert by["L1", "PGPRE"] == [True, 50.0, None, '{"note":"pre"}']
+    assert by["L2", "PG"] == [False, 0.0, "No match", "{}"]
+    assert parsed.observed == {"PG": {"latitude": None, "status_code": None},
+                               "PGPRE": {"note": None}}
     assert parsed.locations == {"L1", "L2"}
     assert parsed.problem_locations == {"L2"}
     assert parsed.ignored_locations == 1
@@ -41,9 +47,10 @@ def test_a_missing_wanted_source_is_a_problem() -> None:
 
 def test_is_success_missing_follows_error_message() -> None:
     data = {"L1": {"A": {"error_message": "bad"}, "B": {"x": 1}}}
-    by = {r.source: r for _, r in parse_output_data(data, {"L1"}, {}).results}
-    assert not by["A"].is_success
-    assert by["B"].is_success
+    by = {source: ok for _, source, ok, *_ in parse_output_data(data, {"L1"}, {}).rows}
+    assert by == {"A": False, "B": True}
+    assert source_result("B", {"x": 1, "is_success": True, "confidence": 7}) == SourceResult(
+        "B", True, 7.0, None, {"x": 1})
 
 
 def test_bad_files_raise_a_plain_error(tmp_path: Path) -> None:

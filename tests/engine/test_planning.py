@@ -40,9 +40,9 @@ def test_split_loses_and_repeats_nothing() -> None:
     assert [x for p in pieces for x in p] == items
 
 
-def test_payload_hash_depends_on_locations_and_sources_only() -> None:
+def test_payload_hash_depends_on_what_is_sent() -> None:
     a = [{"id": "1", "address": "x", "city": "y"}]
-    b = [{"city": "y", "address": "x", "id": "1"}]
-    assert payload_hash(a, ["PG"]) == payload_hash(b, ["PG"])
+    assert payload_hash(a, ["PG"]) == payload_hash([dict(a[0])], ["PG"])
     assert payload_hash(a, ["PG"]) != payload_hash(a, ["PH"])
     assert payload_hash(a, ["PG"]) != payload_hash([{"id": "2", "address": "x"}], ["PG"])
+    assert payload_hash(a, ["PG"]) != payload_hash([*a, *a], ["PG"])

@@ -1,0 +1,158 @@
+"""Benchmark (not a test): 100,000 rows through ``ping-desktop-cli enhance`` end to end.
+
+A generated SOV (.xlsx, 100,000 rows, 20 % of them duplicates of earlier locations) is enhanced
+with PG and PH against the emulator running in its own process with zero server delay. Prints
+the CLI's wall time per phase (from ``--timings``), its peak memory, the number of status
+requests, and a bare xlsxwriter ``constant_memory`` write of the same output cells for
+comparison. Targets: export <= 1.2x the bare write; the client's own phases (all but waiting)
+< 60 s; peak memory < 600 MB.
+
+    .venv/bin/python bench/bench_e2e.py [--rows 100000] [--locations-per-job 5000]
+                                        [--concurrency 4] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from python_calamine import CalamineWorkbook
+
+TOKEN = "bench-token-0123456789"
+HEADER = ["Loc #", "Building Name", "Street Address", "City", "State", "Zip", "Country",
+          "Year Built", "Stories", "Construction", "Occupancy", "Building Value", "Contents",
+          "BI Value", "Notes"]
+STREETS = ["Main St", "Oak Ave", "Elm St", "Pine Rd", "Maple Dr", "Cedar Ln", "Lake Blvd",
+           "Market St", "Broadway", "Park Ave"]
+PLACES = [("Boston", "MA", "02134"), ("Miami", "FL", "33101"), ("Chicago", "IL", "60601"),
+          ("Denver", "CO", "80202"), ("Newark", "NJ", "07102"), ("Austin", "TX", "78701"),
+          ("Seattle", "WA", "98101"), ("Phoenix", "AZ", "85001")]
+CLIENT_PHASES = ("intake", "plan_store", "submit", "download", "parse", "merge_export")
+
+
+def generate_sov(path: Path, rows: int, duplicate_share: float = 0.2) -> int:
+    """Write the input workbook; returns the number of unique locations."""
+    rnd = random.Random(7)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("SOV")
+    ws.write_row(0, 0, HEADER)
+    uniques: list[list[Any]] = []
+    n_unique = rows - int(rows * duplicate_share)
+    for r in range(rows):
+        if r < n_unique:
+            city, state, zip_code = PLACES[r % len(PLACES)]
+            fields = [f"Building {r + 1}", f"{1 + r % 9973} {STREETS[r % len(STREETS)]}", city,
+                      state, zip_code, "US", 1900 + r % 120, 1 + r % 40, "Masonry", "Office"]
+            uniques.append(fields)
+        else:
+            fields = uniques[rnd.randrange(n_unique)]
+        values = [r + 1, *fields, 1_000_000 + r * 10.5, 250_000.25, 50_000.0, f"note {r % 97}"]
+        ws.write_row(r + 1, 0, values)
+    wb.close()
+    return n_unique
+
+
+def start_emulator(env: dict[str, str], max_locations: int) -> tuple[subprocess.Popen[str], str]:
+    """The emulator in its own process (zero delay); returns it and its API URL."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ping_desktop.cli", "emulator", "--port", "0", "--token", TOKEN,
+         "--rate", "0", "--max-locations", str(max_locations)],
+        env=env, stdout=subprocess.PIPE, text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if "listening on" not in line:
+        proc.kill()
+        raise SystemExit(f"The emulator did not start: {line!r}")
+    return proc, line.split("listening on ")[1].split()[0]
+
+
+def bare_write(source: Path, dest: Path) -> float:
+    """Seconds to write every cell of every sheet of ``source`` with bare xlsxwriter
+    constant_memory (the cells are read into memory first, outside the timing)."""
+    book = CalamineWorkbook.from_path(str(source))
+    sheets = [(name, book.get_sheet_by_name(name).to_python()) for name in book.sheet_names]
+    started = time.perf_counter()
+    wb = xlsxwriter.Workbook(str(dest), {"constant_memory": True})
+    for name, rows in sheets:
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value != "" and value is not None:
+                    ws.write(r, c, value)
+    wb.close()
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--locations-per-job", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--keep", type=Path, help="keep the files in this folder")
+    args = parser.parse_args()
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="ping-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, PING_DESKTOP_HOME=str(work / "home"), PING_DATA_AUTH_TOKEN=TOKEN)
+    sov, out, bare = work / "sov.xlsx", work / "sov-enriched.xlsx", work / "bare.xlsx"
+    started = time.perf_counter()
+    unique = generate_sov(sov, args.rows)
+    print(f"Generated {args.rows:,} rows ({unique:,} unique locations) in "
+          f"{time.perf_counter() - started:.1f} s", flush=True)
+
+    emulator, api_url = start_emulator(env, max(args.locations_per_job, 1000))
+    try:
+        started = time.perf_counter()
+        cli = subprocess.run(
+            [sys.executable, "-m", "ping_desktop.cli", "enhance", str(sov), "--sources", "PG,PH",
+             "--api-url", api_url, "--locations-per-job", str(args.locations_per_job),
+             "--concurrency", str(args.concurrency), "--output", str(out), "--timings"],
+            env=env, capture_output=True, text=True, check=False,
+        )
+        wall = time.perf_counter() - started
+        # Only the CLI has been waited for so far: this is its peak, not the emulator's.
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    finally:
+        emulator.terminate()
+        emulator.wait(10)
+    if cli.returncode != 0:
+        print(cli.stderr[-3000:], file=sys.stderr)
+        return 1
+    timings: dict[str, Any] = json.loads(cli.stdout.strip().splitlines()[-1])
+    peak_mb = peak_kb / 1024 if sys.platform != "darwin" else peak_kb / (1024 * 1024)
+    bare_seconds = bare_write(out, bare)
+
+    client = sum(float(timings.get(p, 0.0)) for p in CLIENT_PHASES)
+    export_ratio = float(timings["merge_export"]) / bare_seconds
+    print(f"\nCLI wall time: {wall:.1f} s (includes interpreter start)")
+    for phase in (*CLIENT_PHASES, "waiting", "run"):
+        print(f"  {phase:<13} {float(timings.get(phase, 0.0)):8.2f} s")
+    print(f"  status requests: {timings['status_requests']}")
+    print(f"Client phases (all but waiting): {client:.1f} s  (target < 60 s) "
+          f"{'OK' if client < 60 else 'MISSED'}")
+    print(f"Peak memory of the CLI: {peak_mb:.0f} MB  (target < 600 MB) "
+          f"{'OK' if peak_mb < 600 else 'MISSED'}")
+    print(f"Bare xlsxwriter constant_memory write of the same cells: {bare_seconds:.2f} s")
+    print(f"Export (merge + write) / bare write: {export_ratio:.2f}x  (target <= 1.2x) "
+          f"{'OK' if export_ratio <= 1.2 else 'MISSED'}")
+    print(f"Output: {out} ({out.stat().st_size / 1e6:.1f} MB)")
+    if args.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -148,10 +148,11 @@ class ReviewQuery:
         return columns
 
     def result_fields(self, source: str) -> list[str]:
-        """A source's result fields: the API's documented order if known, else as returned."""
-        documented = self.run.source_fields.get(source, ())
-        names = list(documented)
-        if not names:
+        """A source's result fields: the API's documented order, then any others it returned."""
+        declared = list(self.run.source_fields.get(source, ()))
+        observed = self.run.observed_fields.get(source, ())
+        names = declared + [name for name in observed if name not in set(declared)]
+        if not names:  # a run stored before fields were recorded: look at some results
             rows = self._conn.execute(
                 "SELECT data_json FROM results WHERE run_id = ? AND source = ? AND is_success = 1 "
                 "LIMIT ?",

@@ -79,7 +79,7 @@ class _CellWriter:
         self.time_fmt = workbook.add_format({"num_format": "hh:mm:ss"})
         self.duration_fmt = workbook.add_format({"num_format": "[h]:mm:ss"})
         ws = sheet
-        self._by_type: dict[type, Writer] = {
+        self.by_type: dict[type, Writer] = {
             str: self._string,
             int: self._int,
             float: self._float,
@@ -121,12 +121,12 @@ class _CellWriter:
         """Write any supported value; unknown types are written as their text."""
         if value is None:
             return
-        writer = self._by_type.get(type(value))
+        writer = self.by_type.get(type(value))
         if writer is not None:
             writer(row, col, value)
             return
         # Subclasses (str enums, datetime subclasses); datetime is checked before date.
-        for kind, fallback in self._by_type.items():
+        for kind, fallback in self.by_type.items():
             if isinstance(value, kind):
                 fallback(row, col, value)
                 return
@@ -174,7 +174,9 @@ def _write_main_sheet(
     for i, rc in enumerate(table.result_columns):
         ws.write_string(row, n_orig + i, rc.header, result_fmt)
 
+    # Hot loop (100k rows x 60 cells): dispatch on the exact type inline, fall back for the rest.
     write = cells.write
+    by_type = cells.by_type
     n_results = len(table.result_columns)
     for originals, results in table.rows:
         row += 1
@@ -187,14 +189,20 @@ def _write_main_sheet(
                 f"Row {row + 1} has values beyond the last column; the export was stopped so "
                 "no value is overwritten. Please report this."
             )
-        for col in range(min(len(originals), n_orig)):
-            value = originals[col]
+        for col, value in enumerate(originals[:n_orig]):
             if value is not None:
-                write(row, col, value)
-        for i in range(min(len(results), n_results)):
-            value = results[i]
+                writer = by_type.get(type(value))
+                if writer is not None:
+                    writer(row, col, value)
+                else:
+                    write(row, col, value)
+        for col, value in enumerate(results[:n_results], n_orig):
             if value is not None:
-                write(row, n_orig + i, result_scalar(value))
+                writer = by_type.get(type(value))
+                if writer is not None:
+                    writer(row, col, value)
+                else:
+                    write(row, col, result_scalar(value))
 
     data_rows = row - header_row
     last_col = max(n_cols - 1, 0)

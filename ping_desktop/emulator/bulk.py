@@ -139,19 +139,22 @@ async def job_output(request: Request) -> Response:
     if status != "COMPLETE" or request.path_params["filename"] != job.filename:
         return not_found()
     await _ready(job)
-    data = job.output or b""
+    packed = job.output or gzip.compress(b"")
+    zipped = "gzip" in request.headers.get("accept-encoding", "").lower()
+    headers = {"Content-Disposition": f'attachment; filename="{job.filename}"'}
+    if zipped:
+        headers["Content-Encoding"] = "gzip"
     state = state_of(request)
     if state.faults.take("truncate_outputs"):
         state.stats.count_fault("truncate_outputs")
-        cut = data[: max(1, len(data) // 2)]
         if state.faults.truncate_mode == TRUNCATE_SHORT_BODY:
-            return Response(cut, media_type="application/json")
-        return _CutOffResponse(data, cut)
-    return Response(data, media_type="application/json", headers=_download_headers(job))
-
-
-def _download_headers(job: Job) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{job.filename}"'}
+            plain = gzip.decompress(packed)
+            cut = plain[: max(1, len(plain) // 2)]
+            return Response(gzip.compress(cut) if zipped else cut, 200, headers, "application/json")
+        data = packed if zipped else gzip.decompress(packed)
+        return _CutOffResponse(data, data[: max(1, len(data) // 2)], headers)
+    data = packed if zipped else gzip.decompress(packed)
+    return Response(data, 200, headers, "application/json")
 
 
 class _Dropped(Response):
@@ -175,16 +178,18 @@ class _Dropped(Response):
 class _CutOffResponse(Response):
     """Announces the whole file, sends part of it, then closes the connection."""
 
-    def __init__(self, full: bytes, cut: bytes) -> None:
+    def __init__(self, full: bytes, cut: bytes, headers: dict[str, str]) -> None:
         super().__init__(b"", media_type="application/json")
         self._full_length = len(full)
         self._cut = cut
+        self._extra = headers
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(self._full_length).encode()),
         ]
+        headers += [(k.lower().encode(), v.encode()) for k, v in self._extra.items()]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": self._cut, "more_body": True})
         close = scope.get(CLOSE_KEY)

@@ -115,11 +115,12 @@ def test_failed_job_has_no_result_and_no_output(emulator: Any, client: httpx.Cli
 def test_truncated_download_disconnects_mid_body_once(emulator: Any, client: httpx.Client) -> None:
     status = wait_done(client, start_job(client, SEED_PAYLOAD))
     url = status["result"]["outputs"][0]["url"]
-    emulator.set_faults(truncate_outputs=1)
-    with pytest.raises(httpx.TransportError):
-        client.get(url)
+    for encoding in ("gzip", "identity"):
+        emulator.set_faults(truncate_outputs=1)
+        with pytest.raises(httpx.TransportError):
+            client.get(url, headers={"Accept-Encoding": encoding})
     assert set(fetch_output(client, status)) == {"item-1", "item-2"}
-    assert emulator.stats()["output_requests"] == 2
+    assert emulator.stats()["output_requests"] == 3
 
 
 def test_truncated_download_short_body_mode_is_invalid_json(

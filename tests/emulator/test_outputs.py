@@ -10,7 +10,7 @@ from ping_desktop.emulator import places
 from ping_desktop.emulator.config import EmulatorConfig
 from ping_desktop.emulator.server import EmulatorServer
 from tests.conftest import TEST_TOKEN
-from tests.emulator.conftest import SEED_PAYLOAD, run_job
+from tests.emulator.conftest import SEED_PAYLOAD, run_job, start_job, wait_done
 
 BASE = {
     "is_success",
@@ -192,3 +192,16 @@ def test_structured_address_parts_geocode_like_a_single_line(client: httpx.Clien
     assert pg["is_success"] is True
     assert (pg["state"], pg["postal_code"], pg["city"]) == ("OR", "97204", "Portland")
     assert pg["address_line_1"] == "77 Pine St"
+
+
+def test_output_is_gzip_encoded_only_for_clients_that_accept_it(client: httpx.Client) -> None:
+    status = wait_done(client, start_job(client, SEED_PAYLOAD))
+    url = status["result"]["outputs"][0]["url"]
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    assert plain.headers["Content-Type"] == "application/json"
+    assert int(plain.headers["Content-Length"]) == len(plain.content)
+    assert plain.json() == zipped.json()
+    assert plain.content == zipped.content  # httpx decodes the gzip body transparently

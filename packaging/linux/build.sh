@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# Build Ping Desktop for Linux: the PyInstaller folder, a portable .tar.gz and a .deb.
+#
+#   bash packaging/linux/build.sh            # build into dist/
+#   bash packaging/linux/build.sh --smoke    # build, then unpack the .deb into a temporary root
+#                                            # and run the frozen app's --self-test there
+#   bash packaging/linux/build.sh --smoke-only   # only the smoke test of the existing dist/*.deb
+#
+# Works on a fresh Debian/Ubuntu machine as root (or with sudo): missing build tools are
+# installed with apt-get, and the virtualenv is created by dev.py when it does not exist yet.
+# Build on the oldest distribution you support: the bundle needs a glibc at least as new as
+# the build machine's (the .deb's Depends says which).
+# Exits non-zero on any failure. Prints build time and sizes, and writes them to
+# dist/linux-build-report.txt.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+PY="$ROOT/.venv/bin/python"
+BUILD="$ROOT/build/linux"
+DIST="$ROOT/dist"
+BUNDLE="$BUILD/dist/ping-desktop"
+VERSION=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' ping_desktop/__init__.py)
+DEB_ARCH=$(dpkg --print-architecture 2>/dev/null || echo amd64)
+ARCH=$(uname -m)
+DEB="$DIST/ping-desktop_${VERSION}_${DEB_ARCH}.deb"
+TARNAME="ping-desktop-${VERSION}-linux-${ARCH}"
+TARBALL="$DIST/$TARNAME.tar.gz"
+REPORT="$DIST/linux-build-report.txt"
+MAINTAINER=${DEB_MAINTAINER:-"Ping Desktop maintainers <ping-desktop@users.invalid>"}
+# Not bundled by PyInstaller (graphics drivers, the C library...) or read from the system
+# (fontconfig's configuration, fonts): the .deb depends on them. Libraries the bundle links
+# against but does not carry are added to this list automatically below.
+BASE_DEPENDS=(libfontconfig1 libegl1 libgl1 libxcb1 libxkbcommon0 libdbus-1-3)
+
+SMOKE=0
+BUILD_IT=1
+for arg in "$@"; do
+    case "$arg" in
+        --smoke) SMOKE=1 ;;
+        --smoke-only) SMOKE=1; BUILD_IT=0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        *) echo "Unknown option: $arg (try --help)" >&2; exit 2 ;;
+    esac
+done
+
+log() { printf '\n=== %s\n' "$*"; }
+fail() { echo "FAILED: $*" >&2; exit 1; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+human() { numfmt --to=iec-i --suffix=B --format='%.1f' "$1"; }
+
+ensure_tools() {
+    # binutils: PyInstaller reads ELF dependencies with objdump and strips with strip.
+    # desktop-file-utils: validates the menu entry we ship.
+    local missing=()
+    command -v objdump >/dev/null || missing+=(binutils)
+    command -v dpkg-deb >/dev/null || missing+=(dpkg)
+    command -v xz >/dev/null || missing+=(xz-utils)
+    command -v desktop-file-validate >/dev/null || missing+=(desktop-file-utils)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || fail "please install: ${missing[*]} (not root, no sudo)"
+        sudo=(sudo)
+    fi
+    log "installing build tools: ${missing[*]}"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+ensure_venv() {
+    if [ ! -x "$PY" ]; then
+        log "creating .venv (dev.py)"
+        python3 -c 'import dev; dev.ensure_system_packages(); dev.ensure_venv()'
+    fi
+    if ! "$PY" -c 'import PyInstaller' 2>/dev/null; then
+        log "installing PyInstaller (the project's 'packaging' extra)"
+        "$PY" -m pip install -q -e "$ROOT[packaging]"
+    fi
+}
+
+build_bundle() {
+    log "PyInstaller one-folder bundle"
+    rm -rf "$BUILD/dist" "$BUILD/work"
+    "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
+        --distpath "$BUILD/dist" --workpath "$BUILD/work" packaging/ping_desktop.spec
+    [ -x "$BUNDLE/ping-desktop" ] && [ -x "$BUNDLE/ping-desktop-cli" ] \
+        || fail "PyInstaller did not produce both programs in $BUNDLE"
+    # The GTK3 theme pulls the host's GTK stack in; the spec keeps it out. Prove it.
+    if find "$BUNDLE" -name 'libqgtk3*' -o -name 'libgtk-3*' | grep -q .; then
+        fail "GTK3 ended up in the bundle; check KEEP_PLUGINS in the spec"
+    fi
+}
+
+stage_icons() {  # $1: hicolor root to fill
+    local size
+    for size in 16 24 32 48 64 128 256 512; do
+        install -Dm644 "resources/icons/ping-desktop-$size.png" "$1/${size}x${size}/apps/ping-desktop.png"
+    done
+    install -Dm644 resources/icons/ping-desktop.svg "$1/scalable/apps/ping-desktop.svg"
+}
+
+build_tarball() {
+    log "portable archive $TARBALL"
+    local stage="$BUILD/tar/$TARNAME"
+    rm -rf "$BUILD/tar"
+    mkdir -p "$stage/icons" "$DIST"
+    cp -a "$BUNDLE" "$stage/ping-desktop"
+    install -m644 packaging/linux/com.pingintel.PingDesktop.desktop "$stage/"
+    install -m755 packaging/linux/install-user.sh "$stage/install-user.sh"
+    cp resources/icons/ping-desktop-*.png resources/icons/ping-desktop.svg "$stage/icons/"
+    cat > "$stage/README.txt" <<EOF
+Ping Desktop $VERSION for Linux ($ARCH), portable build.
+
+Run it from here:          ./ping-desktop/ping-desktop
+Add it to your app menu:   ./install-user.sh          (no root needed; --uninstall removes it)
+Command line:              ./ping-desktop/ping-desktop-cli --help
+EOF
+    tar -C "$BUILD/tar" -cf - "$TARNAME" | gzip -9 > "$TARBALL"
+}
+
+compute_depends() {
+    # Every shared library some bundled file needs but the bundle does not carry, mapped to
+    # the Debian package that provides it here; plus the glibc version the binaries require.
+    local needed have lib path pkg deps=("${BASE_DEPENDS[@]}") glibc
+    needed=$(find "$BUNDLE" -type f \( -name '*.so*' -o -perm -u+x \) -print0 \
+        | xargs -0 objdump -p 2>/dev/null | awk '/^ *NEEDED/ {print $2}' | sort -u)
+    have=$(find "$BUNDLE" -name '*.so*' -printf '%f\n' | sort -u)
+    for lib in $(comm -23 <(echo "$needed") <(echo "$have")); do
+        case "$lib" in ld-linux*|libc.so.*|libm.so.*|libdl.so.*|libpthread.so.*|librt.so.*) continue ;; esac
+        path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64|aarch64|64bit/ {print $NF; exit}')
+        [ -n "$path" ] || path=$(ldconfig -p | awk -v l="$lib" '$1 == l {print $NF; exit}')
+        pkg=""
+        [ -n "$path" ] && pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1)
+        # Not installed on this build machine: the usual Debian/Ubuntu package name.
+        [ -n "$pkg" ] || pkg=$(echo "$lib" | sed -n 's/^\(lib[a-z0-9-]*\)\.so\.\([0-9]*\)$/\1\2/p')
+        if [ -n "$pkg" ]; then deps+=("$pkg"); else echo "warning: no package provides $lib" >&2; fi
+    done
+    glibc=$(find "$BUNDLE" -type f \( -name '*.so*' -o -perm -u+x \) -print0 \
+        | xargs -0 objdump -T 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' \
+        | sort -V | tail -1)
+    printf '%s\n' "libc6 (>= $glibc)" "${deps[@]}" | awk '!seen[$1]++' | paste -sd, | sed 's/,/, /g'
+}
+
+build_deb() {
+    log "Debian package $DEB"
+    local root="$BUILD/deb-root" depends installed_kb
+    rm -rf "$root"
+    mkdir -p "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/usr/share/applications" \
+        "$root/usr/share/metainfo" "$root/usr/share/doc/ping-desktop"
+    cp -a "$BUNDLE" "$root/opt/ping-desktop"
+    # Relative links, so the package also works unpacked somewhere else (the smoke test does).
+    ln -s ../../opt/ping-desktop/ping-desktop "$root/usr/bin/ping-desktop"
+    ln -s ../../opt/ping-desktop/ping-desktop-cli "$root/usr/bin/ping-desktop-cli"
+    install -m644 packaging/linux/com.pingintel.PingDesktop.desktop "$root/usr/share/applications/"
+    install -m644 packaging/linux/com.pingintel.PingDesktop.metainfo.xml "$root/usr/share/metainfo/"
+    stage_icons "$root/usr/share/icons/hicolor"
+    printf 'Ping Desktop %s\nCopyright: Ping. All rights reserved.\n' "$VERSION" \
+        > "$root/usr/share/doc/ping-desktop/copyright"
+    depends=$(compute_depends)
+    installed_kb=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
+    cat > "$root/DEBIAN/control" <<EOF
+Package: ping-desktop
+Version: $VERSION
+Architecture: $DEB_ARCH
+Maintainer: $MAINTAINER
+Installed-Size: $installed_kb
+Depends: $depends
+Recommends: fonts-dejavu-core | fonts-liberation2, gnome-keyring | kwalletmanager
+Section: misc
+Priority: optional
+Homepage: https://pingintel.com
+Description: enrich statements of values (SOV spreadsheets) with Ping.Data
+ Ping Desktop reads an SOV spreadsheet, maps its columns, sends the locations
+ to the Ping.Data Bulk Enhance API and writes the user's own rows back with
+ the results added. Includes ping-desktop-cli for the same work without a window.
+EOF
+    # Menus and icon caches refresh through dpkg triggers (desktop-file-utils,
+    # hicolor-icon-theme), so no maintainer scripts are needed.
+    find "$root" -type d -exec chmod 755 {} +
+    mkdir -p "$DIST"
+    dpkg-deb --build --root-owner-group -Zxz "$root" "$DEB" >/dev/null
+    dpkg-deb --info "$DEB" | sed -n '/Depends/p'
+}
+
+validate_metadata() {
+    desktop-file-validate packaging/linux/com.pingintel.PingDesktop.desktop \
+        || fail "packaging/linux/com.pingintel.PingDesktop.desktop is not a valid desktop entry"
+    if command -v appstreamcli >/dev/null; then
+        appstreamcli validate --no-net --pedantic packaging/linux/com.pingintel.PingDesktop.metainfo.xml \
+            >/dev/null || appstreamcli validate --no-net packaging/linux/com.pingintel.PingDesktop.metainfo.xml \
+            || fail "AppStream metainfo is invalid"
+    fi
+}
+
+smoke() {
+    log "smoke test of $DEB"
+    [ -f "$DEB" ] || fail "$DEB does not exist; build it first"
+    local tmp root home rc start
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' RETURN
+    root="$tmp/root"
+    home="$tmp/home"
+    mkdir -p "$home"
+    dpkg-deb -x "$DEB" "$root"
+    for f in usr/bin/ping-desktop usr/bin/ping-desktop-cli usr/share/applications/com.pingintel.PingDesktop.desktop \
+        usr/share/icons/hicolor/256x256/apps/ping-desktop.png \
+        opt/ping-desktop/_internal/resources/sample/sample-sov.xlsx \
+        opt/ping-desktop/_internal/resources/icons/ping-desktop.svg; do
+        [ -e "$root/$f" ] || fail "the .deb lacks $f"
+    done
+    # A throwaway HOME: the frozen app must not need (or touch) the builder's profile.
+    local -a env_run=(env -i PATH=/usr/bin:/bin HOME="$home" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen
+        XDG_RUNTIME_DIR="$tmp" PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring)
+    "${env_run[@]}" "$root/usr/bin/ping-desktop-cli" --version || fail "ping-desktop-cli --version"
+
+    if [ -f ping_desktop/gui/self_test.py ]; then
+        echo "+ ping-desktop --self-test (offscreen, unpacked .deb)"
+        start=$(now)
+        rc=0
+        timeout 300 "${env_run[@]}" "$root/usr/bin/ping-desktop" --self-test || rc=$?
+        SELFTEST_SECONDS=$(elapsed "$start")
+        [ "$rc" -eq 0 ] || fail "the frozen app's --self-test exited with $rc"
+        echo "self-test passed in ${SELFTEST_SECONDS}s"
+        # The self-test works in a temporary folder: nothing may appear in the user's profile.
+        if find "$home" -ipath '*PingDesktop*' | grep -q .; then
+            find "$home" -ipath '*PingDesktop*' >&2
+            fail "--self-test wrote into the user's profile"
+        fi
+    else
+        # Until the GUI's --self-test exists: the CLI's parser and the emulator it serves.
+        echo "NOTE: ping_desktop/gui/self_test.py not found; running the interim smoke checks"
+        "${env_run[@]}" "$root/usr/bin/ping-desktop-cli" --help >/dev/null || fail "ping-desktop-cli --help"
+        smoke_emulator "$root" "$home"
+        rc=0
+        timeout 5 "${env_run[@]}" "$root/usr/bin/ping-desktop" || rc=$?
+        [ "$rc" -eq 124 ] || fail "the frozen window exited with $rc instead of staying open"
+        SELFTEST_SECONDS="n/a"
+    fi
+}
+
+smoke_emulator() {  # $1 unpacked root, $2 HOME: serve the emulator and ask it for its sources
+    local log="$2/emulator.log" pid url i
+    env -i PATH=/usr/bin:/bin HOME="$2" LANG=C.UTF-8 \
+        "$1/usr/bin/ping-desktop-cli" emulator --port 0 >"$log" 2>&1 &
+    pid=$!
+    for i in $(seq 50); do
+        url=$(grep -o 'http://127.0.0.1:[0-9]*/api/v1' "$log" || true)
+        [ -n "$url" ] && break
+        sleep 0.2
+    done
+    [ -n "$url" ] || { kill "$pid" 2>/dev/null; cat "$log" >&2; fail "the frozen emulator did not start"; }
+    "$PY" - "$url" <<'EOF' || { kill "$pid"; fail "the frozen emulator did not answer"; }
+import json, sys, urllib.request
+req = urllib.request.Request(sys.argv[1] + "/datasources", headers={"Authorization": "Token demo"})
+with urllib.request.urlopen(req, timeout=10) as resp:
+    body = json.load(resp)
+assert body, "empty data source list"
+print("frozen emulator answered /datasources:", str(body)[:80], "...")
+EOF
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+}
+
+report() {
+    local bundle_bytes deb_bytes tar_bytes
+    bundle_bytes=$(du -sb "$BUNDLE" | cut -f1)
+    deb_bytes=$(stat -c %s "$DEB")
+    tar_bytes=$(stat -c %s "$TARBALL")
+    {
+        echo "Ping Desktop $VERSION Linux build ($(uname -m), glibc $(ldd --version | head -1 | awk '{print $NF}'))"
+        echo "build time:    ${BUILD_SECONDS}s (PyInstaller ${PYI_SECONDS}s, tar.gz ${TAR_SECONDS}s, deb ${DEB_SECONDS}s)"
+        echo "bundle:        $(human "$bundle_bytes") ($BUNDLE)"
+        echo ".deb:          $(human "$deb_bytes") ($DEB)"
+        echo ".tar.gz:       $(human "$tar_bytes") ($TARBALL)"
+        [ "$SMOKE" -eq 1 ] && echo "self-test:     ${SELFTEST_SECONDS}s"
+    } | tee "$REPORT"
+    # The promise to users: a download under 80 MB.
+    local limit=$((80 * 1000 * 1000))
+    [ "$deb_bytes" -lt "$limit" ] || fail ".deb is over 80 MB"
+    [ "$tar_bytes" -lt "$limit" ] || fail ".tar.gz is over 80 MB"
+}
+
+SELFTEST_SECONDS="not run"
+if [ "$BUILD_IT" -eq 1 ]; then
+    total=$(now)
+    ensure_tools
+    ensure_venv
+    validate_metadata
+    t=$(now); build_bundle; PYI_SECONDS=$(elapsed "$t"); echo "(${PYI_SECONDS}s)"
+    t=$(now); build_tarball; TAR_SECONDS=$(elapsed "$t"); echo "(${TAR_SECONDS}s)"
+    t=$(now); build_deb; DEB_SECONDS=$(elapsed "$t"); echo "(${DEB_SECONDS}s)"
+    BUILD_SECONDS=$(elapsed "$total")
+fi
+if [ "$SMOKE" -eq 1 ]; then
+    smoke
+fi
+if [ "$BUILD_IT" -eq 1 ]; then
+    report
+fi
+log "done"

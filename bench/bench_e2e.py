@@ -8,7 +8,7 @@ comparison. Targets: export <= 1.2x the bare write; the client's own phases (all
 < 60 s; peak memory < 600 MB.
 
     .venv/bin/python bench/bench_e2e.py [--rows 100000] [--locations-per-job 5000]
-                                        [--concurrency 4] [--keep DIR]
+                                        [--concurrency 4] [--keep DIR] [--input SOV]
 """
 
 from __future__ import annotations
@@ -102,16 +102,23 @@ def main() -> int:
     parser.add_argument("--locations-per-job", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--keep", type=Path, help="keep the files in this folder")
+    parser.add_argument("--input", type=Path,
+                        help="use this SOV (e.g. one kept by an earlier --keep) instead of "
+                             "generating one")
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="ping-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PING_DESKTOP_HOME=str(work / "home"), PING_DATA_AUTH_TOKEN=TOKEN)
     sov, out, bare = work / "sov.xlsx", work / "sov-enriched.xlsx", work / "bare.xlsx"
-    started = time.perf_counter()
-    unique = generate_sov(sov, args.rows)
-    print(f"Generated {args.rows:,} rows ({unique:,} unique locations) in "
-          f"{time.perf_counter() - started:.1f} s", flush=True)
+    if args.input is not None:
+        sov = args.input
+        print(f"Using {sov}", flush=True)
+    else:
+        started = time.perf_counter()
+        unique = generate_sov(sov, args.rows)
+        print(f"Generated {args.rows:,} rows ({unique:,} unique locations) in "
+              f"{time.perf_counter() - started:.1f} s", flush=True)
 
     emulator, api_url = start_emulator(env, max(args.locations_per_job, 1000))
     try:

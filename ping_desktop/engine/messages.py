@@ -83,3 +83,13 @@ def with_problems(locations: int) -> str:
 def all_failed(first: str | None) -> str:
     """Summary for a run whose every job failed."""
     return "Every job failed." + (f" {first}" if first else "")
+
+
+def unexpected(error_type: str, while_sending: bool) -> str:
+    """A job stopped by an internal error (details are in the log)."""
+    if while_sending:
+        return (
+            f"An unexpected problem ({error_type}) happened while this job was being sent, so "
+            "it may or may not exist on the server. Choose whether to send it again."
+        )
+    return f"Unexpected problem ({error_type}); see the log. Resume the run to try again."

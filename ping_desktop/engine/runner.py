@@ -240,9 +240,13 @@ class Engine:
                 raise
             except Exception as exc:  # a bug must not take the whole run down silently
                 log.exception("Job %d failed unexpectedly", job_id)
-                await self.db(self.store.update_job, job_id, phase=JobPhase.NEEDS_ATTENTION,
-                              message=f"Unexpected problem ({type(exc).__name__}); see the log. "
-                                      "Resume the run to try again.")
+                # A failure during the POST may come after the server created the job.
+                sending = self.store.get_job(job_id).phase is JobPhase.SUBMITTING
+                await self.db(
+                    self.store.update_job, job_id,
+                    phase=JobPhase.UNCERTAIN if sending else JobPhase.NEEDS_ATTENTION,
+                    message=messages.unexpected(type(exc).__name__, sending),
+                )
                 ctx.tracker.update(self.store.get_job(job_id))
             finally:
                 ctx.queue.task_done()

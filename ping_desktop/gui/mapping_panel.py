@@ -99,8 +99,10 @@ class MappingPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.mapping_table.setColumnWidth(1, 220)
-        mapping_box = QGroupBox("Column &mapping (check the highlighted guesses)")
-        QVBoxLayout(mapping_box).addWidget(self.mapping_table)
+        self.mapping_box = QGroupBox("Column &mapping")
+        QVBoxLayout(self.mapping_box).addWidget(self.mapping_table)
+        self.mapping_model.dataChanged.connect(self._update_mapping_title)
+        self.mapping_model.modelReset.connect(self._update_mapping_title)
 
         self.problems = QListWidget()
         self.problems.setObjectName("problemsList")
@@ -112,7 +114,7 @@ class MappingPanel(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(preview_box)
-        splitter.addWidget(mapping_box)
+        splitter.addWidget(self.mapping_box)
         splitter.addWidget(self.problems_box)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -191,6 +193,19 @@ class MappingPanel(QWidget):
             if problems
             else "Rows with problems: none"
         )
+
+    def _update_mapping_title(self, *_args: object) -> None:
+        from ping_desktop.intake.model import FIELD_LABELS
+
+        model = self.mapping_model
+        check = [f for f in model.mapping.fields if model.is_low_confidence(f)]
+        if check:
+            names = ", ".join(FIELD_LABELS.get(f, f) for f in check)
+            self.mapping_box.setTitle(
+                f"Column &mapping — {len(check)} guess{'es' if len(check) > 1 else ''} "
+                f"to check (⚠ highlighted): {names}")
+        else:
+            self.mapping_box.setTitle("Column &mapping")
 
     # -- user edits -----------------------------------------------------------------------------
     def _sheet_activated(self, index: int) -> None:

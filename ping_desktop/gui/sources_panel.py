@@ -43,7 +43,8 @@ def coverage_text(config: DatasourceConfig) -> str:
     else:
         parts.append("worldwide")
     if config.supported_us_states:
-        parts.append(f"{len(config.supported_us_states)} US states")
+        states = config.supported_us_states
+        parts.append(", ".join(states) if len(states) <= 3 else f"{len(states)} US states")
     if config.excluded_us_states:
         parts.append("not " + ", ".join(config.excluded_us_states))
     return "; ".join(parts)

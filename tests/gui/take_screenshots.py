@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -25,6 +26,12 @@ async def _until(pred: object, limit: float = 20.0) -> None:
         if loop.time() > end:
             raise TimeoutError("state not reached")
         await asyncio.sleep(0.05)
+
+
+def _root(out: Path, name: str) -> None:
+    """Under Xvfb (SHOTS_ROOT=1) also capture what X shows, dialogs included."""
+    if os.environ.get("SHOTS_ROOT"):
+        subprocess.run(["import", "-window", "root", str(out / f"x-{name}")], check=False)
 
 
 async def shoot(out: Path) -> None:
@@ -44,32 +51,39 @@ async def shoot(out: Path) -> None:
     await window.startup()
     await asyncio.sleep(0.3)
     window.grab().save(str(out / "1-welcome.png"))
+    _root(out, "1-welcome.png")
     window.start_demo()
     await _until(lambda: window.start_button.isEnabled())
     await asyncio.sleep(0.3)
     window.grab().save(str(out / "2-demo-file-mapping.png"))
+    _root(out, "2-demo-file-mapping.png")
     window.start_run()
     await _until(lambda: window.jobs_model.rowCount() > 0)
     await asyncio.sleep(2.5)
     window.grab().save(str(out / "3-running.png"))
+    _root(out, "3-running.png")
     await _until(lambda: all(
         (j := window.jobs_model.job_at(r)) is not None and j.phase.is_final
         for r in range(window.jobs_model.rowCount())), limit=60)
     await asyncio.sleep(0.5)
     window.grab().save(str(out / "4-demo-done.png"))
+    _root(out, "4-demo-done.png")
     window.tabs.setCurrentIndex(2)
     await asyncio.sleep(0.5)
     if window.history_panel.runs:
         window.history_panel.open_run(window.history_panel.runs[0].id)
         await asyncio.sleep(1.0)
     window.grab().save(str(out / "5-history.png"))
+    _root(out, "5-history.png")
     window.open_token_dialog()
     await asyncio.sleep(0.5)
     window.token_dialog.grab().save(str(out / "6-token-dialog.png"))
+    _root(out, "6-token-dialog.png")
     window.token_dialog.reject()
     window.open_settings_dialog()
     await asyncio.sleep(0.3)
     window.settings_dialog.grab().save(str(out / "7-settings-dialog.png"))
+    _root(out, "7-settings-dialog.png")
     window.settings_dialog.reject()
     if os.environ.get("SHOTS_HOLD"):
         await asyncio.sleep(float(os.environ["SHOTS_HOLD"]))

@@ -7,7 +7,6 @@ point lies roughly inside the US state named in the address, and addresses nobod
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -54,7 +53,7 @@ _LEVELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Geocode:
     """The canonical geocode of a location; each geocoder reports a slight variation of it."""
 
@@ -74,7 +73,7 @@ class Geocode:
     confidence: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Place:
     """Where a location is, as far as coordinate-based sources are concerned."""
 
@@ -89,16 +88,17 @@ class Place:
 
 def normalise(location: dict[str, Any]) -> str:
     """Canonical text of a location's content (not its id or sources), used for hashing."""
-    clean: dict[str, Any] = {}
-    for key, value in location.items():
+    parts: list[str] = []
+    for key in sorted(location):
+        value = location[key]
         if key in ("id", "sources") or value is None:
             continue
         if isinstance(value, str):
-            value = _SPACES.sub(" ", value.strip().lower())
+            value = " ".join(value.lower().split())
             if not value:
                 continue
-        clean[key] = value
-    return json.dumps(clean, sort_keys=True, default=str)
+        parts.append(f"{key}={value!r}")
+    return "\x1e".join(parts)
 
 
 def address_text(location: dict[str, Any]) -> str:

@@ -9,20 +9,32 @@ which is cheap here because nothing is loaded up front.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
+import logging
+import sqlite3
 from collections import OrderedDict
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+import shiboken6
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ping_desktop.storage.review import ReviewColumn, ReviewFilter, ReviewQuery, ReviewRow
 from ping_desktop.storage.runstore_records import SourceResult
 
+log = logging.getLogger(__name__)
 _Index = QModelIndex | QPersistentModelIndex
 ROW_NUMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 FLAG_ROLE = ROW_NUMBER_ROLE + 1  # "failed", "low", "missing" or None
@@ -88,8 +100,18 @@ class ResultsModel(QAbstractTableModel):
     BLOCK = 200
     MAX_BLOCKS = 12
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    #: True while a filter/sort is being worked out in a worker thread.
+    busy_changed = Signal(bool)
+    #: A filter or sort could not be applied; plain words.
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None, background: bool = False) -> None:
+        """``background``: work out filters and sorts in a worker thread (needs a running
+        asyncio loop, i.e. qasync); otherwise they run synchronously."""
         super().__init__(parent)
+        self.background = background
+        self._wanted: ReviewFilter | None = None
+        self._task: asyncio.Task[None] | None = None
         self._query: ReviewQuery | None = None
         self._columns: list[ReviewColumn] = []
         self._filter = ReviewFilter()
@@ -103,6 +125,7 @@ class ResultsModel(QAbstractTableModel):
     def load(self, query: ReviewQuery | None, threshold: int) -> None:
         """Show the rows of ``query`` (None empties the table), all rows, sheet order."""
         self.beginResetModel()
+        self._wanted = None
         self._query = query
         self._columns = query.columns() if query is not None else []
         self._filter = ReviewFilter(threshold=threshold)
@@ -113,6 +136,10 @@ class ResultsModel(QAbstractTableModel):
     def query(self) -> ReviewQuery | None:
         """The query behind the table."""
         return self._query
+
+    def pending_filter(self) -> ReviewFilter | None:
+        """The filter being worked out in the background, if any."""
+        return self._wanted
 
     @property
     def review_filter(self) -> ReviewFilter:
@@ -131,6 +158,42 @@ class ResultsModel(QAbstractTableModel):
         self._filter = review_filter
         self._refill()
         self.endResetModel()
+
+    def request_filter(self, review_filter: ReviewFilter) -> None:
+        """Like :meth:`set_filter`, but in the background when enabled: the table keeps showing
+        the previous rows until the new order is ready, and the window never freezes."""
+        if not self.background or self._query is None:
+            self.set_filter(review_filter)
+            return
+        self._wanted = review_filter
+        if self._task is None or self._task.done():
+            self._task = asyncio.ensure_future(self._apply_wanted())
+
+    async def _apply_wanted(self) -> None:
+        self.busy_changed.emit(True)
+        try:
+            while self._wanted is not None:
+                wanted, query = self._wanted, self._query
+                if query is None:
+                    return
+                try:
+                    await asyncio.to_thread(query.prepare, wanted)
+                except sqlite3.Error as exc:
+                    log.warning("Review query failed: %s", exc)
+                    if shiboken6.isValid(self):
+                        self.failed.emit(
+                            "These results could not be filtered or sorted (the run history "
+                            "could not be read). Try again, or reopen the run."
+                        )
+                    return
+                if not shiboken6.isValid(self) or query is not self._query:
+                    return
+                if self._wanted == wanted:
+                    self._wanted = None
+                    self.set_filter(wanted)  # answered from the query's cache: instant
+        finally:
+            if shiboken6.isValid(self):
+                self.busy_changed.emit(False)
 
     def refresh(self) -> None:
         """Re-read the rows (after the engine stored more results for a running run)."""
@@ -192,7 +255,7 @@ class ResultsModel(QAbstractTableModel):
         """Sort in SQL; a column outside the table means the sheet's own order."""
         sort_column = column if 0 <= column < len(self._columns) else None
         descending = order == Qt.SortOrder.DescendingOrder
-        self.set_filter(replace(self._filter, sort_column=sort_column, descending=descending))
+        self.request_filter(replace(self._filter, sort_column=sort_column, descending=descending))
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell text, flags (text + icon + tinted background) and tooltips."""

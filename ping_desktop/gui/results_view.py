@@ -29,7 +29,7 @@ from ping_desktop.gui.results_model import (
     result_flag,
     status_text,
 )
-from ping_desktop.storage.review import FilterKind, ReviewQuery, ReviewRow
+from ping_desktop.storage.review import FilterKind, ReviewFilter, ReviewQuery, ReviewRow
 from ping_desktop.storage.runstore import RunStore
 
 SEARCH_DELAY_MS = 300
@@ -65,7 +65,7 @@ class ResultsView(QWidget):
         super().__init__(parent)
         self._run_id: int | None = None
         self._threshold = 70
-        self.model = ResultsModel(self)
+        self.model = ResultsModel(self, background=True)
 
         self.title = QLabel(self)
         self.title.setObjectName("resultsTitle")
@@ -151,6 +151,8 @@ class ResultsView(QWidget):
         self.filter_box.currentIndexChanged.connect(self._on_filter_box_changed)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.model.modelReset.connect(self._on_model_reset)
+        self.model.busy_changed.connect(self._on_model_busy_changed)
+        self.model.failed.connect(self._on_model_failed)
         self.save_button.clicked.connect(self._on_save_clicked)
         self._on_model_reset()
 
@@ -203,6 +205,24 @@ class ResultsView(QWidget):
             width = max(metrics.horizontalAdvance(t) for t in texts) + 28
             header.resizeSection(column, min(max(width, 60), 280))
 
+    def _latest_filter(self) -> ReviewFilter:
+        # A change made while another is still being worked out builds on the pending one.
+        return self.model.pending_filter() or self.model.review_filter
+
+    def _on_model_busy_changed(self, busy: bool) -> None:
+        if busy:
+            self.count_label.setText("Working\u2026")
+        else:
+            self._update_count()
+
+    def _on_model_failed(self, message: str) -> None:
+        self.count_label.setText(message)
+
+    def _update_count(self) -> None:
+        query = self.model.query
+        total = query.run.rows if query is not None else 0
+        self.count_label.setText(f"{self.model.rowCount():,} of {total:,} rows")
+
     def run_id(self) -> int | None:
         """The run shown, if any."""
         return self._run_id
@@ -211,8 +231,8 @@ class ResultsView(QWidget):
         """Apply the search box's text now (normally done shortly after typing stops)."""
         self._search_timer.stop()
         text = self.search.text().strip()
-        if text != self.model.review_filter.search:
-            self.model.set_filter(replace(self.model.review_filter, search=text))
+        if text != self._latest_filter().search:
+            self.model.request_filter(replace(self._latest_filter(), search=text))
 
     def select_filter(self, kind: str, source: str | None = None) -> None:
         """Choose a filter as if picked in the selector (``all``, ``problems``, ...)."""
@@ -237,13 +257,12 @@ class ResultsView(QWidget):
             "source": "source",
         }
         chosen = kinds.get(kind, "all")
-        self.model.set_filter(replace(self.model.review_filter, kind=chosen, source=code or None))
+        self.model.request_filter(replace(self._latest_filter(), kind=chosen, source=code or None))
 
     def _on_model_reset(self) -> None:
         query = self.model.query
-        total = query.run.rows if query is not None else 0
         shown = self.model.rowCount()
-        self.count_label.setText(f"{shown:,} of {total:,} rows")
+        self._update_count()
         self.save_button.setEnabled(query is not None)
         self._show_detail(None)
         if shown > 0 and query is not None:

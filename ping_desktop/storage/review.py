@@ -1,16 +1,20 @@
 """Qt-free queries behind the results review: filter, search, sort and page a run's rows in SQL.
 
-The review of a 100,000-row run must never load every row. A query builds, once per filter, a
-temporary table of the matching row numbers in display order (filtering, search and sorting all
-happen inside SQLite); pages are then cheap range reads joined with the rows and their results.
-Each :class:`ReviewQuery` has its own connection, so its temporary table never competes with the
-engine's writes, and nothing here writes to the store's own tables.
+The review of a 100,000-row run must never load every row. For each filter, one SQL statement
+does the filtering, searching and sorting and returns only the matching row numbers in display
+order (800 KB for 100,000 rows), kept in a small cache; pages are then look-ups of a few hundred
+rows by number. :meth:`ReviewQuery.prepare` may run in a worker thread (each thread gets its own
+SQLite connection), so the window stays responsive while a big sort runs. Nothing here writes to
+the store.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import threading
+from array import array
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +42,7 @@ FETCH_FIELDS = frozenset(
 )
 KEY_FIELDS_PER_SOURCE = 6
 _SAMPLE_RESULTS = 200
+_CACHED_ORDERS = 4
 _FINAL_RUN = frozenset(
     {RunPhase.COMPLETE, RunPhase.COMPLETE_WITH_PROBLEMS, RunPhase.FAILED, RunPhase.CANCELED}
 )
@@ -104,23 +109,32 @@ class ReviewQuery:
             if own_store:
                 self._store.close()
         self.run_id = run_id
-        self._conn = sqlite3.connect(
-            self._store.path, isolation_level=None, check_same_thread=False, timeout=15
-        )
-        self._conn.execute("PRAGMA busy_timeout=15000")
-        self._conn.execute("PRAGMA temp_store=MEMORY")
-        # SQLite's LIKE folds ASCII only; non-ASCII searches go through Python's casefold.
-        self._conn.create_function("pd_fold", 1, _fold, deterministic=True)
-        self._conn.execute(
-            "CREATE TEMP TABLE review_order (pos INTEGER PRIMARY KEY, row_number INTEGER NOT NULL)"
-        )
-        self._ordered_for: ReviewFilter | None = None
-        self._count = 0
+        self._path = self._store.path
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._orders: OrderedDict[ReviewFilter, array[int]] = OrderedDict()
         self._columns = self._build_columns()
 
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout=15000")
+            # SQLite's LIKE folds ASCII only; non-ASCII searches go through Python's casefold.
+            conn.create_function("pd_fold", 1, _fold, deterministic=True)
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
     def close(self) -> None:
-        """Release the connection (the store itself stays open for its owner)."""
-        self._conn.close()
+        """Close this query's connections (the store itself stays open for its owner)."""
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+            self._orders.clear()
 
     # ----- columns and sources -----------------------------------------------------------------
 
@@ -153,14 +167,14 @@ class ReviewQuery:
         observed = self.run.observed_fields.get(source, ())
         names = declared + [name for name in observed if name not in set(declared)]
         if not names:  # a run stored before fields were recorded: look at some results
-            rows = self._conn.execute(
+            rows = self._conn().execute(
                 "SELECT data_json FROM results WHERE run_id = ? AND source = ? AND is_success = 1 "
                 "LIMIT ?",
                 (self.run_id, source, _SAMPLE_RESULTS),
             )
             seen: dict[str, None] = {}
             for (data_json,) in rows:
-                keys = self._conn.execute("SELECT key FROM json_each(?)", (data_json,))
+                keys = self._conn().execute("SELECT key FROM json_each(?)", (data_json,))
                 seen.update((str(k), None) for (k,) in keys)
             names = list(seen)
         own = {"is_success", "confidence", "error_message"}
@@ -168,52 +182,73 @@ class ReviewQuery:
 
     def max_row_number(self) -> int:
         """The largest sheet row number in the run (0 when it has no rows)."""
-        row = self._conn.execute(
-            "SELECT max(row_number) FROM input_rows WHERE run_id = ?", (self.run_id,)
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute("SELECT max(row_number) FROM input_rows WHERE run_id = ?", (self.run_id,))
+            .fetchone()
+        )
         return int(row[0] or 0)
 
     # ----- counting and paging -----------------------------------------------------------------
 
+    def prepare(self, review_filter: ReviewFilter) -> int:
+        """Work out which rows match and in what order (the slow part; any thread); returns
+        how many match. Later calls with the same filter are answered from a cache."""
+        with self._lock:
+            order = self._orders.get(review_filter)
+            if order is not None:
+                self._orders.move_to_end(review_filter)
+                return len(order)
+        sql, params = self._order_sql(review_filter)
+        cursor = self._conn().execute(sql, {"run": self.run_id, **params})
+        cursor.row_factory = None
+        order = array("q", (number for (number,) in cursor))
+        with self._lock:
+            self._orders[review_filter] = order
+            while len(self._orders) > _CACHED_ORDERS:
+                self._orders.popitem(last=False)
+        return len(order)
+
     def count(self, review_filter: ReviewFilter) -> int:
         """How many rows match ``review_filter``."""
-        self._ensure_order(review_filter)
-        return self._count
+        return self.prepare(review_filter)
 
     def page(self, review_filter: ReviewFilter, offset: int, limit: int) -> list[ReviewRow]:
         """Rows ``offset`` .. ``offset + limit - 1`` (0-based) of the filtered, sorted list."""
-        self._ensure_order(review_filter)
-        if limit <= 0 or offset >= self._count:
+        self.prepare(review_filter)
+        with self._lock:
+            order = self._orders.get(review_filter, array("q"))
+        numbers = list(order[max(offset, 0) : max(offset, 0) + max(limit, 0)])
+        if not numbers:
             return []
-        cursor = self._conn.execute(
-            """SELECT o.pos, ir.row_number, ir.values_json, r.source, r.is_success,
+        cursor = self._conn().execute(
+            """SELECT ir.row_number, ir.values_json, r.source, r.is_success,
                       r.confidence, r.error_message, r.data_json
-               FROM temp.review_order o
-               JOIN input_rows ir ON ir.run_id = ?1 AND ir.row_number = o.row_number
-               LEFT JOIN row_locations rl ON rl.run_id = ?1 AND rl.row_number = o.row_number
-               LEFT JOIN results r ON r.run_id = ?1 AND r.location_id = rl.location_id
-               WHERE o.pos > ?2 AND o.pos <= ?3
-               ORDER BY o.pos, r.source""",
-            (self.run_id, offset, offset + limit),
+               FROM input_rows ir
+               LEFT JOIN row_locations rl ON rl.run_id = ir.run_id AND rl.row_number = ir.row_number
+               LEFT JOIN results r ON r.run_id = ir.run_id AND r.location_id = rl.location_id
+               WHERE ir.run_id = ? AND ir.row_number IN (SELECT value FROM json_each(?))
+               ORDER BY r.source""",
+            (self.run_id, json.dumps(numbers)),
         )
-        # One line per (row, source): group them back into rows, keeping the page order.
-        grouped: dict[int, tuple[int, tuple[CellValue, ...], dict[str, SourceResult]]] = {}
-        for pos, row_number, values_json, source, ok, conf, err, data in cursor:
-            entry = grouped.get(pos)
+        # One line per (row, source): group them back into rows.
+        found: dict[int, tuple[tuple[CellValue, ...], dict[str, SourceResult]]] = {}
+        for number, values_json, source, ok, conf, err, data in cursor:
+            entry = found.get(number)
             if entry is None:
-                entry = (row_number, decode_cells(values_json), {})
-                grouped[pos] = entry
+                entry = found[number] = (decode_cells(values_json), {})
             if source is not None:
-                entry[2][source] = SourceResult(source, bool(ok), conf, err, json.loads(data))
-        problems = self._problems_for([number for number, _, _ in grouped.values()])
+                entry[1][source] = SourceResult(source, bool(ok), conf, err, json.loads(data))
+        problems = self._problems_for(numbers)
         return [
-            ReviewRow(number, values, results, problems.get(number, ()))
-            for number, values, results in grouped.values()
+            ReviewRow(number, found[number][0], found[number][1], problems.get(number, ()))
+            for number in numbers
+            if number in found
         ]
 
     def detail(self, row_number: int) -> dict[str, SourceResult]:
         """Every result of one row by source (every field, for the detail pane)."""
-        cursor = self._conn.execute(
+        cursor = self._conn().execute(
             """SELECT r.source, r.is_success, r.confidence, r.error_message, r.data_json
                FROM row_locations rl JOIN results r
                     ON r.run_id = rl.run_id AND r.location_id = rl.location_id
@@ -233,32 +268,22 @@ class ReviewQuery:
         if not row_numbers:
             return {}
         found: dict[int, list[str]] = {}
-        cursor = self._conn.execute(
+        cursor = self._conn().execute(
             """SELECT row_number, message FROM row_problems
-               WHERE run_id = ? AND row_number BETWEEN ? AND ? ORDER BY row_number, id""",
-            (self.run_id, min(row_numbers), max(row_numbers)),
+               WHERE run_id = ? AND row_number IN (SELECT value FROM json_each(?))
+               ORDER BY row_number, id""",
+            (self.run_id, json.dumps(list(row_numbers))),
         )
-        wanted = set(row_numbers)
         for number, message in cursor:
-            if number in wanted:
-                found.setdefault(number, []).append(str(message))
+            found.setdefault(number, []).append(str(message))
         return {k: tuple(v) for k, v in found.items()}
 
     # ----- the SQL ----------------------------------------------------------------------------
 
-    def _ensure_order(self, review_filter: ReviewFilter) -> None:
-        if review_filter == self._ordered_for:
-            return
-        sql, params = self._order_sql(review_filter)
-        self._conn.execute("DELETE FROM temp.review_order")
-        self._conn.execute(sql, {"run": self.run_id, **params})
-        # Not cursor.rowcount: Python's sqlite3 reports -1 for a statement starting with WITH.
-        self._count = int(self._conn.execute("SELECT changes()").fetchone()[0])
-        self._ordered_for = review_filter
-
     def refresh(self) -> None:
-        """Forget the cached order (after the engine stored more results)."""
-        self._ordered_for = None
+        """Forget the cached orders (after the engine stored more results)."""
+        with self._lock:
+            self._orders.clear()
 
     # The SQL below is assembled only from fixed fragments chosen by the filter's kind and the
     # sort column's kind; every value (threshold, source, search text, JSON path) is bound.
@@ -289,7 +314,7 @@ class ReviewQuery:
         direction = "DESC" if f.descending else "ASC"
         sql = (
             (f"WITH {', '.join(ctes)} " if ctes else "")  # noqa: S608
-            + "INSERT INTO temp.review_order (row_number) SELECT row_number FROM ("
+            + "SELECT row_number FROM ("
             + f"SELECT ir.row_number AS row_number, {key} AS k FROM input_rows ir "  # noqa: S608
             + "LEFT JOIN row_locations rl "
             + "ON rl.run_id = ir.run_id AND rl.row_number = ir.row_number "

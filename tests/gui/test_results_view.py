@@ -46,7 +46,7 @@ def model(review_store: tuple[RunStore, int]) -> Iterator[ResultsModel]:
 
 
 @pytest.fixture
-def view(qtbot: Any, review_store: tuple[RunStore, int]) -> Iterator[ResultsView]:
+def view(qtbot: Any, qloop: Any, review_store: tuple[RunStore, int]) -> Iterator[ResultsView]:
     store, run_id = review_store
     widget = ResultsView()
     qtbot.addWidget(widget)
@@ -142,12 +142,20 @@ def test_filter_and_search_in_the_view(qtbot: Any, view: ResultsView) -> None:
         or len(results_of(n)) < 2
         or any(not r.is_success for r in results_of(n).values())
     )
+    busy: list[bool] = []
+    view.model.busy_changed.connect(busy.append)
     view.select_filter("problems")
-    assert view.model.rowCount() == expected_problems
+    # Worked out in a worker thread: the old rows stay until the new order is ready.
+    assert view.model.rowCount() == N_ROWS
+    qtbot.waitUntil(lambda: view.model.rowCount() == expected_problems, timeout=5000)
+    assert busy[0] is True
+    qtbot.waitUntil(lambda: busy[-1] is False, timeout=5000)
     assert view.count_label.text() == f"{expected_problems:,} of {N_ROWS:,} rows"
     view.select_filter("source", "PH")
-    assert view.model.review_filter.source == "PH"
+    qtbot.waitUntil(lambda: view.model.review_filter.source == "PH", timeout=5000)
+    assert view.model.review_filter.kind == "source"
     view.select_filter("all")
+    qtbot.waitUntil(lambda: view.model.rowCount() == N_ROWS, timeout=5000)
     view.search.setText("Zürich")
     # The search waits for typing to pause, then filters.
     qtbot.waitUntil(lambda: view.model.rowCount() < N_ROWS, timeout=3000)
@@ -160,6 +168,19 @@ def test_filter_and_search_in_the_view(qtbot: Any, view: ResultsView) -> None:
     # The city column, or PG's formatted address of a row sharing another row's location.
     assert view.model.rowCount() == sum(1 for n in range(N_ROWS) if mentions_zurich(n))
     assert view.model.index(0, header(view.model, "City")).data(DISPLAY) == "Zürich"
+
+
+def test_header_click_sorts_in_the_background(qtbot: Any, view: ResultsView) -> None:
+    column = header(view.model, "Year Built")
+    view.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: view.model.review_filter.sort_column == column, timeout=5000)
+    assert view.model.index(0, column).data(DISPLAY) == "2019"
+    # Changes made while one is pending build on it: filter + the pending sort.
+    view.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    view.select_filter("problems")
+    qtbot.waitUntil(lambda: view.model.review_filter.kind == "problems", timeout=5000)
+    assert view.model.review_filter.sort_column == column
+    assert not view.model.review_filter.descending
 
 
 def test_detail_pane_lists_every_field(qtbot: Any, view: ResultsView) -> None:

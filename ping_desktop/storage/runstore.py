@@ -305,13 +305,15 @@ class RunStore(RunStoreWrites):
                JOIN locations l ON l.run_id = j.run_id AND l.location_id = jl.location_id
                WHERE jl.job_id = ? ORDER BY jl.rowid""",
             (job_id,),
-        )
+        ).fetchall()
+        # One json.loads of the whole list: 5,000 separate calls cost several times more.
+        bodies: list[dict[str, Any]] = json.loads("[" + ",".join(r[2] for r in rows) + "]")
         payloads: list[dict[str, Any]] = []
-        for row in rows:
-            payload = {"id": row["location_id"], **json.loads(row["payload_json"])}
-            payload["id"] = row["location_id"]
-            if row["sources_json"]:
-                payload["sources"] = json.loads(row["sources_json"])
+        for (location_id, sources, _), body in zip(rows, bodies, strict=True):
+            body.pop("id", None)
+            payload = {"id": location_id, **body}
+            if sources:
+                payload["sources"] = json.loads(sources)
             payloads.append(payload)
         return payloads
 

@@ -74,9 +74,13 @@ def decode_cells(text: str) -> tuple[CellValue, ...]:
     return tuple(_decoder.decode(text))
 
 
+_plain_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def encode_json(value: Any) -> str:
-    """Plain compact JSON (for payloads, mappings, result data)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    """Plain compact JSON (for payloads, mappings, result data). One shared encoder: building
+    one per call (as ``json.dumps`` with options does) costs more than encoding a small dict."""
+    return _plain_encoder.encode(value)
 
 
 def now_text() -> str:

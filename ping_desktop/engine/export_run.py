@@ -50,7 +50,48 @@ def _cell(result: SourceResult, field: str) -> Any:
     return result.data.get(field)
 
 
+def _blocks(columns: Sequence[ResultColumn]) -> list[tuple[str, tuple[str, ...]]] | None:
+    """Columns as contiguous per-source blocks ``status, confidence, *fields`` (the layout of
+    :func:`result_columns_for`), or None if they are laid out otherwise."""
+    blocks: list[tuple[str, list[str]]] = []
+    for rc in columns:
+        if not blocks or blocks[-1][0] != rc.source:
+            blocks.append((rc.source, []))
+        blocks[-1][1].append(rc.field)
+    if len({source for source, _ in blocks}) != len(blocks) or any(
+        fields[:2] != [_STATUS, _CONFIDENCE] for _, fields in blocks
+    ):
+        return None
+    return [(source, tuple(fields[2:])) for source, fields in blocks]
+
+
 def _rows(
+    store: RunStore, run_id: int, columns: Sequence[ResultColumn]
+) -> Iterator[tuple[Sequence[CellValue], Sequence[Any]]]:
+    blocks = _blocks(columns)
+    if blocks is None:
+        yield from _rows_any_layout(store, run_id, columns)
+        return
+    blanks = {source: (None,) * (2 + len(fields)) for source, fields in blocks}
+    # This loop runs once per input row (100k+): it avoids a function call per cell.
+    for _, values, results in store.iter_rows(run_id):
+        if not results:
+            yield values, ()
+            continue
+        out: list[Any] = []
+        for source, fields in blocks:
+            result = results.get(source)
+            if result is None:
+                out.extend(blanks[source])
+                continue
+            out.append(STATUS_OK if result.is_success else (result.error_message or "Failed"))
+            conf = result.confidence
+            out.append(int(conf) if conf is not None and conf.is_integer() else conf)
+            out.extend(map(result.data.get, fields))
+        yield values, out
+
+
+def _rows_any_layout(
     store: RunStore, run_id: int, columns: Sequence[ResultColumn]
 ) -> Iterator[tuple[Sequence[CellValue], Sequence[Any]]]:
     plan = [(rc.source, rc.field) for rc in columns]

@@ -72,19 +72,23 @@ _JOB_WORDS = {
     JobPhase.UNCERTAIN: "Not sure it was received",
     JobPhase.NEEDS_ATTENTION: "Needs your attention",
 }
+# What to do, for when the engine gave no message of its own (its messages already say it).
 _JOB_ADVICE = {
-    JobPhase.FAILED: "Use “Retry failed rows” to send its locations again.",
+    JobPhase.FAILED: "Use \u201cRetry failed rows\u201d to send its locations again.",
     JobPhase.CANCELED: "Jobs already sent may still finish on the server and use credits.",
-    JobPhase.UNCERTAIN: (
-        "The server may already have this job. Choose \u201cSubmit again\u201d "
-        "(it may use credits twice) or \u201cDon't resubmit\u201d."
+    JobPhase.UNCERTAIN: "The connection dropped while sending, so the server may have it.",
+    JobPhase.NEEDS_ATTENTION: (
+        "Check the connection and the API token, then use \u201cResume run\u201d."
     ),
-    JobPhase.NEEDS_ATTENTION: "Fix what the message says; the job continues by itself.",
 }
+# The buttons that answer an uncertain submission, named whatever the message says.
+_UNCERTAIN_CHOICE = (
+    "Choose \u201cSubmit again\u201d (it may use credits twice) or \u201cDon't resubmit\u201d."
+)
 _RUN_WORDS = {
     RunPhase.READY: "Ready to start",
     RunPhase.RUNNING: "Running",
-    RunPhase.PAUSED: "Paused, continues at next start",
+    RunPhase.PAUSED: "Paused, resume to continue",
     RunPhase.NEEDS_ATTENTION: "Needs your attention",
     RunPhase.COMPLETE: "Complete",
     RunPhase.COMPLETE_WITH_PROBLEMS: "Complete, with problems",
@@ -110,11 +114,11 @@ def job_status_text(phase: JobPhase, message: str | None) -> str:
 def job_status_tooltip(phase: JobPhase, message: str | None) -> str:
     """The Status tooltip: the words, the message and what to do about it."""
     parts = [_JOB_WORDS[phase] + "."]
-    if message:
-        parts.append(message)
-    advice = _JOB_ADVICE.get(phase)
+    advice = message or _JOB_ADVICE.get(phase)
     if advice:
         parts.append(advice)
+    if phase is JobPhase.UNCERTAIN:
+        parts.append(_UNCERTAIN_CHOICE)
     return "\n".join(parts)
 
 
@@ -288,6 +292,13 @@ class JobsModel(QAbstractTableModel):
         return any(
             job.phase is JobPhase.FAILED or job.problems > 0 for job in self.jobs_of_run(run_id)
         )
+
+    def run_can_resume(self, run_id: int) -> bool:
+        """True when the run stopped part-way (paused, or waiting for the user) and can go on."""
+        summary = self._runs.get(run_id)
+        if summary is not None:
+            return summary.phase in (RunPhase.PAUSED, RunPhase.NEEDS_ATTENTION)
+        return any(job.phase is JobPhase.NEEDS_ATTENTION for job in self.jobs_of_run(run_id))
 
     def run_has_results(self, run_id: int) -> bool:
         """True when at least one location's results are stored for the run."""

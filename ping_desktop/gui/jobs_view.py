@@ -37,6 +37,7 @@ class JobsView(QWidget):
     """
 
     cancel_requested = Signal(int)
+    resume_requested = Signal(int)
     retry_requested = Signal(int)
     save_requested = Signal(int)
     open_folder_requested = Signal(int)
@@ -72,6 +73,8 @@ class JobsView(QWidget):
             header.resizeSection(column, 75)
 
         self.cancel_action = self._action("Cancel run", "cancelAction", "Ctrl+.")
+        self.resume_action = self._action("Resume run", "resumeAction", None)
+        self.resume_action.setToolTip("Continue a paused run where it stopped")
         self.retry_action = self._action("Retry failed rows", "retryAction", "Ctrl+R")
         self.save_action = self._action("Save results\u2026", "saveAction", "Ctrl+S")
         self.open_folder_action = self._action("Open folder", "openFolderAction", "Ctrl+Shift+O")
@@ -118,6 +121,7 @@ class JobsView(QWidget):
         layout.addLayout(buttons)
 
         self.cancel_action.triggered.connect(lambda: self._emit_run(self.cancel_requested))
+        self.resume_action.triggered.connect(lambda: self._emit_run(self.resume_requested))
         self.retry_action.triggered.connect(lambda: self._emit_run(self.retry_requested))
         self.save_action.triggered.connect(lambda: self._emit_run(self.save_requested))
         self.open_folder_action.triggered.connect(
@@ -152,6 +156,7 @@ class JobsView(QWidget):
         finished = run_id is not None and self._model.run_is_finished(run_id)
         self.open_folder_action.setEnabled(job is not None)
         self.cancel_action.setEnabled(run_id is not None and not finished)
+        self.resume_action.setEnabled(run_id is not None and self._model.run_can_resume(run_id))
         self.retry_action.setEnabled(
             run_id is not None and finished and self._model.run_has_failures(run_id)
         )
@@ -184,6 +189,7 @@ class JobsView(QWidget):
     def _actions(self) -> list[QAction]:
         return [
             self.cancel_action,
+            self.resume_action,
             self.retry_action,
             self.save_action,
             self.open_folder_action,

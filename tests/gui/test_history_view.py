@@ -70,7 +70,7 @@ def test_newest_first_with_status_counts_and_date(view: HistoryView, qtmodeltest
     qtmodeltester.check(view.model)
     assert view.table.objectName() == "historyList"
     assert column(view, 0) == ["sample-sov.xlsx  [Demo]", "file-2.xlsx", "file-1.xlsx"]
-    assert column(view, 1) == ["Complete", "Paused, continues at next start", "Complete"]
+    assert column(view, 1) == ["Complete", "Paused, resume to continue", "Complete"]
     assert column(view, 2) == ["1,200"] * 3
     assert column(view, 3)[1] == "400 of 1,000"
     assert column(view, 4) == ["3"] * 3

@@ -27,6 +27,7 @@ def view(qtbot: Any) -> JobsView:
 def enabled(view: JobsView) -> dict[str, bool]:
     return {
         "cancel": view.cancel_action.isEnabled(),
+        "resume": view.resume_action.isEnabled(),
         "retry": view.retry_action.isEnabled(),
         "save": view.save_action.isEnabled(),
         "open": view.open_folder_action.isEnabled(),
@@ -50,6 +51,7 @@ def test_running_run_can_be_cancelled_not_saved(view: JobsView) -> None:
     assert view.selected_job() is not None
     assert enabled(view) == {
         "cancel": True,
+        "resume": False,
         "retry": False,
         "save": False,
         "open": True,
@@ -67,6 +69,7 @@ def test_finished_run_with_problems_can_be_saved_and_retried(view: JobsView) -> 
     )
     assert enabled(view) == {
         "cancel": False,
+        "resume": False,
         "retry": True,
         "save": True,
         "open": True,
@@ -105,6 +108,21 @@ def test_uncertain_job_offers_both_choices_with_its_job_id(qtbot: Any, view: Job
     view.select_job(41)
     assert not enabled(view)["resubmit"]
     assert not view.detail.isVisibleTo(view)
+
+
+def test_paused_run_can_be_resumed_or_cancelled(qtbot: Any, view: JobsView) -> None:
+    model = view._model
+    model.apply_event(job(job_id=51, run_id=5, phase=JobPhase.QUEUED, server_job_id="s1"))
+    model.apply_event(run(run_id=5, phase=RunPhase.PAUSED, message="Paused: offline."))
+    state = enabled(view)
+    assert state["resume"]
+    assert state["cancel"]
+    assert not state["save"]
+    with qtbot.waitSignal(view.resume_requested) as blocker:
+        view.resume_action.trigger()
+    assert blocker.args == [5]
+    model.apply_event(run(run_id=5, phase=RunPhase.RUNNING))
+    assert not enabled(view)["resume"]
 
 
 def test_signals_carry_the_selected_rows_run_id(qtbot: Any, view: JobsView) -> None:
@@ -161,6 +179,7 @@ def test_context_menu_lists_the_same_actions(qtbot: Any, view: JobsView) -> None
     texts = [a.text() for a in menu.actions()]
     assert texts == [
         "Cancel run",
+        "Resume run",
         "Retry failed rows",
         "Save results\u2026",
         "Open folder",

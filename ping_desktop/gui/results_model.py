@@ -123,14 +123,29 @@ class ResultsModel(QAbstractTableModel):
     # ----- loading and filtering ---------------------------------------------------------------
 
     def load(self, query: ReviewQuery | None, threshold: int) -> None:
-        """Show the rows of ``query`` (None empties the table), all rows, sheet order."""
+        """Show the rows of ``query`` (None empties the table), all rows, sheet order.
+
+        In background mode the table is empty (and ``busy_changed(True)`` is emitted) until the
+        rows are counted in a worker thread, so opening a 100,000-row run never stalls."""
+        first = ReviewFilter(threshold=threshold)
+        background = self.background and query is not None
         self.beginResetModel()
         self._wanted = None
         self._query = query
         self._columns = query.columns() if query is not None else []
-        self._filter = ReviewFilter(threshold=threshold)
-        self._refill()
+        self._filter = first
+        if background:
+            # Empty until the first order is worked out in a worker thread (see request_filter).
+            self._blocks.clear()
+            self.fetched_rows = 0
+            self._count = 0
+        else:
+            self._refill()
         self.endResetModel()
+        if background:
+            self._wanted = first
+            if self._task is None or self._task.done():
+                self._task = asyncio.ensure_future(self._apply_wanted())
 
     @property
     def query(self) -> ReviewQuery | None:
@@ -154,6 +169,9 @@ class ResultsModel(QAbstractTableModel):
         """Apply another filter/search/sort (a model reset: row positions all change)."""
         if review_filter == self._filter:
             return
+        self._apply(review_filter)
+
+    def _apply(self, review_filter: ReviewFilter) -> None:
         self.beginResetModel()
         self._filter = review_filter
         self._refill()
@@ -190,7 +208,7 @@ class ResultsModel(QAbstractTableModel):
                     return
                 if self._wanted == wanted:
                     self._wanted = None
-                    self.set_filter(wanted)  # answered from the query's cache: instant
+                    self._apply(wanted)  # answered from the query's cache: instant
         finally:
             if shiboken6.isValid(self):
                 self.busy_changed.emit(False)

@@ -65,6 +65,7 @@ class ResultsView(QWidget):
         super().__init__(parent)
         self._run_id: int | None = None
         self._threshold = 70
+        self._fit_pending = False
         self.model = ResultsModel(self, background=True)
 
         self.title = QLabel(self)
@@ -191,6 +192,8 @@ class ResultsView(QWidget):
         self.model.load(query, low_confidence_threshold)
         if old is not None:
             old.close()
+        # Widths are fitted to the first rows once they arrive (see _on_model_reset).
+        self._fit_pending = True
         self._fit_columns()
 
     def _fit_columns(self) -> None:
@@ -263,6 +266,9 @@ class ResultsView(QWidget):
         query = self.model.query
         shown = self.model.rowCount()
         self._update_count()
+        if self._fit_pending and shown > 0:
+            self._fit_pending = False
+            self._fit_columns()
         self.save_button.setEnabled(query is not None)
         self._show_detail(None)
         if shown > 0 and query is not None:

@@ -145,7 +145,7 @@ def test_engine_run_to_complete_then_offline_review(
         review = ResultsView()
         qtbot.addWidget(review)
         review.load_run(reopened, run_id, 70)
-        assert review.model.rowCount() == len(ROWS)
+        qtbot.waitUntil(lambda: review.model.rowCount() == len(ROWS), timeout=5000)
         headers = [c.header for c in review.model.columns()]
         assert headers[:5] == ["Location ID", "Street Address", "City", "State", "ZIP"]
         assert "PG status" in headers

@@ -52,6 +52,8 @@ def view(qtbot: Any, qloop: Any, review_store: tuple[RunStore, int]) -> Iterator
     qtbot.addWidget(widget)
     widget.resize(1100, 420)
     widget.load_run(store, run_id, 50)
+    # Opening a run counts its rows in a worker thread: empty at first, then filled.
+    qtbot.waitUntil(lambda: widget.model.rowCount() == N_ROWS, timeout=5000)
     yield widget
     if widget.model.query is not None:
         widget.model.query.close()

@@ -79,9 +79,7 @@ async def create_job(request: Request) -> Response:
     if state.config.precompute_results:
         # Generate results in a worker thread now, so they are ready when the client polls
         # and the event loop keeps answering other requests meanwhile.
-        task = asyncio.create_task(asyncio.to_thread(job.materialise))
-        _BACKGROUND.add(task)
-        task.add_done_callback(_BACKGROUND.discard)
+        state.precompute(job.materialise)
     state.usage.record(checked.codes)
     if faults.take("accept_then_drop"):
         state.stats.count_fault("accept_then_drop")
@@ -91,9 +89,6 @@ async def create_job(request: Request) -> Response:
         status = faults.accept_then_error_status
         return json_answer({"detail": SERVER_ERROR_DETAIL.get(status, "Server error.")}, status)
     return json_answer({"id": job.id, "message": "OK"}, 201)
-
-
-_BACKGROUND: set[asyncio.Task[None]] = set()
 
 
 async def _ready(job: Job) -> None:

@@ -139,6 +139,7 @@ class EmulatorServer:
             self._server.request_exit()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self.app.emulator.shutdown()
         if self._socket is not None:
             self._socket.close()
         self._thread = None

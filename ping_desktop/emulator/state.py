@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import queue
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +28,7 @@ _ROUTES = (
     ("GET", re.compile(r"^/api/v1/datasources/[^/]+/?$"), "GET /datasources/{code}"),
     ("GET", re.compile(r"^/api/v1/usage/?$"), "GET /usage"),
 )
+LOG = logging.getLogger(__name__)
 STATUS_ROUTE = "GET /bulk_enhance/{id}"
 OUTPUT_ROUTE = "GET /bulk_enhance/{id}/output/{filename}"
 ENHANCE_ROUTE = "GET /enhance"
@@ -103,8 +107,44 @@ class EmulatorState:
     jobs: JobStore = field(default_factory=JobStore)
     usage: UsageLog = field(default_factory=UsageLog)
     stats: Stats = field(default_factory=Stats)
+    _queue: queue.SimpleQueue[Callable[[], None] | None] | None = field(default=None, repr=False)
+
+    def precompute(self, work: Callable[[], None]) -> None:
+        """Run `work` on the one background thread that prepares job results in FIFO order.
+
+        One thread leaves the GIL to the event loop (and to an in-process client) most of the
+        time; a request that needs a result before its turn computes it itself (the job's lock
+        prevents doing it twice). The thread is a daemon: it never delays interpreter exit.
+        """
+        if self._queue is None:
+            self._queue = queue.SimpleQueue()
+            worker = threading.Thread(
+                target=_drain, args=(self._queue,), name="emulator-results", daemon=True
+            )
+            worker.start()
+        self._queue.put(work)
+
+    def shutdown(self) -> None:
+        """Stop the background thread after its current item; queued work is dropped."""
+        if self._queue is not None:
+            pending = self._queue
+            self._queue = None
+            while True:
+                try:
+                    pending.get_nowait()
+                except queue.Empty:
+                    break
+            pending.put(None)
 
     def allowed(self, code: str) -> bool:
         """Whether the account may use this source."""
         allowed = self.config.allowed_sources
         return allowed is None or code in {c.upper() for c in allowed}
+
+
+def _drain(items: queue.SimpleQueue[Callable[[], None] | None]) -> None:
+    while (work := items.get()) is not None:
+        try:
+            work()
+        except Exception:  # a request will recompute and report it; never kill the worker
+            LOG.exception("Preparing job results failed")

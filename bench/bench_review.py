@@ -1,9 +1,12 @@
 """How fast the results review answers on a 100,000-row run (prints figures; asserts nothing).
 
-    .venv/bin/python bench/bench_review.py [ROWS]
+    .venv/bin/python bench/bench_review.py [ROWS] [--gui]
 
 Builds a run through RunStore (the same generator as tests/storage/test_review.py), then times,
 per filter: building the ordered row list (count) and reading one 200-row page from the middle.
+With --gui it also opens the run in a ResultsView (offscreen, on a qasync loop) and reports the
+largest gap of a 10 ms heartbeat timer while the run opens, is filtered, searched, sorted and
+scrolled: the window's worst stall.
 """
 
 from __future__ import annotations
@@ -19,9 +22,100 @@ from ping_desktop.storage.review import ReviewFilter, ReviewQuery
 from tests.storage.test_review import build_review_store
 
 
+def gui_stalls(store_path: Path, run_id: int, rows: int) -> None:
+    """Drive a ResultsView on the 100k-row run and print the worst event-loop stall per step."""
+    import asyncio
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QT_API", "pyside6")
+    import PySide6
+    import qasync
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ping_desktop.gui.results_view import ResultsView
+
+    QApplication.instance() or QApplication([])
+    clock = QElapsedTimer()
+    gaps: list[float] = []
+    last = [0.0]
+
+    def beat() -> None:
+        now = clock.nsecsElapsed() / 1e6
+        gaps.append(now - last[0])
+        last[0] = now
+
+    async def settle(view: ResultsView, done: object) -> None:
+        while not done():  # type: ignore[operator]  # noqa: ASYNC110 - polling a widget predicate
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+
+    async def scenario() -> None:
+        view = ResultsView()
+        view.resize(1200, 700)
+        view.show()
+        timer = QTimer()
+        timer.setInterval(10)
+        timer.timeout.connect(beat)
+        clock.start()
+        timer.start()
+        steps = [
+            ("idle (noise floor)", lambda: None, lambda: clock.elapsed() > 1500),
+            (
+                "open run",
+                lambda: view.load_run(store_path, run_id, 50),
+                lambda: view.model.rowCount() == rows,
+            ),
+            (
+                "filter: problems",
+                lambda: view.select_filter("problems"),
+                lambda: view.model.review_filter.kind == "problems",
+            ),
+            (
+                "filter: low confidence",
+                lambda: view.select_filter("low_confidence"),
+                lambda: view.model.review_filter.kind == "low_confidence",
+            ),
+            ("all rows", lambda: view.select_filter("all"), lambda: view.model.rowCount() == rows),
+            (
+                "search 'tampa'",
+                lambda: (view.search.setText("tampa"), view.apply_search()),
+                lambda: view.model.review_filter.search == "tampa",
+            ),
+            (
+                "clear search",
+                lambda: (view.search.clear(), view.apply_search()),
+                lambda: view.model.rowCount() == rows,
+            ),
+            (
+                "sort PH confidence",
+                lambda: view.table.sortByColumn(
+                    [c.header for c in view.model.columns()].index("PH confidence"),
+                    PySide6.QtCore.Qt.SortOrder.DescendingOrder,
+                ),
+                lambda: view.model.review_filter.sort_column is not None,
+            ),
+            ("scroll to the end", view.table.scrollToBottom, lambda: True),
+        ]
+        print(f"{'GUI step':34} {'largest gap (ms)':>17}")
+        for name, act, done in steps:
+            gaps.clear()
+            last[0] = clock.nsecsElapsed() / 1e6
+            act()
+            await settle(view, done)
+            print(f"{name:34} {max(gaps, default=0.0):>17.0f}")
+        timer.stop()
+        view.model.query.close()  # type: ignore[union-attr]
+        view.close()
+
+    qasync.run(scenario())
+
+
 def main() -> None:
     """Build the store and print one line per filter."""
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    rows = int(args[0]) if args else 100_000
     folder = Path(tempfile.mkdtemp(prefix="bench-review-"))
     started = time.perf_counter()
     store, run_id = build_review_store(folder / "runs.sqlite3", rows)
@@ -55,6 +149,8 @@ def main() -> None:
         print(f"{name:34} {count:>8,} {ordered:>10.3f} {paged:>10.1f}")
     query.close()
     store.close()
+    if "--gui" in sys.argv:
+        gui_stalls(folder / "runs.sqlite3", run_id, rows)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
@@ -202,7 +203,7 @@ class ReviewQuery:
         sql, params = self._order_sql(review_filter)
         cursor = self._conn().execute(sql, {"run": self.run_id, **params})
         cursor.row_factory = None
-        order = array("q", (number for (number,) in cursor))
+        order = array("q", map(itemgetter(0), cursor.fetchall()))
         with self._lock:
             self._orders[review_filter] = order
             while len(self._orders) > _CACHED_ORDERS:

@@ -181,7 +181,7 @@ EOF
     # hicolor-icon-theme), so no maintainer scripts are needed.
     find "$root" -type d -exec chmod 755 {} +
     mkdir -p "$DIST"
-    dpkg-deb --build --root-owner-group -Zxz "$root" "$DEB" >/dev/null
+    dpkg-deb --build --root-owner-group -Zxz --threads-max="$(nproc)" "$root" "$DEB" >/dev/null
     dpkg-deb --info "$DEB" | sed -n '/Depends/p'
 }
 
@@ -200,7 +200,8 @@ smoke() {
     [ -f "$DEB" ] || fail "$DEB does not exist; build it first"
     local tmp root home rc start
     tmp=$(mktemp -d)
-    trap 'rm -rf "$tmp"' RETURN
+    SMOKE_TMP=$tmp
+    trap 'rm -rf "$SMOKE_TMP"' EXIT
     root="$tmp/root"
     home="$tmp/home"
     mkdir -p "$home"
@@ -208,60 +209,63 @@ smoke() {
     for f in usr/bin/ping-desktop usr/bin/ping-desktop-cli usr/share/applications/com.pingintel.PingDesktop.desktop \
         usr/share/icons/hicolor/256x256/apps/ping-desktop.png \
         opt/ping-desktop/_internal/resources/sample/sample-sov.xlsx \
-        opt/ping-desktop/_internal/resources/icons/ping-desktop.svg; do
+        opt/ping-desktop/_internal/resources/icons/ping-desktop.svg \
+        usr/share/metainfo/com.pingintel.PingDesktop.metainfo.xml; do
         [ -e "$root/$f" ] || fail "the .deb lacks $f"
     done
+    # keyring finds its backends through its entry points: without them the frozen app
+    # silently has no secure token store (jaraco/keyring#324).
+    compgen -G "$root/opt/ping-desktop/_internal/keyring-*.dist-info/entry_points.txt" >/dev/null \
+        || fail "keyring's entry points are missing from the bundle"
     # A throwaway HOME: the frozen app must not need (or touch) the builder's profile.
     local -a env_run=(env -i PATH=/usr/bin:/bin HOME="$home" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen
-        XDG_RUNTIME_DIR="$tmp" PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring)
+        XDG_RUNTIME_DIR="$tmp")
     "${env_run[@]}" "$root/usr/bin/ping-desktop-cli" --version || fail "ping-desktop-cli --version"
 
-    if [ -f ping_desktop/gui/self_test.py ]; then
-        echo "+ ping-desktop --self-test (offscreen, unpacked .deb)"
-        start=$(now)
-        rc=0
-        timeout 300 "${env_run[@]}" "$root/usr/bin/ping-desktop" --self-test || rc=$?
-        SELFTEST_SECONDS=$(elapsed "$start")
-        [ "$rc" -eq 0 ] || fail "the frozen app's --self-test exited with $rc"
-        echo "self-test passed in ${SELFTEST_SECONDS}s"
-        # The self-test works in a temporary folder: nothing may appear in the user's profile.
-        if find "$home" -ipath '*PingDesktop*' | grep -q .; then
-            find "$home" -ipath '*PingDesktop*' >&2
-            fail "--self-test wrote into the user's profile"
-        fi
-    else
-        # Until the GUI's --self-test exists: the CLI's parser and the emulator it serves.
-        echo "NOTE: ping_desktop/gui/self_test.py not found; running the interim smoke checks"
-        "${env_run[@]}" "$root/usr/bin/ping-desktop-cli" --help >/dev/null || fail "ping-desktop-cli --help"
-        smoke_emulator "$root" "$home"
-        rc=0
-        timeout 5 "${env_run[@]}" "$root/usr/bin/ping-desktop" || rc=$?
-        [ "$rc" -eq 124 ] || fail "the frozen window exited with $rc instead of staying open"
-        SELFTEST_SECONDS="n/a"
+    # The demo flow end to end through the real window, offscreen: sample in, enriched out.
+    echo "+ ping-desktop --self-test (offscreen, unpacked .deb)"
+    start=$(now)
+    rc=0
+    timeout 300 "${env_run[@]}" "$root/usr/bin/ping-desktop" --self-test || rc=$?
+    SELFTEST_SECONDS=$(elapsed "$start")
+    [ "$rc" -eq 0 ] || fail "the frozen app's --self-test exited with $rc"
+    echo "self-test passed in ${SELFTEST_SECONDS}s"
+    # The self-test works in a temporary folder: nothing may appear in the user's profile.
+    if find "$home" -ipath '*PingDesktop*' | grep -q .; then
+        find "$home" -ipath '*PingDesktop*' >&2
+        fail "--self-test wrote into the user's profile"
     fi
+    # The CLI is frozen separately (no Qt): its emulator must start and answer too.
+    smoke_emulator "$root" "$home"
 }
 
-smoke_emulator() {  # $1 unpacked root, $2 HOME: serve the emulator and ask it for its sources
-    local log="$2/emulator.log" pid url i
-    env -i PATH=/usr/bin:/bin HOME="$2" LANG=C.UTF-8 \
-        "$1/usr/bin/ping-desktop-cli" emulator --port 0 >"$log" 2>&1 &
+smoke_emulator() {  # $1 unpacked root, $2 HOME: a whole CLI run against the CLI's own emulator
+    local log="$2/emulator.log" out="$2/cli-enriched.xlsx" pid url="" i
+    local -a env_cli=(env -i PATH=/usr/bin:/bin HOME="$2" LANG=C.UTF-8 PING_DESKTOP_HOME="$2/cli-home")
+    "${env_cli[@]}" "$1/usr/bin/ping-desktop-cli" emulator --port 0 >"$log" 2>&1 &
     pid=$!
-    for i in $(seq 50); do
-        url=$(grep -o 'http://127.0.0.1:[0-9]*/api/v1' "$log" || true)
+    for i in $(seq 100); do
+        url=$(grep -o 'http://127.0.0.1:[0-9]*' "$log" || true)
         [ -n "$url" ] && break
         sleep 0.2
     done
-    [ -n "$url" ] || { kill "$pid" 2>/dev/null; cat "$log" >&2; fail "the frozen emulator did not start"; }
-    "$PY" - "$url" <<'EOF' || { kill "$pid"; fail "the frozen emulator did not answer"; }
-import json, sys, urllib.request
-req = urllib.request.Request(sys.argv[1] + "/datasources", headers={"Authorization": "Token demo"})
-with urllib.request.urlopen(req, timeout=10) as resp:
-    body = json.load(resp)
-assert body, "empty data source list"
-print("frozen emulator answered /datasources:", str(body)[:80], "...")
-EOF
-    kill "$pid"
+    if [ -z "$url" ]; then
+        kill "$pid" 2>/dev/null || true
+        cat "$log" >&2
+        fail "the frozen CLI's emulator did not start"
+    fi
+    echo "+ ping-desktop-cli enhance (sample, PG+PH) against $url"
+    rc=0
+    timeout 120 "${env_cli[@]}" PING_DATA_AUTH_TOKEN=demo "$1/usr/bin/ping-desktop-cli" enhance \
+        "$1/opt/ping-desktop/_internal/resources/sample/sample-sov.xlsx" --sources PG,PH \
+        --api-url "$url" --output "$out" >"$2/enhance.log" 2>&1 || rc=$?
+    kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+    if [ "$rc" -ne 0 ] || [ "$(head -c 2 "$out" 2>/dev/null)" != "PK" ]; then
+        cat "$2/enhance.log" >&2
+        fail "the frozen CLI's enhance run failed (exit $rc)"
+    fi
+    tail -1 "$2/enhance.log"
 }
 
 report() {

@@ -112,6 +112,7 @@ class ResultsModel(QAbstractTableModel):
         self.background = background
         self._wanted: ReviewFilter | None = None
         self._task: asyncio.Task[None] | None = None
+        self._retired: list[ReviewQuery] = []
         self._query: ReviewQuery | None = None
         self._columns: list[ReviewColumn] = []
         self._filter = ReviewFilter()
@@ -123,12 +124,14 @@ class ResultsModel(QAbstractTableModel):
     # ----- loading and filtering ---------------------------------------------------------------
 
     def load(self, query: ReviewQuery | None, threshold: int) -> None:
-        """Show the rows of ``query`` (None empties the table), all rows, sheet order.
+        """Show the rows of ``query`` (None empties the table), all rows, sheet order. The model
+        owns ``query`` from now on: it is closed when another one replaces it.
 
         In background mode the table is empty (and ``busy_changed(True)`` is emitted) until the
         rows are counted in a worker thread, so opening a 100,000-row run never stalls."""
         first = ReviewFilter(threshold=threshold)
         background = self.background and query is not None
+        previous = self._query
         self.beginResetModel()
         self._wanted = None
         self._query = query
@@ -142,6 +145,8 @@ class ResultsModel(QAbstractTableModel):
         else:
             self._refill()
         self.endResetModel()
+        if previous is not None and previous is not query:
+            self._retire(previous)
         if background:
             self._wanted = first
             if self._task is None or self._task.done():
@@ -190,28 +195,41 @@ class ResultsModel(QAbstractTableModel):
     async def _apply_wanted(self) -> None:
         self.busy_changed.emit(True)
         try:
-            while self._wanted is not None:
+            while self._wanted is not None and self._query is not None:
                 wanted, query = self._wanted, self._query
-                if query is None:
-                    return
                 try:
                     await asyncio.to_thread(query.prepare, wanted)
                 except sqlite3.Error as exc:
+                    if not shiboken6.isValid(self):
+                        return
+                    if query is not self._query:
+                        continue  # another run was opened meanwhile: go on with that one
                     log.warning("Review query failed: %s", exc)
-                    if shiboken6.isValid(self):
-                        self.failed.emit(
-                            "These results could not be filtered or sorted (the run history "
-                            "could not be read). Try again, or reopen the run."
-                        )
+                    self._wanted = None
+                    self.failed.emit(
+                        "These results could not be filtered or sorted (the run history "
+                        "could not be read). Try again, or reopen the run."
+                    )
                     return
-                if not shiboken6.isValid(self) or query is not self._query:
+                if not shiboken6.isValid(self):
                     return
-                if self._wanted == wanted:
+                # Apply only the latest wish for the query still shown; otherwise loop on.
+                if query is self._query and self._wanted == wanted:
                     self._wanted = None
                     self._apply(wanted)  # answered from the query's cache: instant
         finally:
+            # Queries replaced while a worker thread was using them are closed only now.
+            for retired in self._retired:
+                retired.close()
+            self._retired.clear()
             if shiboken6.isValid(self):
                 self.busy_changed.emit(False)
+
+    def _retire(self, query: ReviewQuery) -> None:
+        if self._task is not None and not self._task.done():
+            self._retired.append(query)
+        else:
+            query.close()
 
     def refresh(self) -> None:
         """Re-read the rows (after the engine stored more results for a running run)."""

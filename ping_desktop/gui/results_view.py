@@ -161,7 +161,6 @@ class ResultsView(QWidget):
 
     def load_run(self, store: RunStore | Path, run_id: int, low_confidence_threshold: int) -> None:
         """Show run ``run_id`` from ``store`` (a RunStore or its file): all rows, sheet order."""
-        old = self.model.query
         query = ReviewQuery(store, run_id)
         self._run_id = run_id
         self._threshold = low_confidence_threshold
@@ -189,9 +188,7 @@ class ResultsView(QWidget):
         self.search.blockSignals(False)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self._row_header.largest = query.max_row_number()
-        self.model.load(query, low_confidence_threshold)
-        if old is not None:
-            old.close()
+        self.model.load(query, low_confidence_threshold)  # closes the previous query
         # Widths are fitted to the first rows once they arrive (see _on_model_reset).
         self._fit_pending = True
         self._fit_columns()

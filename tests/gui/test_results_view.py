@@ -216,3 +216,29 @@ def test_screenshot_with_detail(qtbot: Any, view: ResultsView) -> None:
     shots = Path("/tmp/shots")
     shots.mkdir(exist_ok=True)
     assert view.grab().save(str(shots / "results.png"))
+
+
+def test_opening_another_run_while_one_is_loading(
+    qtbot: Any, qloop: Any, review_store: tuple[RunStore, int], tmp_path: Path
+) -> None:
+    small, small_id = build_review_store(tmp_path / "small.sqlite3", 25)
+    store, run_id = review_store
+    widget = ResultsView()
+    qtbot.addWidget(widget)
+    failures: list[str] = []
+    widget.model.failed.connect(failures.append)
+    try:
+        widget.load_run(store, run_id, 50)
+        first = widget.model.query
+        widget.load_run(small, small_id, 50)  # before the first run's rows were counted
+        qtbot.waitUntil(lambda: widget.model.rowCount() == 25, timeout=5000)
+        qtbot.waitUntil(lambda: widget.model.pending_filter() is None, timeout=5000)
+        qtbot.wait(50)
+        assert widget.model.rowCount() == 25  # the late first run never replaces it
+        assert failures == []
+        assert first is not None
+        assert first._connections == []  # closed once its worker was done
+    finally:
+        if widget.model.query is not None:
+            widget.model.query.close()
+        small.close()

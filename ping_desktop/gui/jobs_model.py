@@ -214,15 +214,24 @@ class JobsModel(QAbstractTableModel):
             self._apply_job(event)
 
     def load_jobs(self, runs: Iterable[RunRecord], jobs: Iterable[JobRecord]) -> None:
-        """Replace the contents with stored runs and jobs (at start, before any event)."""
+        """Fill the table from stored runs and jobs (at start); a model reset."""
         run_list = list(runs)
         job_list = sorted(jobs, key=lambda j: (j.run_id, j.number, j.id))
         counts: dict[int, int] = {}
         for job in job_list:
             counts[job.run_id] = counts.get(job.run_id, 0) + 1
+        # Events that already arrived are newer than any stored snapshot: they win, and jobs
+        # the snapshot does not know yet (a run started meanwhile) are kept.
+        live_jobs = {job.job_id: job for job in self._jobs}
+        restored: list[JobProgress] = []
+        for record in job_list:
+            live = live_jobs.pop(record.id, None)
+            restored.append(live or job_from_record(record, counts[record.run_id]))
+        by_run = {run.id: run_from_record(run) for run in run_list}
+        by_run.update(self._runs)
         self.beginResetModel()
-        self._runs = {run.id: run_from_record(run) for run in run_list}
-        self._jobs = [job_from_record(j, counts[j.run_id]) for j in job_list]
+        self._runs = by_run
+        self._jobs = restored + list(live_jobs.values())
         self._row_of_job = {job.job_id: row for row, job in enumerate(self._jobs)}
         self.endResetModel()
 

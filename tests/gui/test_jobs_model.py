@@ -246,7 +246,6 @@ def test_load_jobs_restores_from_records(qtmodeltester: Any) -> None:
         for i, (phase, done) in enumerate([(JobPhase.COMPLETE, 5), (JobPhase.QUEUED, 0)])
     ]
     model = JobsModel()
-    model.apply_event(job(job_id=1))
     model.load_jobs([record], list(reversed(jobs)))
     assert model.rowCount() == 2
     assert [model.index(r, JobColumn.JOB).data(DISPLAY) for r in (0, 1)] == ["1 of 2", "2 of 2"]
@@ -290,3 +289,30 @@ def test_progress_delegate_paints_mid_run(qtbot: Any) -> None:
     )
     assert model.rowCount(model.index(0, 0)) == 0  # flat: no children under a cell
     assert model.rowCount(QModelIndex()) == 3
+
+
+def test_load_jobs_keeps_events_that_arrived_first() -> None:
+    now = dt.datetime(2026, 11, 29, 1, 0, tzinfo=dt.UTC)
+    stored = JobRecord(
+        id=71,
+        run_id=7,
+        number=1,
+        server_job_id="s1",
+        phase=JobPhase.QUEUED,
+        requested=5,
+        completed=0,
+        problems=0,
+        location_count=5,
+        submitted_at=now,
+        finished_at=None,
+        message=None,
+    )
+    model = JobsModel()
+    # The store was read in a worker thread while the engine already reported progress.
+    model.apply_event(job(job_id=71, run_id=7, phase=JobPhase.IN_PROGRESS, completed=3))
+    model.apply_event(job(job_id=90, run_id=9, phase=JobPhase.SUBMITTING))
+    model.load_jobs([], [stored])
+    assert model.rowCount() == 2
+    assert model.job_at(0).completed == 3  # type: ignore[union-attr]
+    assert model.job_at(1).job_id == 90  # type: ignore[union-attr]
+    assert model.row_of_job(90) == 1

@@ -58,6 +58,8 @@ ensure_tools() {
     command -v dpkg-deb >/dev/null || missing+=(dpkg)
     command -v xz >/dev/null || missing+=(xz-utils)
     command -v desktop-file-validate >/dev/null || missing+=(desktop-file-utils)
+    # xvfb: the smoke test also runs the app on a real X server (the xcb plugin and its libs).
+    command -v xvfb-run >/dev/null || missing+=(xvfb xauth)
     [ ${#missing[@]} -eq 0 ] && return 0
     local sudo=()
     if [ "$(id -u)" -ne 0 ]; then
@@ -235,6 +237,22 @@ smoke() {
         find "$home" -ipath '*PingDesktop*' >&2
         fail "--self-test wrote into the user's profile"
     fi
+    # Again on a real X server: offscreen does not load the xcb plugin and its libraries.
+    command -v xvfb-run >/dev/null || ensure_tools
+    echo "+ ping-desktop --self-test on Xvfb (xcb platform plugin)"
+    start=$(now)
+    rc=0
+    # shellcheck disable=SC2016  # expanded by the inner shell, inside xvfb-run's display
+    timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" sh -c 'exec env -i PATH=/usr/bin:/bin \
+        HOME="$1" LANG=C.UTF-8 DISPLAY="$DISPLAY" XAUTHORITY="$XAUTHORITY" XDG_RUNTIME_DIR="$2" \
+        QT_QPA_PLATFORM=xcb "$3" --self-test' sh "$home" "$tmp" "$root/usr/bin/ping-desktop" \
+        >"$tmp/xcb.log" 2>&1 || rc=$?
+    if [ "$rc" -ne 0 ]; then
+        cat "$tmp/xcb.log" >&2
+        fail "the frozen app's --self-test failed on X (xcb), exit $rc"
+    fi
+    grep -E "platform plugin|PASSED" "$tmp/xcb.log"
+    echo "xcb self-test passed in $(elapsed "$start")s"
     # The CLI is frozen separately (no Qt): its emulator must start and answer too.
     smoke_emulator "$root" "$home"
 }

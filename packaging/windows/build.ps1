@@ -69,8 +69,15 @@ function Invoke-SelfTest([string]$Exe) {
     $env:QT_QPA_PLATFORM = "offscreen"
     try {
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
-        $process = Start-Process -FilePath $Exe -ArgumentList "--self-test" -Wait -PassThru `
+        $process = Start-Process -FilePath $Exe -ArgumentList "--self-test" -PassThru `
             -NoNewWindow -RedirectStandardOutput $out
+        $null = $process.Handle  # keeps ExitCode readable after exit (a .NET quirk without -Wait)
+        # A windowed program that fails before the self-test starts shows a dialog nobody can
+        # click on CI: never wait for ever.
+        if (-not $process.WaitForExit(300000)) {
+            Stop-Process -Id $process.Id -Force
+            throw "$Exe --self-test did not finish within 5 minutes (an error dialog?)"
+        }
         Get-Content $out | Write-Host
         if ($process.ExitCode -ne 0) { throw "$Exe --self-test exited with $($process.ExitCode)" }
         Write-Host ("self-test passed in {0:N1} s" -f $watch.Elapsed.TotalSeconds)

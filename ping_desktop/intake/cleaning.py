@@ -11,7 +11,7 @@ from ping_desktop.intake.geo import country_code
 from ping_desktop.intake.model import FIELD_LABELS, FLOAT_FIELDS, INT_FIELDS, CellValue
 
 # ASCII punctuation -> space, for loose comparison of addresses ("1 Main St." == "1 main st").
-_PUNCT = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
+PUNCTUATION = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
 _NUMBER_JUNK = re.compile(r"[\s$€£,]|(?i:sq\.?\s*ft|sf|usd)$")
 
 
@@ -163,7 +163,7 @@ def match_key(value: Clean) -> object:
     """What makes two values "the same location": case, spacing and punctuation ignored,
     coordinates rounded to about a metre."""
     if isinstance(value, str):
-        return " ".join(value.casefold().translate(_PUNCT).split())
+        return " ".join(value.casefold().translate(PUNCTUATION).split())
     if isinstance(value, float):
         return round(value, 5)
     return value

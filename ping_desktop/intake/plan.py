@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ping_desktop.intake.cleaning import Clean, match_key
+from ping_desktop.intake.cleaning import PUNCTUATION, Clean, match_key
 from ping_desktop.intake.model import (
-    FLOAT_FIELDS,
-    INT_FIELDS,
     ColumnMapping,
     Plan,
     PlannedLocation,
@@ -27,10 +25,24 @@ def _payloads(
     A split address is also joined into the single ``address`` line, which Ping geocodes
     best; the structured parts are sent as well.
     """
-    if len(rows) == len(columns[0]) if columns else False:
+    if columns and len(rows) == len(columns[0]):
         picked = columns  # every row is its own location: no copy needed
     else:
         picked = [list(map(c.__getitem__, rows)) for c in columns]
+    if "address_line_1" in fields and "address" not in fields:
+        col = dict(zip(fields, picked, strict=True))
+        none: list[Clean] = [None] * len(rows)
+        line2, city, country = (col.get(f, none) for f in ("address_line_2", "city", "country"))
+        state, postal = col.get("state", none), col.get("postal_code", none)
+        address: list[Clean] = [
+            ", ".join([p for p in (a, b, c, f"{s} {z}" if s and z else (s or z), k) if p])
+            if a
+            else None
+            for a, b, c, s, z, k in zip(
+                col["address_line_1"], line2, city, state, postal, country, strict=True
+            )
+        ]
+        fields, picked = ["address", *fields], [address, *picked]
     out: list[dict[str, Any]] = (
         [dict(zip(fields, vals, strict=True)) for vals in zip(*picked, strict=True)]
         if picked
@@ -41,18 +53,6 @@ def _payloads(
             for payload, value in zip(out, column, strict=True):
                 if value is None:
                     del payload[f]
-    if "address_line_1" in fields and "address" not in fields:
-        col = dict(zip(fields, picked, strict=True))
-        none = [None] * len(rows)
-        states, postals = col.get("state", none), col.get("postal_code", none)
-        state_zip = [
-            f"{s} {z}" if s and z else (s or z) for s, z in zip(states, postals, strict=True)
-        ]
-        parts = zip(col["address_line_1"], col.get("address_line_2", none), col.get("city", none),
-                    state_zip, col.get("country", none), strict=True)
-        for payload, (line1, *rest) in zip(out, parts, strict=True):
-            if line1:
-                payload["address"] = ", ".join([str(p) for p in (line1, *rest) if p])
     return out
 
 
@@ -75,9 +75,10 @@ def build_plan(
 ) -> Plan:
     """Validate, then collapse identical normalised locations into one lookup each.
 
-    Two rows are one location when every mapped field matches ignoring case, spacing and
-    punctuation (coordinates to 5 decimals): building attributes count, so two different
-    buildings at one address stay two lookups for the sources that use them.
+    Two rows are one location when their address fields match ignoring case, spacing and
+    punctuation, their coordinates match to 5 decimals (about a metre) and every other mapped
+    field matches exactly: building attributes count, so two different buildings at one
+    address stay two lookups for the sources that use them.
     """
     analysis: Analysis = analyse(table, mapping, sources, required_attrs)
     fields = analysis.fields
@@ -121,11 +122,24 @@ def build_plan(
     )
 
 
-def _keys(field: str, column: list[Clean]) -> list[object]:
-    """Per-row match keys: text compared loosely, coordinates rounded, numbers as they are."""
+def _keys(field: str, column: list[Clean]) -> list[Any]:
+    """Per-row match keys: address text compared loosely (case, spacing, punctuation),
+    coordinates rounded to 5 decimals, everything else exactly."""
     if field in ("latitude", "longitude"):
         return [None if v is None else round(v, 5) for v in column]  # type: ignore[arg-type]
-    if field in FLOAT_FIELDS or field in INT_FIELDS:
-        return column  # type: ignore[return-value]
-    table = {v: match_key(v) for v in set(column)}
-    return list(map(table.__getitem__, column))
+    if field not in _ADDRESS_TEXT:
+        return column
+    distinct = set(column)
+    if 2 * len(distinct) < len(column):
+        table = {v: match_key(v) for v in distinct}
+        return list(map(table.__getitem__, column))
+    return [
+        " ".join(v.casefold().translate(PUNCTUATION).split()) if v.__class__ is str else v
+        for v in column
+    ]
+
+
+_ADDRESS_TEXT = frozenset(
+    {"address", "address_line_1", "address_line_2", "city", "state", "postal_code", "county",
+     "country"}
+)

@@ -105,10 +105,14 @@ def build_table(
     header_width = max((i + 1 for i, v in enumerate(header) if v is not None), default=0)
     rows: list[tuple[CellValue, ...]] = []
     numbers: list[int] = []
-    interior_blank = pending_blank = 0
+    interior_blank = pending_blank = repeated = 0
     for number, row in enumerate(itertools.chain(top[index + 1 :], map(normalise, it)), index + 2):
         if row.count(None) == len(row):
             pending_blank += 1
+            continue
+        if row == header:
+            # Reports printed page by page repeat the header; it is not a location.
+            repeated += 1
             continue
         interior_blank += pending_blank
         pending_blank = 0
@@ -119,6 +123,8 @@ def build_table(
         raise IntakeError(f"{where} has no column names in row {index + 1}.")
     if interior_blank:
         notes.append(f"{interior_blank} blank row(s) between data rows skipped")
+    if repeated:
+        notes.append(f"{repeated} repeated header row(s) skipped")
     columns = column_names(header, width, first_column)
     return SheetTable(
         path=path,

@@ -51,6 +51,13 @@ def test_blank_rows_between_data_are_skipped_but_keep_sheet_numbers(tmp_path: Pa
     assert any("blank row" in n for n in table.notes)
 
 
+def test_repeated_header_rows_are_skipped(tmp_path: Path) -> None:
+    rows = [SOV_HEADER, SOV_ROWS[0], SOV_HEADER, SOV_ROWS[1]]
+    table = read_table(write_xlsx(tmp_path / "r.xlsx", {"S": rows}))
+    assert table.row_numbers == [2, 4]
+    assert "1 repeated header row(s) skipped" in table.notes
+
+
 def test_picks_the_sov_sheet_and_lets_the_caller_choose(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "multi.xlsx", {
         "Cover": [["Prepared for ACME"], ["Broker: Example & Co"], ["Please review"]],

@@ -100,8 +100,11 @@ if ($env:SIGN_CERT_SHA1) {
     $signtool = Find-SignTool
     Write-Host "=== signing the programs"
     Invoke-Checked $signtool ((Get-SignArguments) + @((Join-Path $Bundle "ping-desktop.exe"), (Join-Path $Bundle "ping-desktop-cli.exe")))
-    # Inno Setup calls this for the installer and its uninstaller ($f is the file to sign).
-    $signCommand = ('"{0}" {1} $f' -f $signtool, ((Get-SignArguments) -join " "))
+    # Inno Setup calls this for the installer and its uninstaller ($f: the quoted file to sign).
+    # signtool goes on PATH so the command holds no quotes: ISCC's own command-line parsing
+    # does not understand the escaped quotes PowerShell would send.
+    $env:PATH = "$(Split-Path $signtool);$env:PATH"
+    $signCommand = "signtool.exe " + ((Get-SignArguments) -join " ") + ' $f'
     $isccArgs += @("/DSign", "/Spingsign=$signCommand")
 } else {
     Write-Host "NOTE: SIGN_CERT_SHA1 not set: building unsigned (SmartScreen will warn users)"
@@ -129,6 +132,10 @@ if ($Smoke) {
     $uninstall = Start-Process -FilePath (Join-Path $target "unins000.exe") -Wait -PassThru `
         -ArgumentList @("/VERYSILENT", "/SUPPRESSMSGBOXES", "/NORESTART")
     if ($uninstall.ExitCode -ne 0) { throw "the uninstaller exited with $($uninstall.ExitCode)" }
+    # The uninstaller finishes from a copy of itself in %TEMP%: give it a moment.
+    for ($i = 0; $i -lt 60 -and (Test-Path "HKCU:\Software\Classes\Applications\ping-desktop.exe"); $i++) {
+        Start-Sleep -Milliseconds 500
+    }
     if (Test-Path "HKCU:\Software\Classes\Applications\ping-desktop.exe") {
         throw "the uninstaller left HKCU\Software\Classes\Applications\ping-desktop.exe behind"
     }

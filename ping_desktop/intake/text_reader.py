@@ -73,8 +73,8 @@ def detect_delimiter(text: str, preferred: str = ",", anchor_row: int | None = N
     ``anchor_row`` (0-based) is the header row when the caller knows it: its field count must
     match the rows below, which keeps delimiters inside data cells from winning.
     """
-    best = preferred
-    best_score = (-1.0, 0, 0)
+    multi: list[tuple[float, int, int, str]] = []
+    single: list[tuple[float, int, str]] = []
     order = [preferred] + [d for d in DELIMITERS if d != preferred]
     for rank, delim in enumerate(order):
         counts = _field_counts(text, delim)
@@ -82,13 +82,14 @@ def detect_delimiter(text: str, preferred: str = ",", anchor_row: int | None = N
             continue
         anchor = counts[anchor_row] if anchor_row is not None and anchor_row < len(counts) else None
         target = anchor if anchor is not None else max(set(counts), key=counts.count)
-        if target < 2:
-            continue
         consistency = sum(1 for c in counts if c == target) / len(counts)
-        score = (consistency, target, -rank)
-        if score > best_score:
-            best, best_score = delim, score
-    return best
+        if target >= 2 and consistency >= 0.5:
+            multi.append((consistency, target, -rank, delim))
+        single.append((consistency, -rank, delim))
+    if multi:
+        return max(multi)[3]
+    # One column: the delimiter that splits no row keeps every cell whole.
+    return max(single)[2] if single else preferred
 
 
 def _field_counts(text: str, delim: str) -> list[int]:
@@ -96,7 +97,7 @@ def _field_counts(text: str, delim: str) -> list[int]:
     reader = csv.reader(io.StringIO(text[:200_000], newline=""), delimiter=delim)
     try:
         for row in reader:
-            if any(cell.strip() for cell in row):
+            if len(row) > 1 or (row and row[0].strip()):  # ",," still shows the delimiter
                 counts.append(len(row))
             if len(counts) >= _SAMPLE_ROWS:
                 break

@@ -90,6 +90,12 @@ def test_short_and_long_rows_are_padded_to_the_header(tmp_path: Path) -> None:
     assert table.rows == [("1 Main St", None, None), ("2 Elm", "Austin", "TX")]
 
 
+def test_single_column_keeps_cells_with_delimiters(tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text("Address\n,\n1 Main St; rear\n")
+    assert read_table(path, header_row=1).rows == [(",",), ("1 Main St; rear",)]
+
+
 # --- property: whatever the cells, the CSV path returns exactly them or says why it cannot ---
 
 _cell = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\ufeff"), max_size=12)
@@ -97,12 +103,14 @@ _cell = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\ufeff
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.function_scoped_fixture])
-@given(data=st.data(), ncols=st.integers(min_value=1, max_value=5))
-def test_csv_round_trip_property(tmp_path: Path, data: st.DataObject, ncols: int) -> None:
+@given(data=st.data(), ncols=st.integers(min_value=1, max_value=5),
+       delimiter=st.sampled_from([",", ";", "\t", "|"]))
+def test_csv_round_trip_property(tmp_path: Path, data: st.DataObject, ncols: int,
+                                 delimiter: str) -> None:
     header = [f"Col{i}" for i in range(ncols)]
     body = data.draw(st.lists(st.lists(_cell, min_size=ncols, max_size=ncols), max_size=8))
     buffer = io.StringIO(newline="")
-    csv.writer(buffer).writerows([header, *body])
+    csv.writer(buffer, delimiter=delimiter).writerows([header, *body])
     path = tmp_path / "p.csv"
     path.write_bytes(buffer.getvalue().encode("utf-8"))
     try:

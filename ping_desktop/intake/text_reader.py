@@ -74,20 +74,26 @@ def detect_delimiter(text: str, preferred: str = ",", anchor_row: int | None = N
     match the rows below, which keeps delimiters inside data cells from winning.
     """
     multi: list[tuple[float, int, int, str]] = []
+    split: list[tuple[float, int, str]] = []
     single: list[tuple[float, int, str]] = []
     order = [preferred] + [d for d in DELIMITERS if d != preferred]
     for rank, delim in enumerate(order):
         counts = _field_counts(text, delim)
         if not counts:
             continue
-        anchor = counts[anchor_row] if anchor_row is not None and anchor_row < len(counts) else None
-        target = anchor if anchor is not None else max(set(counts), key=counts.count)
+        if anchor_row is not None and anchor_row < len(counts):
+            target = counts[anchor_row]
+        else:
+            target = max(set(counts), key=lambda c: (counts.count(c), c))
         consistency = sum(1 for c in counts if c == target) / len(counts)
-        if target >= 2 and consistency >= 0.5:
+        if target >= 2 and (anchor_row is not None or consistency >= 0.5):
             multi.append((consistency, target, -rank, delim))
+        split.append((sum(1 for c in counts if c >= 2) / len(counts), -rank, delim))
         single.append((consistency, -rank, delim))
     if multi:
         return max(multi)[3]
+    if anchor_row is None and split and max(split)[0] >= 0.5:
+        return max(split)[2]  # ragged rows, but most of them split on this delimiter
     # One column: the delimiter that splits no row keeps every cell whole.
     return max(single)[2] if single else preferred
 

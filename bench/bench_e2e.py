@@ -97,6 +97,16 @@ def bare_write(source: Path, dest: Path) -> float:
     return time.perf_counter() - started
 
 
+def reexport(env: dict[str, str], dest: Path) -> float:
+    """Seconds the offline ``export`` command spends merging and writing run 1."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ping_desktop.cli", "export", "1", "--output", str(dest),
+         "--timings"],
+        env=env, capture_output=True, text=True, check=True,
+    )
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["merge_export"])
+
+
 def main() -> int:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -142,10 +152,16 @@ def main() -> int:
         return 1
     timings: dict[str, Any] = json.loads(cli.stdout.strip().splitlines()[-1])
     peak_mb = peak_kb / 1024 if sys.platform != "darwin" else peak_kb / (1024 * 1024)
-    bare_seconds = bare_write(out, bare)
+    # The machine is shared: alternate the offline re-export and the bare write twice and
+    # compare the best of each, so both see the same background load.
+    bare_times, export_times = [], [float(timings["merge_export"])]
+    for _ in range(2):
+        bare_times.append(bare_write(out, bare))
+        export_times.append(reexport(env, work / "again.xlsx"))
+    bare_seconds, export_seconds = min(bare_times), min(export_times)
 
     client = sum(float(timings.get(p, 0.0)) for p in CLIENT_PHASES)
-    export_ratio = float(timings["merge_export"]) / bare_seconds
+    export_ratio = export_seconds / bare_seconds
     print(f"\nCLI wall time: {wall:.1f} s (includes interpreter start)")
     for phase in (*CLIENT_PHASES, "waiting", "run"):
         print(f"  {phase:<13} {float(timings.get(phase, 0.0)):8.2f} s")
@@ -154,8 +170,11 @@ def main() -> int:
           f"{'OK' if client < 60 else 'MISSED'}")
     print(f"Peak memory of the CLI: {peak_mb:.0f} MB  (target < 600 MB) "
           f"{'OK' if peak_mb < 600 else 'MISSED'}")
-    print(f"Bare xlsxwriter constant_memory write of the same cells: {bare_seconds:.2f} s")
-    print(f"Export (merge + write) / bare write: {export_ratio:.2f}x  (target <= 1.2x) "
+    print("Bare xlsxwriter constant_memory write of the same cells: "
+          + ", ".join(f"{t:.2f}" for t in bare_times) + " s")
+    print("Export (merge + write) in enhance, then offline re-exports: "
+          + ", ".join(f"{t:.2f}" for t in export_times) + " s")
+    print(f"Export / bare write (best of each): {export_ratio:.2f}x  (target <= 1.2x) "
           f"{'OK' if export_ratio <= 1.2 else 'MISSED'}")
     print(f"Output: {out} ({out.stat().st_size / 1e6:.1f} MB)")
     if args.keep is None:

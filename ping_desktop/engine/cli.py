@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("run", type=int, help="run id (see `runs`)")
     p.add_argument("--output", type=Path, required=True, help="OUT.xlsx or OUT.csv")
     p.add_argument("--raw", type=Path, metavar="DIR", help="also copy the raw JSON outputs here")
+    p.add_argument("--timings", action="store_true",
+                   help="print a JSON line with the export's time on stdout")
     p.set_defaults(func=guarded(run_export))
 
 
@@ -169,12 +172,17 @@ def run_export(args: argparse.Namespace) -> int:
         if run.phase.value not in ("COMPLETE", "COMPLETE_WITH_PROBLEMS"):
             print(f"Note: run {run.id} is {run.phase.value}; rows without results are exported "
                   "with empty result columns.", file=sys.stderr)
+        timings = Timings()
         try:
-            stats = export_run(store, run.id, target.path, target.fmt)
+            with timings.measure("merge_export"):
+                stats = export_run(store, run.id, target.path, target.fmt)
             copied = export_raw(store, run.id, args.raw) if args.raw else []
         except ExportError as exc:
             raise CliError(exc.message, EXIT_FAILED) from None
     print(f"Saved {stats.path} ({stats.rows:,} rows).", file=sys.stderr)
+    if args.timings:
+        print(json.dumps({"merge_export": round(timings.seconds("merge_export"), 3)}),
+              flush=True)
     if args.raw:
         print(f"Copied {len(copied)} raw output file(s) to {args.raw}.", file=sys.stderr)
     return EXIT_OK

@@ -74,7 +74,7 @@ def _rows(
         return
     blanks = {source: (None,) * (2 + len(fields)) for source, fields in blocks}
     # This loop runs once per input row (100k+): it avoids a function call per cell.
-    for _, values, results in store.iter_rows(run_id):
+    for _, values, results in store.iter_rows_raw(run_id):
         if not results:
             yield values, ()
             continue
@@ -84,10 +84,10 @@ def _rows(
             if result is None:
                 out.extend(blanks[source])
                 continue
-            out.append(STATUS_OK if result.is_success else (result.error_message or "Failed"))
-            conf = result.confidence
+            ok, conf, error, data = result
+            out.append(STATUS_OK if ok else (error or "Failed"))
             out.append(int(conf) if conf is not None and conf.is_integer() else conf)
-            out.extend(map(result.data.get, fields))
+            out.extend(map(data.get, fields))
         yield values, out
 
 

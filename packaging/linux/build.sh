@@ -208,6 +208,9 @@ smoke() {
     home="$tmp/home"
     mkdir -p "$home"
     dpkg-deb -x "$DEB" "$root"
+    # Every package named in Depends must exist and be installable here (a dry run).
+    apt-get install -s -qq --no-install-recommends "$DEB" >/dev/null \
+        || fail "apt cannot satisfy the .deb's Depends: $(dpkg-deb -f "$DEB" Depends)"
     for f in usr/bin/ping-desktop usr/bin/ping-desktop-cli usr/share/applications/com.pingintel.PingDesktop.desktop \
         usr/share/icons/hicolor/256x256/apps/ping-desktop.png \
         opt/ping-desktop/_internal/resources/sample/sample-sov.xlsx \

@@ -49,6 +49,9 @@ class HistoryPanel(QWidget):
             self.history_view = HistoryView()
             self.results_view = ResultsView()
             self.history_view.run_opened.connect(self.open_run)
+            save = getattr(self.results_view, "save_requested", None)
+            if save is not None:
+                save.connect(self.save_requested)
             left, right = self.history_view, self.results_view
 
         self.title = QLabel("Open a run from the list to review its results (works offline).")
@@ -61,6 +64,9 @@ class HistoryPanel(QWidget):
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
         head.addWidget(self.save_button)
+        if self.results_view is not None and hasattr(self.results_view, "save_requested"):
+            # The results view has its own title line and Save button once a run is open.
+            self.save_button.setVisible(False)
 
         right_box = QWidget()
         right_layout = QVBoxLayout(right_box)
@@ -72,6 +78,7 @@ class HistoryPanel(QWidget):
         split.addWidget(right_box)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
+        split.setSizes([340, 900])  # room for file name, status and counts of each run
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
@@ -92,6 +99,8 @@ class HistoryPanel(QWidget):
         name = record.file_name if record is not None else f"run {run_id}"
         demo = " — Demo data (synthetic results)" if record is not None and record.is_demo else ""
         self.title.setText(f"<b>{name}</b>{demo}")
+        # The results view shows the name itself; this line only stands in before a run opens.
+        self.title.setVisible(self.results_view is None)
         self.save_button.setEnabled(True)
         if self.results_view is not None:
             self.results_view.load_run(self.services.run_store, run_id, self._threshold)

@@ -48,6 +48,7 @@ from ping_desktop.gui.notifier import Notifier
 from ping_desktop.gui.run_controller import RunController
 from ping_desktop.gui.services import DEMO_LABEL, AppServices
 from ping_desktop.gui.sources_panel import SourcesPanel
+from ping_desktop.gui.warmup import warm_imports
 from ping_desktop.gui.welcome_page import WelcomePage
 from ping_desktop.intake.model import ColumnMapping, Plan
 from ping_desktop.storage.runstore_records import JobRecord, RunRecord
@@ -231,6 +232,7 @@ class MainWindow(QMainWindow):
     # ================================================================ start-up
     async def startup(self, files: list[Path] | None = None, demo: bool = False) -> None:
         """After show(): token state, history, resume of unfinished runs, files to open."""
+        self.tasks.start(asyncio.to_thread(warm_imports), "warm-imports")
         await self.refresh_token_state()
         self.history_panel.refresh()
         runs, jobs = await asyncio.to_thread(self._load_jobs)

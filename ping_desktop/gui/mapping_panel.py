@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ping_desktop.gui.mapping_models import ColumnComboDelegate, MappingModel, PreviewModel
 from ping_desktop.intake.model import ColumnMapping, Problem, SheetTable
 
-MAX_PROBLEMS_SHOWN = 500
+MAX_PROBLEMS_SHOWN = 200
 
 
 def _n(count: int, noun: str) -> str:
@@ -168,23 +168,24 @@ class MappingPanel(QWidget):
 
     def show_problems(self, problems: Sequence[Problem], rows_with_problems: int) -> None:
         """List per-row problems with their sheet row numbers (errors first)."""
+        self.problems.setUpdatesEnabled(False)
         self.problems.clear()
         ordered = sorted(problems, key=lambda p: (p.severity != "error", p.row))
         style = self.style()
+        icons = {
+            "error": style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
+            "warning": style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
+        }
         for problem in ordered[:MAX_PROBLEMS_SHOWN]:
             where = f"Row {problem.row}" if problem.row else "Whole file"
             kind = "Error" if problem.severity == "error" else "Warning"
-            item = QListWidgetItem(f"{where} — {kind}: {problem.message}")
-            icon = (
-                QStyle.StandardPixmap.SP_MessageBoxCritical
-                if problem.severity == "error"
-                else QStyle.StandardPixmap.SP_MessageBoxWarning
-            )
-            item.setIcon(style.standardIcon(icon))
+            item = QListWidgetItem(icons.get(problem.severity, icons["warning"]),
+                                   f"{where} — {kind}: {problem.message}")
             item.setData(Qt.ItemDataRole.UserRole, problem.row)
             self.problems.addItem(item)
         if len(ordered) > MAX_PROBLEMS_SHOWN:
             self.problems.addItem(f"… and {len(ordered) - MAX_PROBLEMS_SHOWN:,} more")
+        self.problems.setUpdatesEnabled(True)
         errors = sum(1 for p in problems if p.severity == "error")
         warnings = len(problems) - errors
         self.problems_box.setTitle(

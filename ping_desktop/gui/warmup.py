@@ -1,0 +1,51 @@
+"""Import the heavy modules the window needs later in a worker thread, right after start-up.
+
+A module imported for the first time on the Qt thread stalls the window: importing is slow in
+itself, and PySide6's ``__feature__`` import hook reads each new module's source on top. Doing
+it here, in the background, keeps the first file read, the first run and the first save smooth.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+
+log = logging.getLogger(__name__)
+
+#: Imported lazily elsewhere (inside functions or by libraries on first use).
+MODULES = (
+    "ping_desktop.engine.runner",
+    "ping_desktop.engine.jobflow",
+    "ping_desktop.engine.export_run",
+    "ping_desktop.export",
+    "ping_desktop.intake.plan",
+    "ping_desktop.storage.diagnostics",
+    "ping_desktop.emulator.server",
+    "httpcore._async.http11",
+    "httpcore._async.connection_pool",
+    "h11",
+    "anyio._backends._asyncio",
+    "truststore",
+    "gzip",
+    "openpyxl",
+    "xlsxwriter",
+)
+
+
+def warm_imports() -> float:
+    """Import :data:`MODULES` (missing ones are skipped); returns the seconds it took."""
+    started = time.perf_counter()
+    for name in MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # an optional module may be absent in a frozen build
+            log.debug("Warm-up import of %s skipped (%s)", name, type(exc).__name__)
+    try:
+        # Loading the trust store is the slow part of a first HTTPS client.
+        import ssl
+
+        ssl.create_default_context()
+    except Exception:  # only a warm-up
+        log.debug("Warm-up of the TLS context failed", exc_info=True)
+    return time.perf_counter() - started

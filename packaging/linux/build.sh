@@ -258,6 +258,19 @@ smoke() {
     echo "xcb self-test passed in $(elapsed "$start")s"
     # The CLI is frozen separately (no Qt): its emulator must start and answer too.
     smoke_emulator "$root" "$home"
+    smoke_tarball
+}
+
+smoke_tarball() {  # the portable archive holds the same app plus its per-user installer
+    [ -f "$TARBALL" ] || fail "$TARBALL does not exist"
+    local listing f
+    listing=$(tar -tzf "$TARBALL")
+    for f in ping-desktop/ping-desktop ping-desktop/ping-desktop-cli install-user.sh \
+        com.pingintel.PingDesktop.desktop icons/ping-desktop.svg icons/ping-desktop-256.png \
+        ping-desktop/_internal/resources/sample/sample-sov.xlsx; do
+        grep -qx "$TARNAME/$f" <<<"$listing" || fail "the .tar.gz lacks $TARNAME/$f"
+    done
+    echo "portable archive: complete"
 }
 
 smoke_emulator() {  # $1 unpacked root, $2 HOME: a whole CLI run against the CLI's own emulator

@@ -95,7 +95,7 @@ foreach ($exe in @("ping-desktop.exe", "ping-desktop-cli.exe")) {
 }
 Invoke-Checked (Join-Path $Bundle "ping-desktop-cli.exe") @("--version")
 
-$isccArgs = @("/Qp", "/DAppVersion=$Version", "/DSourceDir=$Bundle")
+$isccArgs = @("/Qp", "/DAppVersion=$Version", "/DBundleDir=$Bundle")
 if ($env:SIGN_CERT_SHA1) {
     $signtool = Find-SignTool
     Write-Host "=== signing the programs"

@@ -2,7 +2,7 @@
 ;
 ; Built by packaging\windows\build.ps1, which passes:
 ;   /DAppVersion=0.1.0            the version from ping_desktop\__init__.py
-;   /DSourceDir=<folder>          the PyInstaller folder (build\windows\dist\ping-desktop)
+;   /DBundleDir=<folder>          the PyInstaller folder (build\windows\dist\ping-desktop)
 ;   /DSign /Spingsign=<command>   only when signing is configured (see build.ps1)
 ;
 ; Installs to %LOCALAPPDATA%\Programs\Ping Desktop, adds a Start-menu entry and an entry in
@@ -14,8 +14,8 @@
 #ifndef AppVersion
   #define AppVersion "0.0.0"
 #endif
-#ifndef SourceDir
-  #define SourceDir "..\..\build\windows\dist\ping-desktop"
+#ifndef BundleDir
+  #define BundleDir "..\..\build\windows\dist\ping-desktop"
 #endif
 #define AppName "Ping Desktop"
 #define AppExe "ping-desktop.exe"
@@ -69,7 +69,7 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
-Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
 Name: "{userprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"

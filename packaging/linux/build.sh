@@ -50,26 +50,30 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 human() { numfmt --to=iec-i --suffix=B --format='%.1f' "$1"; }
 
-ensure_tools() {
-    # binutils: PyInstaller reads ELF dependencies with objdump and strips with strip.
-    # desktop-file-utils: validates the menu entry we ship.
-    local missing=()
-    command -v objdump >/dev/null || missing+=(binutils)
-    command -v dpkg-deb >/dev/null || missing+=(dpkg)
-    command -v xz >/dev/null || missing+=(xz-utils)
-    command -v desktop-file-validate >/dev/null || missing+=(desktop-file-utils)
-    # xvfb: the smoke test also runs the app on a real X server (the xcb plugin and its libs).
-    command -v xvfb-run >/dev/null || missing+=(xvfb xauth)
+apt_install() {  # install the named Debian packages that are not installed yet
+    local pkg missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$pkg")
+    done
     [ ${#missing[@]} -eq 0 ] && return 0
     local sudo=()
     if [ "$(id -u)" -ne 0 ]; then
         command -v sudo >/dev/null || fail "please install: ${missing[*]} (not root, no sudo)"
         sudo=(sudo)
     fi
-    log "installing build tools: ${missing[*]}"
+    log "installing: ${missing[*]}"
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends "${missing[@]}"
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_tools() {
+    # binutils: PyInstaller reads ELF dependencies with objdump and strips with strip.
+    # desktop-file-utils: validates the menu entry we ship.
+    # xvfb, weston: the smoke test also runs the app on a real X server and a real Wayland
+    # compositor (headless), since offscreen loads neither platform plugin nor their libraries.
+    apt_install binutils dpkg xz-utils desktop-file-utils xvfb xauth weston
 }
 
 ensure_venv() {
@@ -240,8 +244,12 @@ smoke() {
         find "$home" -ipath '*PingDesktop*' >&2
         fail "--self-test wrote into the user's profile"
     fi
+    # What `apt install ./the.deb` would add (first alternative of each Depends), so the app
+    # runs here as it would on a user's machine; and the X and Wayland servers for the test.
+    ensure_tools
+    # shellcheck disable=SC2046  # one word per package name
+    apt_install $(dpkg-deb -f "$DEB" Depends | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/ //g')
     # Again on a real X server: offscreen does not load the xcb plugin and its libraries.
-    command -v xvfb-run >/dev/null || ensure_tools
     echo "+ ping-desktop --self-test on Xvfb (xcb platform plugin)"
     start=$(now)
     rc=0
@@ -256,9 +264,36 @@ smoke() {
     fi
     grep -E "platform plugin|PASSED" "$tmp/xcb.log"
     echo "xcb self-test passed in $(elapsed "$start")s"
+    smoke_wayland "$root/usr/bin/ping-desktop" "$home" "$tmp"
     # The CLI is frozen separately (no Qt): its emulator must start and answer too.
     smoke_emulator "$root" "$home"
     smoke_tarball
+}
+
+smoke_wayland() {  # $1 app, $2 HOME, $3 runtime dir: --self-test under a headless Weston
+    local socket="ping-smoke-$$" pid rc=0 start i
+    XDG_RUNTIME_DIR="$3" weston --backend=headless-backend.so --socket="$socket" --idle-time=0 \
+        >"$3/weston.log" 2>&1 &
+    pid=$!
+    for i in $(seq 50); do [ -S "$3/$socket" ] && break; sleep 0.2; done
+    if [ ! -S "$3/$socket" ]; then
+        kill "$pid" 2>/dev/null || true
+        cat "$3/weston.log" >&2
+        fail "the headless Wayland compositor (weston) did not start"
+    fi
+    echo "+ ping-desktop --self-test on Weston (wayland platform plugin)"
+    start=$(now)
+    timeout 300 env -i PATH=/usr/bin:/bin HOME="$2" LANG=C.UTF-8 XDG_RUNTIME_DIR="$3" \
+        WAYLAND_DISPLAY="$socket" QT_QPA_PLATFORM=wayland "$1" --self-test >"$3/wayland.log" 2>&1 \
+        || rc=$?
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    if [ "$rc" -ne 0 ]; then
+        cat "$3/wayland.log" >&2
+        fail "the frozen app's --self-test failed on Wayland, exit $rc"
+    fi
+    grep -E "platform plugin|PASSED" "$3/wayland.log"
+    echo "wayland self-test passed in $(elapsed "$start")s"
 }
 
 smoke_tarball() {  # the portable archive holds the same app plus its per-user installer

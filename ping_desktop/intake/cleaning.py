@@ -141,12 +141,19 @@ def clean_column(field: str, column: list[CellValue]) -> tuple[list[Clean], list
             codes[v] = country_code(text) if text else None
         out = list(map(codes.__getitem__, column))
     else:
-        out = [
-            (v.strip() or None)
-            if v.__class__ is str
-            else (str(v) if v.__class__ is int else (None if v is None else slow(v)))
-            for v in column
-        ]
+        distinct = set(column)
+        if 4 * len(distinct) < len(column) and not any(v.__class__ is bool for v in distinct):
+            # States, cities, classes repeat: clean each distinct value once (not with
+            # booleans about: True == 1 would merge them in the dict).
+            table = {v: slow(v) for v in distinct}
+            out = list(map(table.__getitem__, column))
+        else:
+            out = [
+                (v.strip() or None)
+                if v.__class__ is str
+                else (str(v) if v.__class__ is int else (None if v is None else slow(v)))
+                for v in column
+            ]
     if not odd:
         return out, []
     return out, [i for i, v in enumerate(out) if v.__class__ is Invalid]

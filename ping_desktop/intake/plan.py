@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import compress, repeat
+from operator import is_
 from typing import Any
 
 from ping_desktop.intake.cleaning import PUNCTUATION, Clean, match_key
@@ -13,6 +15,7 @@ from ping_desktop.intake.model import (
     SheetTable,
 )
 from ping_desktop.intake.validate import Analysis, analyse
+from ping_desktop.intake.values import gc_paused
 
 _ADDRESS_PARTS = ("address_line_1", "address_line_2", "city", "state", "postal_code", "country")
 
@@ -23,36 +26,34 @@ def _payloads(
     """Payload dicts for the given row indexes (empty cells left out).
 
     A split address is also joined into the single ``address`` line, which Ping geocodes
-    best; the structured parts are sent as well.
+    best; the structured parts are sent as well. Built column by column with C-level
+    ``map``/``zip`` so 100,000 locations cost no per-row bytecode.
     """
-    if columns and len(rows) == len(columns[0]):
+    if not columns:
+        return [{} for _ in rows]
+    if len(rows) == len(columns[0]):
         picked = columns  # every row is its own location: no copy needed
     else:
         picked = [list(map(c.__getitem__, rows)) for c in columns]
     if "address_line_1" in fields and "address" not in fields:
         col = dict(zip(fields, picked, strict=True))
         none: list[Clean] = [None] * len(rows)
-        line2, city, country = (col.get(f, none) for f in ("address_line_2", "city", "country"))
         state, postal = col.get("state", none), col.get("postal_code", none)
+        state_zip = [f"{s} {z}" if s and z else (s or z) for s, z in zip(state, postal,
+                                                                         strict=True)]
+        parts = zip(col["address_line_1"], col.get("address_line_2", none),
+                    col.get("city", none), state_zip, col.get("country", none), strict=True)
         address: list[Clean] = [
-            ", ".join([p for p in (a, b, c, f"{s} {z}" if s and z else (s or z), k) if p])
-            if a
-            else None
-            for a, b, c, s, z, k in zip(
-                col["address_line_1"], line2, city, state, postal, country, strict=True
-            )
+            ", ".join(filter(None, p)) if p[0] else None  # type: ignore[arg-type]
+            for p in parts
         ]
         fields, picked = ["address", *fields], [address, *picked]
-    out: list[dict[str, Any]] = (
-        [dict(zip(fields, vals, strict=True)) for vals in zip(*picked, strict=True)]
-        if picked
-        else [{} for _ in rows]
-    )
+    rows_of_values = zip(*picked, strict=True)
+    out: list[dict[str, Any]] = list(map(dict, map(zip, repeat(fields), rows_of_values)))
     for f, column in zip(fields, picked, strict=True):
         if None in column:
-            for payload, value in zip(out, column, strict=True):
-                if value is None:
-                    del payload[f]
+            for payload in compress(out, map(is_, column, repeat(None))):
+                del payload[f]
     return out
 
 
@@ -80,6 +81,16 @@ def build_plan(
     field matches exactly: building attributes count, so two different buildings at one
     address stay two lookups for the sources that use them.
     """
+    with gc_paused():
+        return _build_plan(table, mapping, sources, required_attrs)
+
+
+def _build_plan(
+    table: SheetTable,
+    mapping: ColumnMapping,
+    sources: Sequence[str],
+    required_attrs: Mapping[str, Sequence[str]] | None,
+) -> Plan:
     analysis: Analysis = analyse(table, mapping, sources, required_attrs)
     fields = analysis.fields
     columns = [analysis.cleaned[f] for f in fields]
@@ -87,30 +98,33 @@ def build_plan(
     n = len(table.rows)
     ok = [i for i in range(n) if i not in errors] if errors else list(range(n))
     numbers = table.row_numbers
-    # One group id per sendable row, in order of first appearance (so by sheet row).
-    group_of: dict[tuple[object, ...], int] = {}
+    # One group id per sendable row, numbered by first appearance (so by sheet row).
     if columns:
         keys = list(zip(*[_keys(f, c) for f, c in zip(fields, columns, strict=True)],
                         strict=True))
-        gids = [group_of.setdefault(keys[i], len(group_of)) for i in ok]
+        if errors:
+            keys = [keys[i] for i in ok]
     else:
-        gids = [0] * len(ok)  # nothing mapped: every row has an error, so ok is empty
-    members: list[list[int]] = [[] for _ in range(max(gids, default=-1) + 1)]
-    for i, g in zip(ok, gids, strict=True):
-        members[g].append(numbers[i])
-    first_index = [0] * len(members)
-    seen = -1
-    for i, g in zip(ok, gids, strict=True):
-        if g > seen:
-            first_index[g] = i
-            seen = g
+        keys = [() for _ in ok]  # nothing mapped: every row has an error, so ok is empty
+    group_of = {key: g for g, key in enumerate(dict.fromkeys(keys))}
+    gids = list(map(group_of.__getitem__, keys))
+    row_numbers = [numbers[i] for i in ok]
+    if len(group_of) == len(ok):  # no duplicates: each row is its own location
+        members: list[list[int]] = [[r] for r in row_numbers]
+        first_index = ok
+    else:
+        members = [[] for _ in group_of]
+        for r, g in zip(row_numbers, gids, strict=True):
+            members[g].append(r)
+        first_of = dict(zip(reversed(gids), reversed(ok), strict=True))
+        first_index = [first_of[g] for g in range(len(group_of))]
     payloads = _payloads(fields, columns, first_index)
     ids = [f"row-{m[0]}" for m in members]
     locations = [
         PlannedLocation(location_id, payload, tuple(rows))
         for location_id, payload, rows in zip(ids, payloads, members, strict=True)
     ]
-    row_location = {numbers[i]: ids[g] for i, g in zip(ok, gids, strict=True)}
+    row_location = dict(zip(row_numbers, map(ids.__getitem__, gids), strict=True))
     return Plan(
         locations=locations,
         row_location=row_location,

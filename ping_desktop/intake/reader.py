@@ -11,7 +11,7 @@ from ping_desktop.intake import text_reader, workbook
 from ping_desktop.intake.header import SCAN_ROWS, column_names, find_header
 from ping_desktop.intake.model import CellValue, IntakeError, SheetTable
 from ping_desktop.intake.sniff import EXCEL_SUFFIXES, check_suffix, os_error, sniff
-from ping_desktop.intake.values import normalise_text
+from ping_desktop.intake.values import gc_paused, normalise_text
 
 _TOP_ROWS = SCAN_ROWS + 30
 Normaliser = Callable[[Sequence[Any]], list[CellValue]]
@@ -32,7 +32,11 @@ def read_table(
     path: Path | str, sheet: str | None = None, header_row: int | None = None
 ) -> SheetTable:
     """Read one sheet below its header row; raises IntakeError with a plain message."""
-    path = Path(path)
+    with gc_paused():
+        return _read_table(Path(path), sheet, header_row)
+
+
+def _read_table(path: Path, sheet: str | None, header_row: int | None) -> SheetTable:
     if header_row is not None and header_row < 1:
         raise IntakeError("The header row number must be 1 or more.")
     suffix = check_suffix(path)

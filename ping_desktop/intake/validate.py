@@ -17,6 +17,7 @@ from ping_desktop.intake.model import (
     SheetTable,
 )
 from ping_desktop.intake.synonyms import is_id_header
+from ping_desktop.intake.values import gc_paused
 
 _ADDRESS_HELP = (
     "No usable address or coordinates: fill in the street address with city and state or ZIP "
@@ -91,14 +92,22 @@ def analyse(
     _repair_zips(cleaned, get("state"), get("country"), add)
     has_address = _has_address(get)
     lat, lon = get("latitude"), get("longitude")
-    for i in range(n):
-        has_lat, has_lon = lat[i] is not None, lon[i] is not None
+    # Only rows lacking an address or a coordinate need a look; find them without a
+    # per-row Python loop over the whole sheet.
+    suspects = [
+        i
+        for i, (has, a, b) in enumerate(zip(has_address, lat, lon, strict=True))
+        if a is None or b is None
+        if not has or (a is None) != (b is None)
+    ]
+    for i in suspects:
         if i in bad_coordinate:
             continue
+        has_lat, has_lon = lat[i] is not None, lon[i] is not None
         if has_lat != has_lon:
             missing = "longitude" if has_lat else "latitude"
             add(i, missing, f"Only one coordinate is filled in: add the {missing} or clear both.")
-        elif not has_address[i] and not (has_lat and has_lon):
+        elif not has_address[i]:
             add(i, None, _ADDRESS_HELP)
     _required(table, fields, sources, required_attrs or {}, has_address, get, add, whole)
     _duplicate_ids(table, add)
@@ -133,20 +142,29 @@ def _repair_zips(
     short = {z for z in set(postal) if isinstance(z, str) and _short_zip(z)}
     if not short:
         return
+    decided: dict[tuple[Clean, Clean, Clean], tuple[str, str] | None] = {}
     for i in [i for i, z in enumerate(postal) if z in short]:
-        z = postal[i]
-        assert isinstance(z, str)
-        state, country = states[i], countries[i]
-        us = is_us(
-            state if isinstance(state, str) else None,
-            country if isinstance(country, str) else None,
-        )
-        if us:
-            base, sep, plus4 = z.partition("-")
-            fixed = base.zfill(5) + sep + plus4
-            postal[i] = fixed
-            message = f"ZIP {z} restored to {fixed} (Excel drops leading zeros)"
-            add(i, "postal_code", message, "warning")
+        z, state, country = postal[i], states[i], countries[i]
+        key = (z, state, country)
+        if key not in decided:
+            decided[key] = _zip_fix(z, state, country)
+        fix = decided[key]
+        if fix is not None:
+            postal[i] = fix[0]
+            add(i, "postal_code", fix[1], "warning")
+
+
+def _zip_fix(z: Clean, state: Clean, country: Clean) -> tuple[str, str] | None:
+    """(repaired ZIP, message) for a short ZIP in a US row, else None."""
+    us = is_us(
+        state if isinstance(state, str) else None,
+        country if isinstance(country, str) else None,
+    )
+    if not us or not isinstance(z, str):
+        return None
+    base, sep, plus4 = z.partition("-")
+    fixed = base.zfill(5) + sep + plus4
+    return fixed, f"ZIP {z} restored to {fixed} (Excel drops leading zeros)"
 
 
 def _short_zip(z: str) -> bool:
@@ -212,4 +230,5 @@ def validate(
     required_attrs: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Problem]:
     """Every problem: whole-file ones (row 0) first, then by sheet row."""
-    return analyse(table, mapping, sources, required_attrs).problems
+    with gc_paused():
+        return analyse(table, mapping, sources, required_attrs).problems

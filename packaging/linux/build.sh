@@ -52,9 +52,10 @@ human() { numfmt --to=iec-i --suffix=B --format='%.1f' "$1"; }
 
 apt_install() {  # install the named Debian packages that are not installed yet
     local pkg missing=()
+    local status
     for pkg in "$@"; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
-            || missing+=("$pkg")
+        status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+        [[ "$status" == *"install ok installed"* ]] || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
     local sudo=()
@@ -95,9 +96,10 @@ build_bundle() {
     [ -x "$BUNDLE/ping-desktop" ] && [ -x "$BUNDLE/ping-desktop-cli" ] \
         || fail "PyInstaller did not produce both programs in $BUNDLE"
     # The GTK3 theme pulls the host's GTK stack in; the spec keeps it out. Prove it.
-    if find "$BUNDLE" -name 'libqgtk3*' -o -name 'libgtk-3*' | grep -q .; then
-        fail "GTK3 ended up in the bundle; check KEEP_PLUGINS in the spec"
-    fi
+    # (Captured, not piped into grep -q: with pipefail an early grep exit fails the pipe.)
+    local gtk
+    gtk=$(find "$BUNDLE" -name 'libqgtk3*' -o -name 'libgtk-3*')
+    [ -z "$gtk" ] || fail "GTK3 ended up in the bundle ($gtk); check KEEP_PLUGINS in the spec"
 }
 
 stage_icons() {  # $1: hicolor root to fill
@@ -240,10 +242,9 @@ smoke() {
     [ "$rc" -eq 0 ] || fail "the frozen app's --self-test exited with $rc"
     echo "self-test passed in ${SELFTEST_SECONDS}s"
     # The self-test works in a temporary folder: nothing may appear in the user's profile.
-    if find "$home" -ipath '*PingDesktop*' | grep -q .; then
-        find "$home" -ipath '*PingDesktop*' >&2
-        fail "--self-test wrote into the user's profile"
-    fi
+    local leaked
+    leaked=$(find "$home" -ipath '*PingDesktop*')
+    [ -z "$leaked" ] || fail "--self-test wrote into the user's profile: $leaked"
     # What `apt install ./the.deb` would add (first alternative of each Depends), so the app
     # runs here as it would on a user's machine; and the X and Wayland servers for the test.
     ensure_tools

@@ -71,8 +71,8 @@ log "PyInstaller .app ($ARCH)"
     --distpath "$BUILD/dist" --workpath "$BUILD/work" packaging/ping_desktop.spec
 [ -x "$APP/Contents/MacOS/ping-desktop" ] || fail "PyInstaller did not produce $APP"
 [ -x "$APP/Contents/MacOS/ping-desktop-cli" ] || fail "the CLI is missing from $APP"
-/usr/libexec/PlistBuddy -c 'Print :CFBundleDocumentTypes:0:LSHandlerRank' "$APP/Contents/Info.plist" \
-    | grep -qx Alternate || fail "Info.plist must offer spreadsheets as Alternate (never the default)"
+rank=$(/usr/libexec/PlistBuddy -c 'Print :CFBundleDocumentTypes:0:LSHandlerRank' "$APP/Contents/Info.plist")
+[ "$rank" = Alternate ] || fail "Info.plist must offer spreadsheets as Alternate (never the default)"
 
 if [ -n "${SIGNING_IDENTITY:-}" ]; then
     log "signing the app"

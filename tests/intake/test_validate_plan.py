@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from ping_desktop.intake import (
     ColumnMapping,
     Problem,
@@ -201,3 +203,25 @@ def test_plan_from_a_real_file(sov_xlsx: Path) -> None:
     assert plan.row_location == {5: "row-5", 6: "row-6", 7: "row-7"}
     assert plan.locations[0].payload["postal_code"] == "02134"
     assert plan.problems[0].severity == "warning"
+
+
+def test_gc_state_is_restored(sov_xlsx: Path, tmp_path: Path) -> None:
+    import gc
+
+    from ping_desktop.intake import IntakeError, guess_mapping
+
+    assert gc.isenabled()
+    t = read_table(sov_xlsx)
+    build_plan(t, guess_mapping(t)[0], ["PG"])
+    assert gc.isenabled()
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(IntakeError):
+        read_table(empty)
+    assert gc.isenabled()  # also after a failed read
+    gc.disable()
+    try:
+        read_table(sov_xlsx)
+        assert not gc.isenabled()  # a caller's own choice is kept
+    finally:
+        gc.enable()

@@ -12,9 +12,11 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from ping_desktop.gui.async_support import TaskOwner
+from ping_desktop.gui.history_view import HistoryView
+from ping_desktop.gui.results_view import ResultsView
 
 if TYPE_CHECKING:
     from ping_desktop.gui.services import AppServices
@@ -37,44 +39,23 @@ class HistoryPanel(QWidget):
         self._current: int | None = None
         self.runs: list[Any] = []
 
-        self.history_view: Any = None
-        self.results_view: Any = None
-        try:
-            from ping_desktop.gui.history_view import HistoryView
-            from ping_desktop.gui.results_view import ResultsView
-        except ImportError:  # the other helper's widgets have not landed yet
-            left: QWidget = QLabel("History is not available in this build.")
-            right: QWidget = QLabel("")
-        else:
-            self.history_view = HistoryView()
-            self.results_view = ResultsView()
-            self.history_view.run_opened.connect(self.open_run)
-            save = getattr(self.results_view, "save_requested", None)
-            if save is not None:
-                save.connect(self.save_requested)
-            left, right = self.history_view, self.results_view
+        self.history_view = HistoryView()
+        self.results_view = ResultsView()
+        self.history_view.run_opened.connect(self.open_run)
+        self.results_view.save_requested.connect(self.save_requested)
 
+        # Stands in until a run is open; the results view then shows its own title line.
         self.title = QLabel("Open a run from the list to review its results (works offline).")
         self.title.setObjectName("historyTitle")
         self.title.setWordWrap(True)
-        self.save_button = QPushButton("Save &results…")
-        self.save_button.setObjectName("historySaveButton")
-        self.save_button.setEnabled(False)
-        self.save_button.clicked.connect(self._save_clicked)
-        head = QHBoxLayout()
-        head.addWidget(self.title, 1)
-        head.addWidget(self.save_button)
-        if self.results_view is not None and hasattr(self.results_view, "save_requested"):
-            # The results view has its own title line and Save button once a run is open.
-            self.save_button.setVisible(False)
 
         right_box = QWidget()
         right_layout = QVBoxLayout(right_box)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addLayout(head)
-        right_layout.addWidget(right, 1)
+        right_layout.addWidget(self.title)
+        right_layout.addWidget(self.results_view, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
+        split.addWidget(self.history_view)
         split.addWidget(right_box)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
@@ -89,21 +70,13 @@ class HistoryPanel(QWidget):
 
     async def _refresh(self) -> None:
         self.runs = await asyncio.to_thread(self.services.run_store.list_runs)
-        if self.history_view is not None:
-            self.history_view.set_runs(self.runs)
+        self.history_view.set_runs(self.runs)
 
     def open_run(self, run_id: int) -> None:
         """Show ``run_id``'s merged results."""
         self._current = run_id
-        record = next((r for r in self.runs if r.id == run_id), None)
-        name = record.file_name if record is not None else f"run {run_id}"
-        demo = " — Demo data (synthetic results)" if record is not None and record.is_demo else ""
-        self.title.setText(f"<b>{name}</b>{demo}")
-        # The results view shows the name itself; this line only stands in before a run opens.
-        self.title.setVisible(self.results_view is None)
-        self.save_button.setEnabled(True)
-        if self.results_view is not None:
-            self.results_view.load_run(self.services.run_store, run_id, self._threshold)
+        self.title.setVisible(False)
+        self.results_view.load_run(self.services.run_store, run_id, self._threshold)
 
     def current_run(self) -> int | None:
         """The run shown in the results table, if any."""
@@ -114,7 +87,3 @@ class HistoryPanel(QWidget):
         self._threshold = threshold
         if self._current is not None:
             self.open_run(self._current)
-
-    def _save_clicked(self) -> None:
-        if self._current is not None:
-            self.save_requested.emit(self._current)

@@ -46,6 +46,7 @@ from ping_desktop.gui.main_menus import build_menus
 from ping_desktop.gui.mapping_panel import MappingPanel
 from ping_desktop.gui.notifier import Notifier
 from ping_desktop.gui.run_controller import RunController
+from ping_desktop.gui.save_flow import SaveResultsFlow
 from ping_desktop.gui.services import DEMO_LABEL, AppServices
 from ping_desktop.gui.sources_panel import SourcesPanel
 from ping_desktop.gui.warmup import warm_imports
@@ -478,8 +479,6 @@ class MainWindow(QMainWindow):
     # ================================================================ results
     def save_results(self, run_id: int) -> None:
         """Open the save flow for ``run_id`` (Ctrl+S)."""
-        from ping_desktop.gui.save_flow import SaveResultsFlow
-
         flow = SaveResultsFlow(self, self.services.run_store, run_id,
                                self.services.settings.last_save_dir)
         self._flows.append(flow)
@@ -498,9 +497,8 @@ class MainWindow(QMainWindow):
 
         flow.finished.connect(_done)
         flow.failed.connect(_failed)
-        start = getattr(flow, "start", None)
-        if callable(start):
-            start()
+        self.save_flow = flow
+        flow.start()
 
     def save_selected(self) -> None:
         """Ctrl+S: save the run selected in the jobs table (or the history)."""

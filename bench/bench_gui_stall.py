@@ -1,0 +1,179 @@
+"""Benchmark (not a test): does the Qt event loop stall while the window handles a big file?
+
+A 10 ms heartbeat QTimer records the gaps between its ticks while the real main window
+(offscreen) reads a 100,000-row .xlsx (drop -> read, guess, validate and plan), runs it against
+the emulator on loopback (instant jobs, so downloading, parsing and storing results dominate),
+and writes the merged enriched workbook (the save path). Prints the largest gap per phase and
+overall; the goal is no gap above 100 ms.
+
+    .venv/bin/python bench/bench_gui_stall.py [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["QT_API"] = "pyside6"
+os.environ["PING_DESKTOP_HOME"] = tempfile.mkdtemp(prefix="ping-stall-")
+TOKEN = "bench-token-0123456789"
+
+
+class Heartbeat:
+    """Largest interval between 10 ms ticks, per named phase."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.last = time.perf_counter()
+        self.phase = "idle"
+        self.worst: dict[str, float] = {}
+
+    def start(self) -> None:
+        self.last = time.perf_counter()
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        gap = now - self.last
+        self.last = now
+        self.worst[self.phase] = max(self.worst.get(self.phase, 0.0), gap)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_port(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError("the emulator did not start")
+
+
+async def until(pred: Callable[[], bool], limit: float, what: str) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + limit
+    while not pred():
+        if loop.time() > end:
+            raise TimeoutError(what)
+        await asyncio.sleep(0.05)
+
+
+async def scenario(path: Path, beat: Heartbeat) -> dict[str, float]:
+    import keyring
+
+    from ping_desktop.engine.export_run import export_run
+    from ping_desktop.gui.main_window import MainWindow
+    from ping_desktop.gui.services import build_services
+    from ping_desktop.storage.paths import app_paths
+    from tests.support.memory_keyring import MemoryKeyring
+
+    keyring.set_keyring(MemoryKeyring())
+    # The emulator runs in its own process, as the real API would: in-process its result
+    # generation would compete with the window for the GIL and blur the measurement.
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: ASYNC220 - once, before anything is measured
+        [sys.executable, "-m", "ping_desktop.cli", "emulator", "--port", str(port),
+         "--token", TOKEN, "--rate", "0"], cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    api_url = f"http://127.0.0.1:{port}/api/v1"
+    await asyncio.to_thread(_wait_port, port)
+    services = build_services(app_paths())
+    import dataclasses
+
+    services.settings = dataclasses.replace(
+        services.settings, custom_api_url=api_url, locations_per_job=1000,
+        concurrent_jobs=3, last_sources=["PG"])
+    services.credentials.set_token(services.api_origin(), TOKEN)
+    window = MainWindow(services)
+    window.show()
+    await window.startup()
+    # A user needs a few seconds to pick a file; the start-up warm-up is done by then.
+    await until(lambda: not window.tasks.running("warm-imports"), 120, "warm-up")
+    timings: dict[str, float] = {}
+    beat.start()
+    try:
+        beat.phase = "read+map+plan"
+        t = time.perf_counter()
+        window.open_files([path])
+        await until(lambda: window.intake.plan is not None
+                    and window.sources_panel.list.count() > 0
+                    and window.start_button.isEnabled(), 600, "file ready")
+        timings[beat.phase] = time.perf_counter() - t
+        beat.phase = "run (submit, poll, download, parse, store)"
+        t = time.perf_counter()
+        window.start_run()
+        await until(lambda: bool(services.run_store.list_runs())
+                    and services.run_store.list_runs()[0].phase.value.startswith("COMPLETE"),
+                    1800, "run complete")
+        timings[beat.phase] = time.perf_counter() - t
+        beat.phase = "merge+write xlsx"
+        t = time.perf_counter()
+        run_id = services.run_store.list_runs()[0].id
+        dest = Path(os.environ["PING_DESKTOP_HOME"]) / "enriched.xlsx"
+        await asyncio.to_thread(export_run, services.run_store, run_id, dest, "xlsx")
+        timings[beat.phase] = time.perf_counter() - t
+        beat.phase = "done"
+    finally:
+        beat.timer.stop()
+        await window.shutdown(keep=False)
+        window._close_ready = True
+        window.close()
+        await services.aclose()
+        server.terminate()
+        server.wait(10)
+    return timings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_intake import generate  # the intake benchmark's 30-column SOV generator
+
+    path = ROOT / "bench" / "out" / f"stall-{args.rows}.xlsx"
+    if not path.exists():
+        generate(path, args.rows)
+    import PySide6  # noqa: F401
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    import ping_desktop.gui  # noqa: F401  - installs the Qt binding fixes
+
+    app = QApplication(["stall"])
+    app.setQuitOnLastWindowClosed(False)
+    beat = Heartbeat()
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        timings = runner.run(scenario(path, beat))
+    print(f"rows: {args.rows:,}")
+    for phase, seconds in timings.items():
+        gap = beat.worst.get(phase, 0) * 1000
+        print(f"{phase:45s} {seconds:8.1f} s   largest loop gap {gap:7.1f} ms")
+    worst = max(beat.worst.values())
+    print(f"largest gap overall: {worst*1000:.1f} ms (goal: under 100 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -84,7 +84,7 @@ ensure_venv() {
     fi
     if ! "$PY" -c 'import PyInstaller' 2>/dev/null; then
         log "installing PyInstaller (the project's 'packaging' extra)"
-        "$PY" -m pip install -q -e "$ROOT[packaging]"
+        "$PY" -m pip install -q -e "${ROOT}[packaging]"
     fi
 }
 
@@ -93,8 +93,9 @@ build_bundle() {
     rm -rf "$BUILD/dist" "$BUILD/work"
     "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
         --distpath "$BUILD/dist" --workpath "$BUILD/work" packaging/ping_desktop.spec
-    [ -x "$BUNDLE/ping-desktop" ] && [ -x "$BUNDLE/ping-desktop-cli" ] \
-        || fail "PyInstaller did not produce both programs in $BUNDLE"
+    if [ ! -x "$BUNDLE/ping-desktop" ] || [ ! -x "$BUNDLE/ping-desktop-cli" ]; then
+        fail "PyInstaller did not produce both programs in $BUNDLE"
+    fi
     # The GTK3 theme pulls the host's GTK stack in; the spec keeps it out. Prove it.
     # (Captured, not piped into grep -q: with pipefail an early grep exit fails the pipe.)
     local gtk
@@ -272,11 +273,11 @@ smoke() {
 }
 
 smoke_wayland() {  # $1 app, $2 HOME, $3 runtime dir: --self-test under a headless Weston
-    local socket="ping-smoke-$$" pid rc=0 start i
+    local socket="ping-smoke-$$" pid rc=0 start
     XDG_RUNTIME_DIR="$3" weston --backend=headless-backend.so --socket="$socket" --idle-time=0 \
         >"$3/weston.log" 2>&1 &
     pid=$!
-    for i in $(seq 50); do [ -S "$3/$socket" ] && break; sleep 0.2; done
+    for _ in $(seq 50); do [ -S "$3/$socket" ] && break; sleep 0.2; done
     if [ ! -S "$3/$socket" ]; then
         kill "$pid" 2>/dev/null || true
         cat "$3/weston.log" >&2
@@ -310,11 +311,11 @@ smoke_tarball() {  # the portable archive holds the same app plus its per-user i
 }
 
 smoke_emulator() {  # $1 unpacked root, $2 HOME: a whole CLI run against the CLI's own emulator
-    local log="$2/emulator.log" out="$2/cli-enriched.xlsx" pid url="" i
+    local log="$2/emulator.log" out="$2/cli-enriched.xlsx" pid url=""
     local -a env_cli=(env -i PATH=/usr/bin:/bin HOME="$2" LANG=C.UTF-8 PING_DESKTOP_HOME="$2/cli-home")
     "${env_cli[@]}" "$1/usr/bin/ping-desktop-cli" emulator --port 0 >"$log" 2>&1 &
     pid=$!
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         url=$(grep -o 'http://127.0.0.1:[0-9]*' "$log" || true)
         [ -n "$url" ] && break
         sleep 0.2

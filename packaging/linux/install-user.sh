@@ -18,8 +18,12 @@ SIZES="16 24 32 48 64 128 256 512"
 
 refresh() {
     # Optional tools: menus pick the entry up on the next login without them.
-    command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$APPS" || true
-    command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t "$ICONS" || true
+    if command -v update-desktop-database >/dev/null 2>&1; then
+        update-desktop-database -q "$APPS" || true
+    fi
+    if command -v gtk-update-icon-cache >/dev/null 2>&1; then
+        gtk-update-icon-cache -q -t "$ICONS" 2>/dev/null || true
+    fi
 }
 
 if [ "${1:-}" = "--uninstall" ]; then

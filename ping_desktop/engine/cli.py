@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -173,16 +174,18 @@ def run_export(args: argparse.Namespace) -> int:
             print(f"Note: run {run.id} is {run.phase.value}; rows without results are exported "
                   "with empty result columns.", file=sys.stderr)
         timings = Timings()
+        cpu = time.process_time()
         try:
             with timings.measure("merge_export"):
                 stats = export_run(store, run.id, target.path, target.fmt)
+            cpu = time.process_time() - cpu
             copied = export_raw(store, run.id, args.raw) if args.raw else []
         except ExportError as exc:
             raise CliError(exc.message, EXIT_FAILED) from None
     print(f"Saved {stats.path} ({stats.rows:,} rows).", file=sys.stderr)
     if args.timings:
-        print(json.dumps({"merge_export": round(timings.seconds("merge_export"), 3)}),
-              flush=True)
+        print(json.dumps({"merge_export": round(timings.seconds("merge_export"), 3),
+                          "merge_export_cpu": round(cpu, 3)}), flush=True)
     if args.raw:
         print(f"Copied {len(copied)} raw output file(s) to {args.raw}.", file=sys.stderr)
     return EXIT_OK

@@ -103,6 +103,9 @@ def create_application(qt_args: Sequence[str]) -> Any:
     app.setOrganizationName("Ping")
     app.setApplicationVersion(_version())
     app.setDesktopFileName("com.pingintel.PingDesktop")
+    from ping_desktop.gui.resources import app_icon
+
+    app.setWindowIcon(app_icon())
     # Dialogs may be the last window: quitting is explicit (engineering-notes §3).
     app.setQuitOnLastWindowClosed(False)
     follow_color_scheme(app)

@@ -45,6 +45,7 @@ from ping_desktop.gui.jobs_view import JobsView
 from ping_desktop.gui.main_menus import build_menus
 from ping_desktop.gui.mapping_panel import MappingPanel
 from ping_desktop.gui.notifier import Notifier
+from ping_desktop.gui.resources import resource_path
 from ping_desktop.gui.run_controller import RunController
 from ping_desktop.gui.save_flow import SaveResultsFlow
 from ping_desktop.gui.services import DEMO_LABEL, AppServices
@@ -64,11 +65,8 @@ TAB_FILE, TAB_JOBS, TAB_HISTORY = range(3)
 
 
 def sample_path() -> Path:
-    """The bundled demo SOV (also inside a PyInstaller bundle, via ``sys._MEIPASS``)."""
-    import sys
-
-    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2]))
-    return base / "resources" / "sample" / SAMPLE_NAME
+    """The bundled demo SOV (also inside a PyInstaller bundle)."""
+    return resource_path("sample", SAMPLE_NAME)
 
 
 class MainWindow(QMainWindow):

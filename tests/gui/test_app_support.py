@@ -139,3 +139,17 @@ def test_keyboard_shortcuts(qtbot: Any, make_window: Any) -> None:
     assert actions["startAction"].shortcut().toString() == "Ctrl+Return"
     assert actions["saveResultsAction"].shortcut().toString() == "Ctrl+S"
     assert window.jobs_view.save_action.shortcut().isEmpty()  # no ambiguous second Ctrl+S
+
+
+def test_window_geometry_is_remembered(qtbot: Any, make_window: Any, run_coro: Any) -> None:
+    window = make_window()
+    # Inside the offscreen screen (800 x 600), so restoring is not clamped to the screen.
+    hint = window.minimumSizeHint()
+    size = (min(800, hint.width() + 1), min(600, hint.height() + 1))
+    window.resize(*size)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=2000)
+    run_coro(window.shutdown(keep=True))
+    saved = window.services.settings_store.load().window_geometry
+    assert saved
+    again = make_window()
+    assert (again.width(), again.height()) == size

@@ -256,7 +256,9 @@ class Engine:
         phase: RunPhase
         message: str | None
         if ctx.canceled:
-            await self.db(self._mark_canceled, run_id, ctx.tracker)
+            changed = await self.db(self._mark_canceled, run_id)
+            for job_id in changed:  # events go out on the loop thread, never a worker's
+                ctx.tracker.update(self.store.get_job(job_id))
             phase, message = RunPhase.CANCELED, messages.CANCELED_RUN
         elif ctx.stop_phase is not None:
             phase, message = ctx.stop_phase, ctx.stop_message
@@ -288,7 +290,9 @@ class Engine:
             return RunPhase.COMPLETE_WITH_PROBLEMS, messages.with_problems(missing)
         return RunPhase.COMPLETE, None
 
-    def _mark_canceled(self, run_id: int, tracker: ProgressTracker | None = None) -> None:
+    def _mark_canceled(self, run_id: int) -> list[int]:
+        """Put every unfinished job of a canceled run in its final phase; returns their ids."""
+        changed: list[int] = []
         for job in self.store.jobs(run_id):
             if job.phase is JobPhase.WAITING:
                 change = (JobPhase.CANCELED, messages.CANCELED_WAITING)
@@ -299,8 +303,8 @@ class Engine:
             else:
                 continue
             self.store.update_job(job.id, phase=change[0], message=change[1])
-            if tracker is not None:
-                tracker.update(self.store.get_job(job.id))
+            changed.append(job.id)
+        return changed
 
     # -- user actions ------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -140,3 +141,31 @@ def test_misuse_gets_plain_errors(tmp_path: Path) -> None:
             asyncio.run(engine.resolve_uncertain(store.jobs(run_id)[0].id, resubmit=True))
         with pytest.raises(ValueError, match="at least 1"):
             _engine(store, ScriptedClient(), locations_per_job=0)
+
+
+def test_cancel_mid_run_publishes_every_event_on_the_loop_thread(tmp_path: Path) -> None:
+    threads: set[int] = set()
+    events: list[Event] = []
+
+    def sink(event: Event) -> None:
+        threads.add(threading.get_ident())
+        events.append(event)
+
+    async def main() -> RunPhase:
+        with RunStore(tmp_path / "runs.sqlite3") as store:
+            run_id = _store_run(store, 10, 5)
+            engine = _engine(store, ScriptedClient(polls=10_000), on_event=sink,
+                             concurrent_jobs=1)
+            task = asyncio.create_task(engine.run(run_id))
+            while not any(j.server_job_id for j in store.jobs(run_id)):  # noqa: ASYNC110
+                await asyncio.sleep(0.001)
+            engine.cancel(run_id)
+            return (await task).phase
+
+    assert asyncio.run(main()) is RunPhase.CANCELED
+    assert threads == {threading.get_ident()}
+    final_jobs = {e.job_id: e.phase for e in events if isinstance(e, JobProgress)}
+    assert sorted(final_jobs.values()) == [JobPhase.CANCELED, JobPhase.CANCELED]
+    last = events[-1]
+    assert isinstance(last, RunProgress)
+    assert last.phase is RunPhase.CANCELED

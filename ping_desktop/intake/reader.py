@@ -107,21 +107,10 @@ def build_table(
         notes.insert(0, f"Header found on row {index + 1}")
     header = top[index]
     header_width = max((i + 1 for i, v in enumerate(header) if v is not None), default=0)
-    rows: list[tuple[CellValue, ...]] = []
-    numbers: list[int] = []
-    interior_blank = pending_blank = repeated = 0
-    for number, row in enumerate(itertools.chain(top[index + 1 :], map(normalise, it)), index + 2):
-        if row.count(None) == len(row):
-            pending_blank += 1
-            continue
-        if row == header:
-            # Reports printed page by page repeat the header; it is not a location.
-            repeated += 1
-            continue
-        interior_blank += pending_blank
-        pending_blank = 0
-        rows.append(tuple(row))
-        numbers.append(number)
+    first_number = index + 2
+    every = [tuple(r) for r in top[index + 1 :]]
+    every.extend(map(tuple, map(normalise, it)))
+    rows, numbers, interior_blank, repeated = _drop_blank_rows(every, tuple(header), first_number)
     width = _used_width(rows, header_width)
     if width == 0:
         raise IntakeError(f"{where} has no column names in row {index + 1}.")
@@ -140,6 +129,31 @@ def build_table(
         row_numbers=numbers,
         notes=tuple(notes),
     )
+
+
+def _drop_blank_rows(
+    every: list[tuple[CellValue, ...]], header: tuple[CellValue, ...], first_number: int
+) -> tuple[list[tuple[CellValue, ...]], list[int], int, int]:
+    """Rows without blank lines and repeated header lines (reports printed page by page
+    repeat it), their sheet row numbers, and how many blank lines sat between data rows."""
+    numbers = range(first_number, first_number + len(every))
+    widths = set(map(len, every))
+    if len(widths) == 1:
+        # Workbooks: every row is as wide as the sheet, so C-level comparisons find the
+        # rows to drop and the common case (none) costs no per-row bytecode.
+        blank = (None,) * widths.pop()
+        if blank not in every and header not in every:
+            return every, list(numbers), 0, 0
+        drop = [r in (blank, header) for r in every]
+    else:
+        drop = [r.count(None) == len(r) or r == header for r in every]
+    repeated = sum(1 for r, d in zip(every, drop, strict=True) if d and r == header)
+    kept = [not d for d in drop]
+    last = max((i for i, k in enumerate(kept) if k), default=-1)
+    interior_blank = sum(1 for r, d in zip(every[:last], drop[:last], strict=True)
+                         if d and r != header)
+    return (list(itertools.compress(every, kept)), list(itertools.compress(numbers, kept)),
+            interior_blank, repeated)
 
 
 def _used_width(rows: list[tuple[CellValue, ...]], header_width: int) -> int:

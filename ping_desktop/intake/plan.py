@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from itertools import compress, repeat
+from itertools import compress, count, repeat
 from operator import is_
 from typing import Any
 
@@ -106,13 +106,14 @@ def _build_plan(
             keys = [keys[i] for i in ok]
     else:
         keys = [() for _ in ok]  # nothing mapped: every row has an error, so ok is empty
-    group_of = {key: g for g, key in enumerate(dict.fromkeys(keys))}
-    gids = list(map(group_of.__getitem__, keys))
+    group_of = dict(zip(dict.fromkeys(keys), count()))
     row_numbers = [numbers[i] for i in ok]
     if len(group_of) == len(ok):  # no duplicates: each row is its own location
+        gids = list(range(len(ok)))
         members: list[list[int]] = [[r] for r in row_numbers]
         first_index = ok
     else:
+        gids = list(map(group_of.__getitem__, keys))
         members = [[] for _ in group_of]
         for r, g in zip(row_numbers, gids, strict=True):
             members[g].append(r)

@@ -212,6 +212,8 @@ def _duplicate_ids(table: SheetTable, add: _Add) -> None:
     if not cols:
         return
     keys = list(zip(*(map(itemgetter(c), table.rows) for c in cols), strict=True))
+    if len(set(keys)) == len(keys):
+        return  # the usual case, decided without a per-row loop
     first: dict[tuple[object, ...], int] = {}
     names = " + ".join(table.columns[c] for c in cols)
     for i in [i for i, k in enumerate(keys) if first.setdefault(k, i) != i]:

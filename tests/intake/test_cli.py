@@ -69,3 +69,23 @@ def test_real_process_exit_code() -> None:
     assert result.returncode == 1
     assert "password" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_inspection_json_is_plain_json(tmp_path: Path) -> None:
+    import datetime
+
+    from ping_desktop.intake import inspect_file, inspection_to_json, list_sheets
+    from tests.intake.sheets import write_text, write_xlsx
+
+    path = write_xlsx(tmp_path / "d.xlsx", {"S": [
+        ["Address", "Inspected"],
+        ["1 Main St, Boston, MA 02134", datetime.datetime(2024, 5, 1, 9, 30)],
+    ]})
+    data = inspection_to_json(inspect_file(path))
+    text = json.dumps(data)  # no default=: every value is plain JSON
+    assert "2024-05-01T09:30:00" in text
+    assert data["preview"] == [{"row": 2, "values": ["1 Main St, Boston, MA 02134",
+                                                     "2024-05-01T09:30:00"]}]
+    csv_path = write_text(tmp_path / "a.csv", [["Address"], ["1 Main St, Boston, MA"]])
+    assert list_sheets(csv_path) == [""]
+    assert inspection_to_json(inspect_file(csv_path))["sheets"] == [""]

@@ -219,6 +219,8 @@ class MainWindow(QMainWindow):
         self.runs.error.connect(self.show_error)
         self.jobs_view.cancel_requested.connect(
             lambda rid: self.tasks.start(self.runs.cancel(rid), f"cancel-{rid}"))
+        self.jobs_view.resume_requested.connect(
+            lambda rid: self.tasks.start(self.runs.resume(rid), f"resume-{rid}"))
         self.jobs_view.retry_requested.connect(
             lambda rid: self.tasks.start(self.runs.retry_failed(rid), f"retry-{rid}"))
         self.jobs_view.resolve_uncertain_requested.connect(

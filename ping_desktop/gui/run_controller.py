@@ -137,6 +137,13 @@ class RunController(QObject):
         # On the loop thread: cancelling an active run sets asyncio events of that run.
         engine.cancel(run_id)
 
+    async def resume(self, run_id: int) -> None:
+        """Continue a paused run or one that needed attention (e.g. after a new token)."""
+        if self.tasks.running(f"run-{run_id}"):
+            return
+        engine = await self._engine_of(run_id)
+        self._launch(engine, run_id, self.is_demo(run_id), engine.resume)
+
     async def retry_failed(self, run_id: int) -> None:
         """Send again only the locations whose sources failed, as new jobs of the same run."""
         engine = await self._engine_of(run_id)

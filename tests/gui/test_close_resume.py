@@ -86,3 +86,14 @@ def test_cancel_the_jobs_on_close(qtbot: Any, make_window: Any, emulator: Any,
     assert run.phase is RunPhase.CANCELED
     again = make_window()
     assert again.runs.active_runs() == []  # nothing resumes
+
+
+def test_resume_button_continues_a_paused_run(qtbot: Any, make_window: Any, emulator: Any,
+                                              run_coro: Any, tmp_path: Path) -> None:
+    window = make_window(api_url=emulator.api_url, token=TEST_TOKEN, last_sources=["PG"])
+    _start(qtbot, window, tmp_path)
+    run_coro(window.runs.stop_all(keep=True))  # what "Keep for next time" does to the run
+    store = window.services.run_store
+    assert store.list_runs()[0].phase is RunPhase.PAUSED
+    window.jobs_view.resume_requested.emit(store.list_runs()[0].id)
+    qtbot.waitUntil(lambda: store.list_runs()[0].phase is RunPhase.COMPLETE, timeout=30_000)

@@ -153,3 +153,25 @@ def test_window_geometry_is_remembered(qtbot: Any, make_window: Any, run_coro: A
     assert saved
     again = make_window()
     assert (again.width(), again.height()) == size
+
+
+def test_notification_only_when_the_window_is_in_the_background(qtbot: Any) -> None:
+    from ping_desktop.gui.notifier import Notifier
+
+    front = QWidget()
+    back = QWidget()
+    qtbot.addWidget(front)
+    qtbot.addWidget(back)
+    back.show()
+    front.show()
+    notifier = Notifier(back)
+    front.activateWindow()
+    qtbot.waitUntil(front.isActiveWindow, timeout=2000)
+    notifier.notify("Ping Desktop", "book.xlsx finished.")
+    assert notifier.last == ("Ping Desktop", "book.xlsx finished.")
+    notifier.last = None
+    back.activateWindow()
+    qtbot.waitUntil(back.isActiveWindow, timeout=2000)
+    notifier.notify("Ping Desktop", "again")
+    assert notifier.last is None  # the user is looking at the window already
+    notifier.close()

@@ -13,10 +13,9 @@ import logging
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
@@ -47,11 +46,11 @@ from ping_desktop.gui.mapping_panel import MappingPanel
 from ping_desktop.gui.notifier import Notifier
 from ping_desktop.gui.resources import resource_path
 from ping_desktop.gui.run_controller import RunController
-from ping_desktop.gui.save_flow import SaveResultsFlow
 from ping_desktop.gui.services import DEMO_LABEL, AppServices
 from ping_desktop.gui.sources_panel import SourcesPanel
 from ping_desktop.gui.warmup import warm_imports
 from ping_desktop.gui.welcome_page import WelcomePage
+from ping_desktop.gui.window_actions import WindowActions
 from ping_desktop.intake.model import ColumnMapping, Plan
 from ping_desktop.storage.runstore_records import JobRecord, RunRecord
 
@@ -93,6 +92,7 @@ class MainWindow(QMainWindow):
         self.last_error: str | None = None
         self._build()
         self.notifier = Notifier(self)
+        self.commands = WindowActions(self)
         self.actions_ = build_menus(self)
         # One Ctrl+S for the whole window (File > Save results… saves the selected run of the
         # jobs table or the history); a second Ctrl+S on the jobs view would make the key
@@ -476,60 +476,38 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 15_000)
         self.notifier.notify("Ping Desktop", text + ".")
 
-    # ================================================================ results
+    # ================================================================ actions
+    # Thin entry points (menus, shortcuts, the jobs and history views) to WindowActions.
     def save_results(self, run_id: int) -> None:
-        """Open the save flow for ``run_id`` (Ctrl+S)."""
-        flow = SaveResultsFlow(self, self.services.run_store, run_id,
-                               self.services.settings.last_save_dir)
-        self._flows.append(flow)
-
-        def _done(path: object) -> None:
-            self._flows.remove(flow) if flow in self._flows else None
-            if isinstance(path, Path):
-                self.statusBar().showMessage(f"Saved {path}", 15_000)
-                settings = dataclasses.replace(self.services.settings,
-                                               last_save_dir=str(path.parent))
-                self.tasks.start(self.services.save_settings(settings), "save-settings")
-
-        def _failed(message: str) -> None:
-            self._flows.remove(flow) if flow in self._flows else None
-            self.show_error(message, title="Could not save the results")
-
-        flow.finished.connect(_done)
-        flow.failed.connect(_failed)
-        self.save_flow = flow
-        flow.start()
+        """Save ``run_id``'s results through the save dialog."""
+        self.commands.save_results(run_id)
 
     def save_selected(self) -> None:
-        """Ctrl+S: save the run selected in the jobs table (or the history)."""
-        job = self.jobs_view.selected_job()
-        run_id = job.run_id if job is not None else self.history_panel.current_run()
-        if run_id is None:
-            self.statusBar().showMessage("Select a finished run to save its results.", 8000)
-            return
-        self.save_results(run_id)
+        """Ctrl+S: save the selected run."""
+        self.commands.save_selected()
 
     def open_run_folder(self, run_id: int) -> None:
-        """Show the run's folder (input copy, raw outputs) in the file manager."""
-        folder = self.services.run_store.run_folder(run_id)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        """Show a run's folder."""
+        self.commands.open_run_folder(run_id)
 
-    # ================================================================ token, settings, help
     def open_token_dialog(self) -> None:
-        """The API token dialog for the configured server."""
-        from ping_desktop.gui.token_dialog import TokenDialog
+        """The API token dialog."""
+        self.commands.open_token_dialog()
 
-        try:
-            api_url, origin = self.services.api_url(), self.services.api_origin()
-        except ValueError as error:
-            self.show_error(str(error), title="Invalid API address")
-            return
-        dialog = TokenDialog(self.services.credentials, api_url, origin, self)
-        dialog.token_changed.connect(lambda _where: self._token_changed())
-        self.token_dialog = dialog
-        dialog.open()
+    def open_settings_dialog(self) -> None:
+        """The settings dialog."""
+        self.commands.open_settings_dialog()
 
-    def _token_changed(self) -> None:
+    def export_diagnostics(self) -> None:
+        """Help > Export diagnostics…"""
+        self.commands.export_diagnostics()
+
+    def show_about(self) -> None:
+        """Help > About."""
+        self.commands.show_about()
+
+    def token_changed(self) -> None:
+        """The token or the server changed: refresh the token state and the sources."""
         self._datasources_for = None
         self.tasks.start(self._after_token_change(), "token-state", preempt=True)
 
@@ -538,48 +516,6 @@ class MainWindow(QMainWindow):
         loaded = self.intake.current
         if loaded is not None and not loaded.is_demo:
             await self._load_datasources(False)
-
-    def open_settings_dialog(self) -> None:
-        """Settings (server, job size, concurrency, threshold)."""
-        from ping_desktop.gui.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(self.services.settings, self)
-        dialog.settings_accepted.connect(
-            lambda s: self.tasks.start(self._apply_settings(s), "settings", preempt=True))
-        self.settings_dialog = dialog
-        dialog.open()
-
-    async def _apply_settings(self, settings: object) -> None:
-        from ping_desktop.storage.settings import Settings
-
-        assert isinstance(settings, Settings)
-        server_changed = (settings.environment, settings.custom_api_url) != (
-            self.services.settings.environment, self.services.settings.custom_api_url)
-        await self.services.save_settings(settings)
-        self.history_panel.set_threshold(settings.low_confidence_threshold)
-        if server_changed:
-            self._token_changed()
-
-    def export_diagnostics(self) -> None:
-        """Help > Export diagnostics…"""
-        from ping_desktop.gui.support_flows import DiagnosticsFlow
-
-        flow = DiagnosticsFlow(self, self.services.paths, self.services.credentials,
-                               self.tasks, self.services.settings.last_save_dir)
-        flow.finished.connect(self._diagnostics_saved)
-        flow.failed.connect(lambda m: self.show_error(m, title="Export diagnostics"))
-        self.diagnostics_flow = flow
-        flow.start()
-
-    def _diagnostics_saved(self, path: object) -> None:
-        if path is not None:
-            self.statusBar().showMessage(f"Diagnostics saved to {path}", 15_000)
-
-    def show_about(self) -> None:
-        """Help > About."""
-        from ping_desktop.gui.support_flows import show_about
-
-        self._messages.append(show_about(self, self.services.credentials.backend_name()))
 
     # ================================================================ messages, errors
     def show_error(self, message: str, title: str = "Ping Desktop") -> QMessageBox:

@@ -94,7 +94,7 @@ def test_export_diagnostics_explains_then_saves(qtbot: Any, make_window: Any,
     window = make_window()
     logging.getLogger("ping_desktop.test").warning("a line for the log")
     window.export_diagnostics()
-    flow = window.diagnostics_flow
+    flow = window.commands.diagnostics_flow
     qtbot.waitUntil(lambda: flow.box is not None and flow.box.isVisible(), timeout=5000)
     assert "token is never included" in flow.box.informativeText()
     flow.box.button(QMessageBox.StandardButton.Save).click()

@@ -16,7 +16,7 @@ from tests.conftest import TEST_TOKEN
 
 def _open_dialog(qtbot: Any, window: Any) -> Any:
     window.open_token_dialog()
-    dialog = window.token_dialog
+    dialog = window.commands.token_dialog
     qtbot.waitUntil(lambda: "Checking" not in dialog.storage_note.text(), timeout=5000)
     return dialog
 
@@ -88,7 +88,7 @@ def test_invalid_custom_url_is_refused_in_settings(qtbot: Any, make_window: Any,
                                                    url: str) -> None:
     window = make_window()
     window.open_settings_dialog()
-    dialog = window.settings_dialog
+    dialog = window.commands.settings_dialog
     dialog.environment.setCurrentIndex(dialog.environment.findData("__custom__"))
     dialog.custom_url.setText(url)
     dialog._accept()
@@ -101,7 +101,7 @@ def test_invalid_custom_url_is_refused_in_settings(qtbot: Any, make_window: Any,
 def test_settings_are_saved_and_applied(qtbot: Any, make_window: Any, emulator: Any) -> None:
     window = make_window()
     window.open_settings_dialog()
-    dialog = window.settings_dialog
+    dialog = window.commands.settings_dialog
     dialog.environment.setCurrentIndex(dialog.environment.findData("__custom__"))
     dialog.custom_url.setText(emulator.base_url)
     dialog.locations_per_job.setValue(10)

@@ -166,7 +166,7 @@ def _used_width(rows: list[tuple[CellValue, ...]], header_width: int) -> int:
 
 
 def _fixed_width(rows: list[tuple[CellValue, ...]], width: int) -> list[tuple[CellValue, ...]]:
-    if all(len(r) == width for r in rows):
+    if not rows or set(map(len, rows)) == {width}:
         return rows
     pad: tuple[CellValue, ...] = (None,) * width
     return [r[:width] if len(r) >= width else r + pad[: width - len(r)] for r in rows]

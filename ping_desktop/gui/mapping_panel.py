@@ -79,6 +79,10 @@ class MappingPanel(QWidget):
         self.preview.setModel(self.preview_model)
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview.verticalHeader().setToolTip("Sheet row numbers")
+        # Fitting columns asks the model for every cell (a Python call each): a dozen rows are
+        # enough to size them, and keep a 30-column sheet from stalling the window.
+        self.preview.horizontalHeader().setResizeContentsPrecision(12)
+        self.preview.horizontalHeader().setMaximumSectionSize(320)
         preview_box = QGroupBox("&Preview (first rows; row numbers as in your sheet)")
         QVBoxLayout(preview_box).addWidget(self.preview)
 

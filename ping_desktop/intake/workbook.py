@@ -43,6 +43,10 @@ def open_workbook(path: Path, kind: Kind, suffix: str) -> Iterator[Any]:
         raise os_error(path, exc) from exc
     except (pc.CalamineError, ValueError, RuntimeError) as exc:
         raise corrupt(path) from exc
+    except BaseException as exc:
+        if _is_panic(exc):
+            raise corrupt(path) from exc
+        raise
     try:
         yield wb
     finally:
@@ -70,6 +74,16 @@ def _sheet(wb: Any, path: Path, name: str) -> Any:
         raise encrypted(path) from exc
     except (pc.CalamineError, ValueError, RuntimeError) as exc:
         raise corrupt(path) from exc
+    except BaseException as exc:
+        if _is_panic(exc):
+            raise corrupt(path) from exc
+        raise
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside calamine on a malformed file (pyo3's PanicException derives from
+    BaseException, so ``except Exception`` misses it); it gets the plain "damaged" message."""
+    return type(exc).__name__ == "PanicException"
 
 
 def _score(sheet: Any, normalise: Callable[[Any], list[Any]]) -> float:
@@ -108,8 +122,12 @@ def read_workbook(
             notes.append(f'Sheet "{chosen}" chosen of {len(names)} (it looks most like an SOV)')
         try:
             return _build(path, chosen, names, data, header_row, notes, build, normalise_excel)
-        except (pc.CalamineError, ValueError, RuntimeError) as exc:
+        except pc.CalamineError as exc:
             raise corrupt(path) from exc
+        except BaseException as exc:
+            if _is_panic(exc):
+                raise corrupt(path) from exc
+            raise
 
 
 def _build(

@@ -191,3 +191,18 @@ def test_copy_of_fixture_with_wrong_extension_still_reads(tmp_path: Path) -> Non
     shutil.copy(DATA / "sov.xlsb", path)
     table = read_table(path)
     assert table.columns[1] == "Street Address"
+
+
+def test_rust_panic_inside_calamine_is_a_plain_message(
+    sov_xlsx: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import python_calamine
+
+    class PanicException(BaseException):  # what pyo3 raises when the Rust side panics
+        pass
+
+    def panic(*args: object, **kwargs: object) -> object:
+        raise PanicException("index out of bounds")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", panic)
+    assert "damaged or incomplete" in _error(sov_xlsx)

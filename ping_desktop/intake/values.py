@@ -13,8 +13,7 @@ from ping_desktop.intake.model import CellValue
 def normalise_excel(raw: Sequence[Any]) -> list[CellValue]:
     """calamine row -> cells: 1234.0 -> 1234 (no trailing ".0"), '' -> None."""
     return [
-        # "% 1" is an operator, not a method call: measurably cheaper over millions of cells.
-        (int(v) if v % 1 == 0 else v) if v.__class__ is float else (None if v == "" else v)
+        (int(v) if v.is_integer() else v) if v.__class__ is float else (None if v == "" else v)
         for v in raw
     ]
 

@@ -58,6 +58,7 @@ class IntakeController(QObject):
         self.queue: list[Path] = []
         self._sources: tuple[str, ...] = ()
         self._required: dict[str, tuple[str, ...]] = {}
+        self._replan_pending = False
 
     # -- files ----------------------------------------------------------------------------------
     def open_files(self, paths: Iterable[Path], *, demo: bool = False) -> None:
@@ -131,18 +132,34 @@ class IntakeController(QObject):
         self.replan()
 
     def replan(self) -> None:
-        """Validate and plan the current file again, off the Qt thread."""
+        """Validate and plan the current file again, off the Qt thread.
+
+        At most one plan is computed at a time: cancelling a task does not stop its worker
+        thread, so several stale plans of a 100k-row sheet would run at once and starve the Qt
+        thread of the GIL. Changes made meanwhile are planned once the running plan ends.
+        """
         if self.current is None:
             return
-        self.tasks.start(self._plan(self.current), "intake-plan", preempt=True)
+        if self.tasks.running("intake-plan"):
+            self._replan_pending = True
+            return
+        self.tasks.start(self._plan(), "intake-plan")
 
-    async def _plan(self, loaded: LoadedFile) -> None:
-        plan = await asyncio.to_thread(
-            build_plan, loaded.table, loaded.mapping, self._sources, self._required
-        )
-        if self.current is loaded:
-            self.plan = plan
-            self.plan_ready.emit(plan)
+    async def _plan(self) -> None:
+        while True:
+            self._replan_pending = False
+            loaded = self.current
+            if loaded is None:
+                return
+            plan = await asyncio.to_thread(
+                build_plan, loaded.table, loaded.mapping, self._sources, self._required
+            )
+            if self._replan_pending:
+                continue  # inputs changed while planning: this plan is already stale
+            if self.current is loaded:
+                self.plan = plan
+                self.plan_ready.emit(plan)
+            return
 
     @property
     def sources(self) -> tuple[str, ...]:

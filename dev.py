@@ -102,9 +102,8 @@ def ensure_venv() -> Path:
 def cmd_run(args: list[str]) -> int:
     ensure_system_packages()
     python = ensure_venv()
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and sys.platform.startswith(
-        "linux"
-    ):
+    has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    if not has_display and sys.platform.startswith("linux"):
         print(
             "No display found (DISPLAY/WAYLAND_DISPLAY unset). Run this from a desktop session, "
             "or under a virtual screen: xvfb-run -a python3 dev.py run",

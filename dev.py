@@ -110,7 +110,9 @@ def cmd_run(args: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    return subprocess.call([str(python), "-m", "ping_desktop", *args], cwd=ROOT)
+    # --demo: with no API token stored, the app opens the sample SOV against its built-in
+    # emulator, so a fresh checkout shows the whole flow without an account.
+    return subprocess.call([str(python), "-m", "ping_desktop", "--demo", *args], cwd=ROOT)
 
 
 def cmd_test(args: list[str]) -> int:

@@ -47,7 +47,8 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     ours, qt_args = _split_qt_args(argv)
     parser = argparse.ArgumentParser(prog="ping-desktop", description="Ping Desktop")
     parser.add_argument("--demo", action="store_true",
-                        help="open the bundled sample against the built-in emulator")
+                        help="when no API token is set, open the bundled sample against "
+                             "the built-in emulator right away (demo mode)")
     parser.add_argument("--self-test", action="store_true",
                         help="run the demo flow end to end offscreen, print a report, exit 0/1")
     parser.add_argument("--temp-basedir", action="store_true",

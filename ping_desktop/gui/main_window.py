@@ -245,7 +245,8 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(TAB_JOBS)
         if files:
             self.open_files(files)
-        elif demo:
+        elif demo and not self.has_token:
+            # A real token means real work: demo mode would only get in the way.
             self.start_demo()
 
     def _load_jobs(self) -> tuple[list[RunRecord], list[JobRecord]]:

@@ -67,6 +67,11 @@ def _prepare_qt_environment() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``ping-desktop``; returns the process exit code."""
+    # In a frozen build the background worker process (engine.offload) starts this same
+    # executable: freeze_support runs the worker there instead of a second app.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
     opts, qt_args = parse_args(args)
     _prepare_qt_environment()
@@ -178,6 +183,7 @@ async def amain(app: Any, opts: argparse.Namespace, paths: Any) -> int:
     await closed.wait()
     app.removeEventFilter(open_with)
     await services.aclose()
+    services.offload.shutdown()
     log.info("Ping Desktop closed")
     return 0
 

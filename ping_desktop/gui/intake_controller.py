@@ -1,5 +1,11 @@
-"""The file being prepared: a queue of files, reading off the Qt thread, the guessed mapping,
-and the plan (problems, unique locations, cost) recomputed whenever mapping or sources change."""
+"""The file being prepared: a queue of files, reading in the background worker process, the
+guessed mapping, and the plan (problems, unique locations, cost) recomputed whenever mapping or
+sources change.
+
+The whole table lives in the worker process (:mod:`ping_desktop.engine.offload`): reading and
+planning 100,000 rows hold the GIL for long C-level stretches, which in a thread of this process
+would freeze the window. The window keeps a preview and the plan's summary only.
+"""
 
 from __future__ import annotations
 
@@ -11,34 +17,33 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from ping_desktop.engine.offload import (
+    OffloadPool,
+    PlanSummary,
+    ReadResult,
+    TablePreview,
+    shared_pool,
+)
 from ping_desktop.gui.async_support import TaskOwner
-from ping_desktop.intake.mapping import guess_mapping
-from ping_desktop.intake.model import ColumnMapping, IntakeError, Plan, SheetTable
-from ping_desktop.intake.plan import build_plan
-from ping_desktop.intake.reader import list_sheets, read_table
+from ping_desktop.intake.model import ColumnMapping, IntakeError
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class LoadedFile:
-    """A file read and ready for mapping."""
+    """A file read and ready for mapping; ``handle`` names its full table in the worker."""
 
     path: Path
     sheets: tuple[str, ...]
-    table: SheetTable
+    table: TablePreview
     mapping: ColumnMapping
     is_demo: bool = False
-
-
-def _read(path: Path, sheet: str | None, header_row: int | None) -> tuple[list[str], SheetTable]:
-    table = read_table(path, sheet=sheet, header_row=header_row)
-    sheets = list(table.sheets) if table.sheets else list_sheets(path)
-    return sheets, table
+    handle: str = ""
 
 
 class IntakeController(QObject):
-    """Owns the current file and the queue; all intake work runs in worker threads.
+    """Owns the current file and the queue; all intake work runs in the worker process.
 
     Signals: ``loading(str)`` (file name), ``loaded(LoadedFile)``, ``failed(str, str)`` (file
     name, plain message), ``plan_ready(Plan)``, ``queue_changed(int)`` (files still waiting).
@@ -50,11 +55,13 @@ class IntakeController(QObject):
     plan_ready = Signal(object)
     queue_changed = Signal(int)
 
-    def __init__(self, tasks: TaskOwner, parent: QObject | None = None) -> None:
+    def __init__(self, tasks: TaskOwner, parent: QObject | None = None,
+                 offload: OffloadPool | None = None) -> None:
         super().__init__(parent)
         self.tasks = tasks
+        self.offload = offload or shared_pool()
         self.current: LoadedFile | None = None
-        self.plan: Plan | None = None
+        self.plan: PlanSummary | None = None
         self.queue: list[Path] = []
         self._sources: tuple[str, ...] = ()
         self._required: dict[str, tuple[str, ...]] = {}
@@ -92,8 +99,21 @@ class IntakeController(QObject):
 
     def clear(self) -> None:
         """Forget the current file (after it was started)."""
-        self.current = None
+        self._set_current(None)
         self.plan = None
+
+    def _set_current(self, loaded: LoadedFile | None) -> None:
+        """Make ``loaded`` current; the worker forgets the table no longer shown."""
+        old = self.current
+        self.current = loaded
+        if old is not None and old.handle and (loaded is None or loaded.handle != old.handle):
+            self._release(old.handle)
+
+    def _release(self, handle: str) -> None:
+        try:
+            self.tasks.start(self.offload.release(handle), f"intake-release-{handle}")
+        except RuntimeError:  # the window is closing; the worker's size limit forgets it
+            log.debug("Table %s not released: the window is closing", handle)
 
     def _load(self, path: Path, sheet: str | None, header_row: int | None, demo: bool) -> None:
         self.loading.emit(path.name)
@@ -102,18 +122,33 @@ class IntakeController(QObject):
     async def _read(self, path: Path, sheet: str | None, header_row: int | None,
                     demo: bool) -> None:
         try:
-            sheets, table = await asyncio.to_thread(_read, path, sheet, header_row)
-            mapping, _reasons = await asyncio.to_thread(guess_mapping, table)
+            task = asyncio.ensure_future(self.offload.read(path, sheet, header_row))
+            try:
+                result = await asyncio.shield(task)
+            except asyncio.CancelledError:
+                # A newer read replaced this one: the worker still finishes it, so forget the
+                # table it keeps for it once it is there.
+                task.add_done_callback(self._release_unused)
+                raise
         except IntakeError as error:
             self.failed.emit(path.name, error.message)
             return
         except OSError as error:  # intake maps these, but a race (file deleted) must not crash
             self.failed.emit(path.name, f"{path.name} could not be opened: {error.strerror}.")
             return
-        self.current = LoadedFile(path, tuple(sheets), table, mapping, demo)
+        self._set_current(LoadedFile(path, result.sheets, result.preview, result.mapping, demo,
+                                     result.handle))
         self.plan = None
+        assert self.current is not None
         self.loaded.emit(self.current)
         self.replan()
+
+    def _release_unused(self, task: asyncio.Future[ReadResult]) -> None:
+        if task.cancelled() or task.exception() is not None:
+            return
+        handle = task.result().handle
+        if self.current is None or self.current.handle != handle:
+            self._release(handle)
 
     # -- mapping, sources, plan ------------------------------------------------------------------
     def set_mapping(self, mapping: ColumnMapping) -> None:
@@ -121,7 +156,7 @@ class IntakeController(QObject):
         if self.current is None:
             return
         self.current = LoadedFile(self.current.path, self.current.sheets, self.current.table,
-                                  mapping, self.current.is_demo)
+                                  mapping, self.current.is_demo, self.current.handle)
         self.replan()
 
     def set_sources(self, sources: Sequence[str],
@@ -134,9 +169,9 @@ class IntakeController(QObject):
     def replan(self) -> None:
         """Validate and plan the current file again, off the Qt thread.
 
-        At most one plan is computed at a time: cancelling a task does not stop its worker
-        thread, so several stale plans of a 100k-row sheet would run at once and starve the Qt
-        thread of the GIL. Changes made meanwhile are planned once the running plan ends.
+        At most one plan is computed at a time: cancelling a task does not stop the worker, so
+        stale plans of a 100k-row sheet would queue up there. Changes made meanwhile are planned
+        once the running plan ends.
         """
         if self.current is None:
             return
@@ -151,9 +186,14 @@ class IntakeController(QObject):
             loaded = self.current
             if loaded is None:
                 return
-            plan = await asyncio.to_thread(
-                build_plan, loaded.table, loaded.mapping, self._sources, self._required
-            )
+            try:
+                plan = await self.offload.plan(loaded.handle, loaded.mapping, self._sources,
+                                               self._required)
+            except IntakeError as error:  # the worker lost the table (it crashed meanwhile)
+                if self.current is loaded:
+                    self._set_current(None)
+                    self.failed.emit(loaded.path.name, error.message)
+                return
             if self._replan_pending:
                 continue  # inputs changed while planning: this plan is already stale
             if self.current is loaded:

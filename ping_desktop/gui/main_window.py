@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from ping_desktop.api.errors import PingApiError
 from ping_desktop.engine.events import RunPhase, RunProgress
+from ping_desktop.engine.offload import PlanSummary
 from ping_desktop.gui.async_support import TaskOwner, dialog_result
 from ping_desktop.gui.drop_zone import DropZone, file_dialog_filter, paths_from_mime
 from ping_desktop.gui.intake_controller import IntakeController, LoadedFile
@@ -51,7 +52,7 @@ from ping_desktop.gui.sources_panel import SourcesPanel
 from ping_desktop.gui.warmup import warm_imports
 from ping_desktop.gui.welcome_page import WelcomePage
 from ping_desktop.gui.window_actions import WindowActions
-from ping_desktop.intake.model import ColumnMapping, Plan
+from ping_desktop.intake.model import ColumnMapping, IntakeError
 from ping_desktop.storage.runstore_records import JobRecord, RunRecord
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.services = services
         self.tasks = TaskOwner(self, on_error=self._task_failed)
-        self.intake = IntakeController(self.tasks, self)
+        self.intake = IntakeController(self.tasks, self, services.offload)
         self.runs = RunController(services, self.tasks, self)
         self.jobs_model = JobsModel(self)
         self.has_token = False
@@ -234,6 +235,8 @@ class MainWindow(QMainWindow):
     async def startup(self, files: list[Path] | None = None, demo: bool = False) -> None:
         """After show(): token state, history, resume of unfinished runs, files to open."""
         self.tasks.start(asyncio.to_thread(warm_imports), "warm-imports")
+        # The worker process takes a moment to start: have it ready when a file is dropped.
+        self.tasks.start(self._warm_worker(), "warm-worker")
         await self.refresh_token_state()
         self.history_panel.refresh()
         runs, jobs = await asyncio.to_thread(self._load_jobs)
@@ -248,6 +251,12 @@ class MainWindow(QMainWindow):
         elif demo and not self.has_token:
             # A real token means real work: demo mode would only get in the way.
             self.start_demo()
+
+    async def _warm_worker(self) -> None:
+        try:
+            await self.services.offload.start()
+        except Exception:  # only a head start: the first read starts it again and reports
+            log.warning("The background worker could not be started ahead", exc_info=True)
 
     def _load_jobs(self) -> tuple[list[RunRecord], list[JobRecord]]:
         store = self.services.run_store
@@ -399,8 +408,9 @@ class MainWindow(QMainWindow):
         self.intake.set_sources(codes, required)
         self._update_start()
 
-    def _on_plan(self, plan: Plan) -> None:
-        self.mapping_panel.show_problems(plan.problems, plan.rows_with_problems)
+    def _on_plan(self, plan: PlanSummary) -> None:
+        self.mapping_panel.show_problems(plan.problems, plan.rows_with_problems,
+                                         total=plan.problem_count, errors=plan.error_count)
         self.sources_panel.set_cost(plan.unique_locations, plan.rows)
         self._update_start()
 
@@ -449,12 +459,12 @@ class MainWindow(QMainWindow):
         self.start_button.setEnabled(False)
         self.tasks.start(self._start(loaded, plan, self.sources_panel.selected()), "start")
 
-    async def _start(self, loaded: LoadedFile, plan: Plan, sources: list[str]) -> None:
+    async def _start(self, loaded: LoadedFile, plan: PlanSummary, sources: list[str]) -> None:
         try:
             fields = {c: list(cfg.output_fields) for c in sources
                       if (cfg := self.sources_panel.config(c)) is not None}
             await self.runs.start(loaded, plan, sources, fields)
-        except PingApiError as error:
+        except (PingApiError, IntakeError) as error:
             self.show_error(error.message)
             self._update_start()
             return

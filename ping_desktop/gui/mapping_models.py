@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ping_desktop.engine.offload import PREVIEW_ROWS, TablePreview
 from ping_desktop.intake.model import FIELD_LABELS, LOCATION_FIELDS, ColumnMapping, SheetTable
 
 Index = QModelIndex | QPersistentModelIndex
 NOT_MAPPED = "— not mapped —"
-PREVIEW_ROWS = 50
 #: Guesses below this confidence are highlighted for the user to check. Intake gives exact
 #: header synonyms about 0.95; anything clearly below that deserves a look.
 LOW_CONFIDENCE = 0.8
@@ -57,7 +57,7 @@ class PreviewModel(QAbstractTableModel):
         self._rows: Sequence[tuple[object, ...]] = []
         self._row_numbers: list[int] = []
 
-    def set_table(self, table: SheetTable | None) -> None:
+    def set_table(self, table: SheetTable | TablePreview | None) -> None:
         """Show ``table`` (or nothing)."""
         self.beginResetModel()
         if table is None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ping_desktop.engine.offload import TablePreview
 from ping_desktop.gui.mapping_models import ColumnComboDelegate, MappingModel, PreviewModel
 from ping_desktop.intake.model import ColumnMapping, Problem, SheetTable
 
@@ -131,8 +132,9 @@ class MappingPanel(QWidget):
         layout.addWidget(splitter, 1)
 
     # -- filling --------------------------------------------------------------------------------
-    def show_table(self, table: SheetTable, sheets: Sequence[str], mapping: ColumnMapping) -> None:
-        """Show a freshly read sheet and its guessed mapping."""
+    def show_table(self, table: SheetTable | TablePreview, sheets: Sequence[str],
+                   mapping: ColumnMapping) -> None:
+        """Show a freshly read sheet (or its preview) and its guessed mapping."""
         self.sheet_selector.blockSignals(True)
         self.sheet_selector.clear()
         for sheet in sheets:
@@ -144,8 +146,9 @@ class MappingPanel(QWidget):
         self.header_row.setValue(table.header_row)
         self.header_row.blockSignals(False)
         notes = [n for n in table.notes if not n.lower().startswith("header found")]
+        rows = table.row_count if isinstance(table, TablePreview) else len(table.rows)
         self.summary.setText(
-            f"<b>{html.escape(table.path.name)}</b>: {len(table.rows):,} data rows, "
+            f"<b>{html.escape(table.path.name)}</b>: {rows:,} data rows, "
             f"{len(table.columns)} columns; header found on row {table.header_row}."
             + "".join("<br>" + html.escape(n) for n in notes)
         )
@@ -157,7 +160,7 @@ class MappingPanel(QWidget):
                 self.mapping_model.index(row, MappingModel.COL_COLUMN)
             )
 
-    def sync_selection(self, table: SheetTable) -> None:
+    def sync_selection(self, table: SheetTable | TablePreview) -> None:
         """Put the sheet selector and header row back to ``table``'s (after a failed change)."""
         self.sheet_selector.blockSignals(True)
         self.sheet_selector.setCurrentIndex(max(0, self.sheet_selector.findData(table.sheet)))
@@ -170,8 +173,13 @@ class MappingPanel(QWidget):
         """Mark fields the chosen sources require."""
         self.mapping_model.set_required(required_by)
 
-    def show_problems(self, problems: Sequence[Problem], rows_with_problems: int) -> None:
-        """List per-row problems with their sheet row numbers (errors first)."""
+    def show_problems(self, problems: Sequence[Problem], rows_with_problems: int, *,
+                      total: int | None = None, errors: int | None = None) -> None:
+        """List per-row problems with their sheet row numbers (errors first).
+
+        ``problems`` may be the first ones only (a plan summary's): ``total`` and ``errors``
+        then count them all.
+        """
         self.problems.setUpdatesEnabled(False)
         self.problems.clear()
         ordered = sorted(problems, key=lambda p: (p.severity != "error", p.row))
@@ -187,15 +195,17 @@ class MappingPanel(QWidget):
                                    f"{where} — {kind}: {problem.message}")
             item.setData(Qt.ItemDataRole.UserRole, problem.row)
             self.problems.addItem(item)
-        if len(ordered) > MAX_PROBLEMS_SHOWN:
-            self.problems.addItem(f"… and {len(ordered) - MAX_PROBLEMS_SHOWN:,} more")
+        total = len(ordered) if total is None else total
+        if total > MAX_PROBLEMS_SHOWN:
+            self.problems.addItem(f"… and {total - MAX_PROBLEMS_SHOWN:,} more")
         self.problems.setUpdatesEnabled(True)
-        errors = sum(1 for p in problems if p.severity == "error")
-        warnings = len(problems) - errors
+        if errors is None:
+            errors = sum(1 for p in problems if p.severity == "error")
+        warnings = total - errors
         self.problems_box.setTitle(
             f"Rows with problems: {_n(rows_with_problems, 'row')} not sent "
             f"({_n(errors, 'error')}, {_n(warnings, 'warning')})"
-            if problems
+            if total
             else "Rows with problems: none"
         )
 

@@ -16,10 +16,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from ping_desktop.engine.events import Event, RunPhase, RunProgress
+from ping_desktop.engine.offload import NewRun, PlanSummary
 from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.gui.intake_controller import LoadedFile
 from ping_desktop.gui.services import AppServices
-from ping_desktop.intake.model import Plan
 
 log = logging.getLogger(__name__)
 
@@ -80,20 +80,25 @@ class RunController(QObject):
         return run_id in self._demo_runs
 
     # -- commands -------------------------------------------------------------------------------
-    async def start(self, loaded: LoadedFile, plan: Plan, sources: list[str],
+    async def start(self, loaded: LoadedFile, plan: PlanSummary, sources: list[str],
                     source_fields: dict[str, list[str]] | None = None) -> int:
         """Store a new run for ``loaded`` and start it; returns the run id.
 
         ``source_fields`` gives each source's output fields in the API's order (from
-        GET /datasources) so result columns come out in that order.
+        GET /datasources) so result columns come out in that order. The worker process that
+        holds the file's table and plan stores the run (100k rows never cross to this process).
         """
         engine = await self.services.engine_for(demo=loaded.is_demo)
         origin = engine.client.origin if hasattr(engine, "client") else (
             self.services.api_origin()
         )
-        run_id = int(await call(
-            engine.create_run, loaded.table, loaded.mapping, plan, tuple(sources),
-            api_origin=origin, is_demo=loaded.is_demo, source_fields=source_fields or None,
+        run_id = await self.services.offload.create_run(loaded.handle, plan.plan_id, NewRun(
+            store_path=engine.store.path,
+            locations_per_job=engine.locations_per_job,
+            sources=tuple(sources),
+            api_origin=origin,
+            is_demo=loaded.is_demo,
+            source_fields=source_fields or {},
         ))
         self._launch(engine, run_id, loaded.is_demo, engine.run)
         self.run_started.emit(run_id)

@@ -1,4 +1,8 @@
-""" "Save results…": a save dialog opened without blocking, then the export in a worker thread.
+""" "Save results…": a save dialog opened without blocking, then the export in the background.
+
+With an :class:`~ping_desktop.engine.offload.OffloadPool` (the window's case) the export runs in
+the worker process: merging and writing 100,000 rows holds the GIL for long stretches, which in
+a thread would freeze the window. Without one it runs in a worker thread.
 
 The dialog is shown with ``open()`` and answered through its signals, never ``exec()``: a
 nested event loop inside the qasync loop can hang the app (engineering notes §3). Overwriting an
@@ -17,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ping_desktop.engine.export_run import export_raw, export_run
+from ping_desktop.engine.offload import OffloadPool
 from ping_desktop.export import ExportError
 from ping_desktop.storage.runstore import RunStore
 
@@ -44,9 +49,11 @@ class SaveResultsFlow(QObject):
     failed = Signal(str)
 
     def __init__(
-        self, parent_widget: QWidget | None, store: RunStore, run_id: int, last_dir: str | None
+        self, parent_widget: QWidget | None, store: RunStore, run_id: int, last_dir: str | None,
+        *, offload: OffloadPool | None = None,
     ) -> None:
         super().__init__(parent_widget)
+        self._offload = offload
         self._parent_widget = parent_widget
         self._store = store
         self._run_id = run_id
@@ -89,7 +96,7 @@ class SaveResultsFlow(QObject):
         dialog.open()
 
     def save_to(self, path: Path, fmt: Format | None = None) -> asyncio.Task[None]:
-        """Write the run to ``path`` (format from ``fmt``, else the suffix) in a worker thread."""
+        """Write the run to ``path`` (format from ``fmt``, else the suffix) in the background."""
         fmt = fmt or _format_of(path) or "xlsx"
         self.task = asyncio.ensure_future(self._save(Path(path), fmt))
         return self.task
@@ -122,7 +129,9 @@ class SaveResultsFlow(QObject):
         target = _raw_folder(path) if fmt == "json" else path
         self.saving.emit(str(target))
         try:
-            if fmt == "json":
+            if self._offload is not None:
+                await self._offload.export(self._store.path, self._run_id, target, fmt)
+            elif fmt == "json":
                 await asyncio.to_thread(export_raw, self._store, self._run_id, target)
             else:
                 await asyncio.to_thread(export_run, self._store, self._run_id, target, fmt)

@@ -16,6 +16,7 @@ from typing import Any
 from ping_desktop.api.client import PingDataClient
 from ping_desktop.api.environments import DEFAULT_ENVIRONMENT, ENVIRONMENTS, normalise_api_url
 from ping_desktop.engine.events import Event
+from ping_desktop.engine.offload import OffloadPool, shared_pool
 from ping_desktop.storage.credentials import CredentialStore, normalize_origin
 from ping_desktop.storage.paths import AppPaths
 from ping_desktop.storage.runstore import DB_FILE, RunStore
@@ -98,6 +99,8 @@ class AppServices:
     credentials: CredentialStore
     run_store: RunStore
     demo: DemoBackend = field(default_factory=DemoBackend)
+    #: The worker process for reading, planning, storing new runs and exporting.
+    offload: OffloadPool = field(default_factory=shared_pool)
     _clients: dict[tuple[str, bool], PingDataClient] = field(default_factory=dict)
     _engines: dict[tuple[str, bool, int, int], Any] = field(default_factory=dict)
     _event_sink: Callable[[Event], None] | None = None

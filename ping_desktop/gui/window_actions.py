@@ -38,7 +38,8 @@ class WindowActions(QObject):
     def save_results(self, run_id: int) -> None:
         """The save dialog for ``run_id``; remembers the folder used."""
         w = self.window
-        flow = SaveResultsFlow(w, w.services.run_store, run_id, w.services.settings.last_save_dir)
+        flow = SaveResultsFlow(w, w.services.run_store, run_id, w.services.settings.last_save_dir,
+                               offload=w.services.offload)
         flow.finished.connect(self._saved)
         flow.failed.connect(lambda message: w.show_error(message,
                                                          title="Could not save the results"))

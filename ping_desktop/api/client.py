@@ -88,6 +88,16 @@ class PingDataClient:
             transport=transport,
             sleep=sleep,
         )
+        self._ready_lock = asyncio.Lock()
+
+    async def _ready(self) -> None:
+        """Build the HTTP client in a worker thread on first use: making its TLS context
+        loads the trust store (50-100 ms), which on the event loop would freeze the GUI."""
+        if self._session._http is not None:
+            return
+        async with self._ready_lock:
+            if self._session._http is None:
+                await asyncio.to_thread(self._session._client)
 
     def __repr__(self) -> str:
         token = "set" if self._session.has_token else "not set"
@@ -148,11 +158,11 @@ class PingDataClient:
         }
         if timeout is not None:
             payload["timeout"] = timeout
-        if len(payload["locations"]) > 2000:
-            # Serialising and compressing tens of MB would stall the event loop (and the GUI).
-            content, headers = await asyncio.to_thread(encode_json_body, payload)
-        else:
-            content, headers = encode_json_body(payload, threshold=GZIP_THRESHOLD)
+        # Serialising and gzipping even 1,000 locations takes 100+ ms: never on the event loop
+        # (the GUI's Qt thread runs it).
+        content, headers = await asyncio.to_thread(
+            encode_json_body, payload, threshold=GZIP_THRESHOLD)
+        await self._ready()
         response = await self._session.post_submission("bulk_enhance", content, headers)
         try:
             return StartedJob.from_json(parse_json_body(response.content))
@@ -164,6 +174,7 @@ class PingDataClient:
 
     async def get_job(self, job_id: str) -> JobStatus:
         """``GET /bulk_enhance/{id}``: the job's state, counters and (when present) result."""
+        await self._ready()
         response = await self._session.get(
             f"bulk_enhance/{quote(job_id, safe='')}", target=Target.JOB, job_id=job_id
         )
@@ -182,6 +193,7 @@ class PingDataClient:
         valid JSON for JSON outputs); otherwise :class:`OutputIncompleteError` is raised.
         """
         self._session.resolve(url)  # ForeignOriginError before any traffic
+        await self._ready()
         response = await self._session.get(url, target=Target.JOB, stream=True)
         return await save_response(response, Path(dest), expect_json=url.lower().endswith(".json"))
 
@@ -205,6 +217,7 @@ class PingDataClient:
         params.append(("include_raw_response", _query_value(include_raw_response)))
         if not check_cache:
             params.append(("check_cache", "False"))
+        await self._ready()
         response = await self._session.get("enhance", params=params)
         try:
             return EnhanceResult.from_json(_json(response, "the location"))
@@ -213,6 +226,7 @@ class PingDataClient:
 
     async def list_datasources(self) -> dict[str, DatasourceConfig]:
         """``GET /datasources``: the sources this account may use, keyed by code."""
+        await self._ready()
         response = await self._session.get("datasources")
         try:
             return parse_datasource_list(_json(response, "the data sources"))
@@ -221,6 +235,7 @@ class PingDataClient:
 
     async def get_datasource(self, code: str) -> DatasourceConfig:
         """``GET /datasources/{code}``: one source's configuration."""
+        await self._ready()
         response = await self._session.get(
             f"datasources/{quote(code, safe='')}", target=Target.DATASOURCE
         )
@@ -234,6 +249,7 @@ class PingDataClient:
     async def get_usage(self, start: str | None = None, end: str | None = None) -> UsageReport:
         """``GET /usage``: credits used between ``start`` and ``end`` (e.g. ``-30d``, ISO-8601)."""
         params = {k: v for k, v in (("start", start), ("end", end)) if v is not None}
+        await self._ready()
         response = await self._session.get("usage", params=params)
         try:
             return UsageReport.from_json(_json(response, "usage"))
@@ -243,6 +259,7 @@ class PingDataClient:
     async def check_token(self) -> None:
         """A cheap authenticated call: returns if the token is accepted, else raises
         AuthenticationError (or OfflineError, TlsError, ... when the server cannot be reached)."""
+        await self._ready()
         try:
             await self._session.get("usage", params={"start": "-5m"})
         except PermissionDeniedError:

@@ -177,17 +177,21 @@ class Engine:
         """Carry every job of the run as far as possible; returns the run as stored after."""
         if run_id in self._active:
             raise EngineError("This run is already in progress.")
+        # Store reads happen in a worker thread too: a big store answers slowly, and the GUI's
+        # event loop runs this coroutine.
         try:
-            run = self.store.get_run(run_id)
+            run = await self.db(self.store.get_run, run_id)
         except KeyError:
             raise EngineError(f"There is no run {run_id}.") from None
+        if run_id in self._active:  # started meanwhile, while the store was read
+            raise EngineError("This run is already in progress.")
         folder = self.store.run_folder(run_id)
         tracker = ProgressTracker(run_id, run.file_name, self.on_event, self.clock)
         ctx = RunContext(run, tracker, folder / "outputs", self.sleep)
         self._active[run_id] = ctx
         try:
             await asyncio.to_thread(ctx.outputs_dir.mkdir, parents=True, exist_ok=True)
-            jobs = self.store.jobs(run_id)
+            jobs = await self.db(self.store.jobs, run_id)
             tracker.load(jobs)
             todo = [j for j in jobs if not j.phase.is_final]
             # Jobs already on the server first: they are in flight and hold server capacity.
@@ -267,7 +271,7 @@ class Engine:
         await self.db(self.store.refresh_run_counters, run_id)
         await self.db(self.store.set_run_phase, run_id, phase, message)
         ctx.tracker.publish_run(phase, message)
-        return self.store.get_run(run_id)
+        return await self.db(self.store.get_run, run_id)
 
     def _outcome(self, run_id: int) -> tuple[RunPhase, str | None]:
         jobs = self.store.jobs(run_id)

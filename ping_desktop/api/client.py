@@ -185,17 +185,22 @@ class PingDataClient:
                 "The Ping.Data service sent an unreadable job status. Try again later."
             ) from None
 
-    async def download_output(self, url: str, dest: Path) -> DownloadedFile:
+    async def download_output(
+        self, url: str, dest: Path, *, validate_json: bool = True
+    ) -> DownloadedFile:
         """Stream an output (``result.outputs[].url``) to ``dest`` and return its size and hash.
 
         A URL on another origin is refused before any request. The body goes to
         ``<dest>.part`` and is renamed only once it is complete (Content-Length matched, and
         valid JSON for JSON outputs); otherwise :class:`OutputIncompleteError` is raised.
+        With ``validate_json=False`` the JSON check is left to the caller, which must then treat
+        a file that does not parse as an incomplete download (the engine parses it anyway).
         """
         self._session.resolve(url)  # ForeignOriginError before any traffic
         await self._ready()
         response = await self._session.get(url, target=Target.JOB, stream=True)
-        return await save_response(response, Path(dest), expect_json=url.lower().endswith(".json"))
+        return await save_response(response, Path(dest), expect_json=url.lower().endswith(".json"),
+                                   validate_json=validate_json)
 
     # -- other endpoints -------------------------------------------------------------------------
     async def enhance(

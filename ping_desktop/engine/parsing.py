@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ping_desktop.api import OutputIncompleteError
 from ping_desktop.storage.runstore import SourceResult
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,20 @@ def parse_output_data(
         log.warning("Ignored %d entries of an output that are not locations of this job",
                     parsed.ignored_locations)
     return parsed
+
+
+def load_downloaded_json(path: Path) -> Any:
+    """The JSON document of a freshly downloaded output (blocking). A file that does not parse
+    was cut short on the way: it is removed and :class:`OutputIncompleteError` is raised, as the
+    client's own check would have done, so the download is tried again."""
+    try:
+        with path.open("rb") as handle:
+            return json.load(handle)
+    except (ValueError, UnicodeDecodeError) as exc:
+        path.unlink(missing_ok=True)
+        raise OutputIncompleteError(
+            "The result file that was downloaded is incomplete (not valid JSON). Download it again."
+        ) from exc
 
 
 def parse_output_file(

@@ -321,6 +321,16 @@ class RunStore(RunStoreWrites):
             payloads.append(payload)
         return payloads
 
+    def job_source_overrides(self, job_id: int) -> dict[str, tuple[str, ...]]:
+        """The job's locations that ask for other sources than the run's (a retry of only the
+        sources that failed), with those sources; usually empty."""
+        rows = self._conn().execute(
+            "SELECT location_id, sources_json FROM job_locations"
+            " WHERE job_id = ? AND sources_json IS NOT NULL",
+            (job_id,),
+        )
+        return {str(r[0]): tuple(json.loads(r[1])) for r in rows}
+
     def job_location_ids(self, job_id: int) -> list[str]:
         """The location ids of a job, in submission order."""
         rows = self._conn().execute(

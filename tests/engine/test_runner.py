@@ -54,7 +54,8 @@ class ScriptedClient:
                  "filename": "out.json"}]}
         return JobStatus.from_json(body, job_id)
 
-    async def download_output(self, url: str, dest: Path) -> DownloadedFile:
+    async def download_output(self, url: str, dest: Path, *,
+                              validate_json: bool = True) -> DownloadedFile:
         job_id = url.split("/")[-3]
         data = {loc: {"PG": {"is_success": True, "confidence": 90, "latitude": 1.0}}
                 for loc in self.jobs[job_id]}

@@ -366,7 +366,9 @@ class RunStoreWrites:
         is_success, confidence, error message, data JSON text), plus the data fields seen per
         source in first-seen order (merged into the run's observed fields)."""
         stamp = now_text()
+        ids_json = encode_json(list(dict.fromkeys(row[0] for row in rows)))
         with self._write() as conn:
+            before = self._tally(conn, run_id, ids_json)
             conn.executemany(
                 """INSERT INTO results (run_id, location_id, source, is_success, confidence,
                        error_message, data_json, job_id, updated_at)
@@ -378,11 +380,39 @@ class RunStoreWrites:
                 [(run_id, loc, src, ok, conf, err, data, job_id, stamp)
                  for loc, src, ok, conf, err, data in rows],
             )
+            after = self._tally(conn, run_id, ids_json)
+            # The run's counters move by what these locations changed: recounting the whole
+            # run after each job scanned every result (~0.2 s a job at 100k rows, 16 times).
+            conn.execute(
+                """UPDATE runs SET locations_completed = locations_completed + ?,
+                       problems = problems + ? WHERE id = ?""",
+                (after[0] - before[0], after[1] - before[1], run_id),
+            )
             if output_id is not None:
                 conn.execute("UPDATE outputs SET parsed = 1 WHERE id = ?", (output_id,))
             if observed:
                 self._merge_observed(conn, run_id, observed)
         return len(rows)
+
+    @staticmethod
+    def _tally(conn: sqlite3.Connection, run_id: int, ids_json: str) -> tuple[int, int]:
+        """Among the locations in ``ids_json`` (a JSON list): how many have results, and how
+        many of those lack a successful result for one of the run's sources (the two counters
+        of :meth:`_refresh_counters`, restricted to these locations)."""
+        row = conn.execute("SELECT sources_json FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            return 0, 0
+        sources = json.loads(row[0])
+        marks = ",".join("?" * len(sources)) or "NULL"
+        got = conn.execute(
+            # Only "?" placeholders are formatted into the SQL; values are bound.
+            f"""SELECT count(*), coalesce(sum(good < ?), 0) FROM (
+                    SELECT sum(is_success AND source IN ({marks})) AS good FROM results
+                    WHERE run_id = ? AND location_id IN (SELECT value FROM json_each(?))
+                    GROUP BY location_id)""",  # noqa: S608
+            (len(sources), *sources, run_id, ids_json),
+        ).fetchone()
+        return int(got[0]), int(got[1])
 
     @staticmethod
     def _merge_observed(
@@ -412,7 +442,8 @@ class RunStoreWrites:
         self, job_id: int, phase: JobPhase, *, problems: int | None = None,
         completed: int | None = None, message: str | None = None,
     ) -> None:
-        """Put a job in a final phase and recount its run's totals, in one transaction."""
+        """Put a job in a final phase. The run's totals are already up to date: storing results
+        moves them (see :meth:`store_result_rows`)."""
         with self._write() as conn:
             conn.execute(
                 """UPDATE jobs SET phase = ?, problems = coalesce(?, problems),
@@ -420,9 +451,6 @@ class RunStoreWrites:
                    WHERE id = ?""",
                 (phase.value, problems, completed, message, now_text(), job_id),
             )
-            row = conn.execute("SELECT run_id FROM jobs WHERE id = ?", (job_id,)).fetchone()
-            if row is not None:
-                self._refresh_counters(conn, int(row[0]))
 
     def retry_candidates(self, run_id: int) -> tuple[list[tuple[str, tuple[str, ...] | None]],
                                                        list[int]]:

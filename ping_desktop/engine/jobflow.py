@@ -40,7 +40,7 @@ from ping_desktop.engine.parsing import (
     parse_output_data,
     parse_output_file,
 )
-from ping_desktop.engine.planning import payload_hash, split
+from ping_desktop.engine.planning import split
 from ping_desktop.engine.polling import PollSchedule
 from ping_desktop.storage.runstore import JobRecord, OutputRecord
 
@@ -121,9 +121,9 @@ class JobFlow:
         while True:
             if ctx.stop.is_set():
                 return False
-            payloads = await self.engine.db(self.store.job_payloads, self.job_id)
             sources = list(ctx.run.sources)
-            digest = payload_hash(payloads, sources)
+            payloads, digest = await self.engine.db(self.store.job_payloads_and_digest,
+                                                    self.job_id, sources)
             await self.engine.db(self.store.mark_job_submitting, self.job_id, digest)
             self._publish()
             try:

@@ -18,12 +18,13 @@ Durability choices:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import shutil
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -303,6 +304,16 @@ class RunStore(RunStoreWrites):
     def job_payloads(self, job_id: int) -> list[dict[str, Any]]:
         """The location objects to POST for a job, each with its ``id`` (and ``sources`` when
         this job asks for other sources than the run's)."""
+        return self.job_payloads_and_digest(job_id, ())[0]
+
+    def job_payloads_and_digest(
+        self, job_id: int, sources: Sequence[str]
+    ) -> tuple[list[dict[str, Any]], str]:
+        """:meth:`job_payloads`, plus a SHA-256 fingerprint of the job's request (``sources``,
+        then each location's id, source override and stored payload, in order): it shows
+        whether a job sent again after an uncertain submission asked for the same thing. Taken
+        from the stored text, which fixes the request exactly, so no second JSON encoding of
+        5,000 locations is needed (~60 ms a job)."""
         rows = self._conn().execute(
             """SELECT jl.location_id, jl.sources_json, l.payload_json
                FROM job_locations jl JOIN jobs j ON j.id = jl.job_id
@@ -313,13 +324,16 @@ class RunStore(RunStoreWrites):
         # One json.loads of the whole list: 5,000 separate calls cost several times more.
         bodies: list[dict[str, Any]] = json.loads("[" + ",".join(r[2] for r in rows) + "]")
         payloads: list[dict[str, Any]] = []
-        for (location_id, sources, _), body in zip(rows, bodies, strict=True):
+        for (location_id, override, _), body in zip(rows, bodies, strict=True):
             body.pop("id", None)
             payload = {"id": location_id, **body}
-            if sources:
-                payload["sources"] = json.loads(sources)
+            if override:
+                payload["sources"] = json.loads(override)
             payloads.append(payload)
-        return payloads
+        digest = hashlib.sha256(json.dumps(list(sources)).encode("utf-8"))
+        for location_id, override, text in rows:
+            digest.update(f"\n{location_id}\t{override or ''}\t{text}".encode())
+        return payloads, digest.hexdigest()
 
     def job_source_overrides(self, job_id: int) -> dict[str, tuple[str, ...]]:
         """The job's locations that ask for other sources than the run's (a retry of only the

@@ -311,6 +311,17 @@ class JobFlow:
     ) -> ParsedOutput:
         """Parse an output (``data`` when the download already loaded it, else the file) and
         store its results unless that was done before (blocking)."""
+        with self.engine.timings.measure_cpu("parse"):
+            return self._parse_and_store_now(record, locations, wanted, data)
+
+    def _load_json(self, path: Path) -> Any:
+        with self.engine.timings.measure_cpu("parse"):
+            return load_downloaded_json(path)
+
+    def _parse_and_store_now(
+        self, record: OutputRecord, locations: set[str], wanted: dict[str, tuple[str, ...]],
+        data: Any,
+    ) -> ParsedOutput:
         if data is _NOT_LOADED:
             parsed = parse_output_file(record.local_path, locations, wanted)
         else:
@@ -339,7 +350,7 @@ class JobFlow:
                 with engine.timings.measure("download"):
                     file = await engine.client.download_output(url, dest, validate_json=False)
                 with engine.timings.measure("parse"):
-                    data = await asyncio.to_thread(load_downloaded_json, dest)
+                    data = await asyncio.to_thread(self._load_json, dest)
                 return file.size, file.sha256, data
             except OutputIncompleteError as error:
                 log.info("Output download incomplete (attempt %d of %d): %s", attempt, attempts,

@@ -154,9 +154,11 @@ class Engine:
         run_input = RunInput(table, mapping, plan, tuple(sources), api_origin, is_demo,
                              source_fields or {})
         with self.timings.measure("plan_store"):
-            return await asyncio.to_thread(
-                create_run_blocking, self.store, run_input, self.locations_per_job
-            )
+            return await asyncio.to_thread(self._store_run, run_input)
+
+    def _store_run(self, run_input: RunInput) -> int:
+        with self.timings.measure_cpu("plan_store"):
+            return create_run_blocking(self.store, run_input, self.locations_per_job)
 
     # -- running -----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ wall time during which no job was doing client work (only the server was busy).
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -37,6 +38,8 @@ class Timings:
     def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
         self._clock = clock
         self._intervals: dict[str, list[tuple[float, float]]] = {}
+        self._cpu: dict[str, float] = {}
+        self._cpu_lock = threading.Lock()  # several worker threads add to the same phase
         self.status_requests = 0
 
     @contextlib.contextmanager
@@ -47,6 +50,20 @@ class Timings:
             yield
         finally:
             self._intervals.setdefault(phase, []).append((start, self._clock()))
+
+    @contextlib.contextmanager
+    def measure_cpu(self, phase: str, clock: Callable[[], float] = time.thread_time
+                    ) -> Iterator[None]:
+        """Add the CPU time spent inside the ``with`` block to ``phase``'s CPU seconds. The
+        default clock is the calling thread's: use it around blocking work in a worker thread
+        (CPU seconds barely depend on how loaded a shared machine is; wall times do)."""
+        start = clock()
+        try:
+            yield
+        finally:
+            spent = clock() - start
+            with self._cpu_lock:
+                self._cpu[phase] = self._cpu.get(phase, 0.0) + spent
 
     def add(self, phase: str, start: float, end: float) -> None:
         """Record an interval measured elsewhere (same clock)."""
@@ -63,8 +80,10 @@ class Timings:
         return max(0.0, run - busy)
 
     def report(self) -> dict[str, float | int]:
-        """Every phase's seconds (rounded), plus ``waiting`` and ``status_requests``."""
+        """Every phase's seconds (rounded), its CPU seconds where measured (``<phase>_cpu``),
+        plus ``waiting`` and ``status_requests``."""
         out: dict[str, float | int] = {p: round(self.seconds(p), 3) for p in self._intervals}
+        out.update({f"{p}_cpu": round(cpu, 3) for p, cpu in self._cpu.items()})
         if "run" in self._intervals:
             out["waiting"] = round(self.waiting(), 3)
         out["status_requests"] = self.status_requests

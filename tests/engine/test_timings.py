@@ -23,3 +23,27 @@ def test_waiting_excludes_client_work() -> None:
     assert report["waiting"] == pytest.approx(7.5)
     assert report["parse"] == pytest.approx(1.0)
     assert report["status_requests"] == 7
+
+
+def test_cpu_seconds_add_up_per_phase_across_threads() -> None:
+    import threading
+
+    timings = Timings()
+
+    def work() -> None:
+        ticks = iter(range(1000))  # this thread's own clock: one tick per reading
+        for _ in range(50):
+            with timings.measure_cpu("parse", clock=lambda: float(next(ticks))):
+                pass
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with timings.measure("parse"):
+        pass
+    report = timings.report()
+    assert report["parse_cpu"] == 200.0  # each block read the clock twice, one tick apart
+    assert "parse" in report
+    assert "intake_cpu" not in report

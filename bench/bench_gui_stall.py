@@ -51,6 +51,76 @@ class Heartbeat:
         self.worst[self.phase] = max(self.worst.get(self.phase, 0.0), gap)
 
 
+class StallTracer:
+    """``--trace``: a sampler thread that, whenever it was itself held up for over 80 ms,
+    prints where every thread stands. A C call that held the GIL has just returned when the
+    sampler runs again, so the culprit thread is at (or just past) the line that made it.
+    While the heartbeat is late but the sampler runs, the Qt thread itself is busy: its stack
+    is sampled every 5 ms and the most frequent places are printed when it is free again."""
+
+    def __init__(self, beat: Heartbeat) -> None:
+        import threading
+
+        self.beat = beat
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="stall-tracer", daemon=True)
+
+    def start(self) -> None:
+        import gc
+
+        self._gc_started = 0.0
+        gc.callbacks.append(self._gc)
+        self.thread.start()
+
+    def _gc(self, stage: str, info: dict[str, int]) -> None:
+        if stage == "start":
+            self._gc_started = time.perf_counter()
+            return
+        took = time.perf_counter() - self._gc_started
+        if took > 0.03:
+            print(f"--- gc of generation {info['generation']} took {took * 1000:.0f} ms "
+                  f"during {self.beat.phase}")
+
+    def _run(self) -> None:
+        import threading
+        import traceback
+        from collections import Counter
+
+        me = threading.get_ident()
+        main = threading.main_thread().ident
+        names = {}
+        last = time.perf_counter()
+        busy: Counter[str] = Counter()
+        while not self.stop.wait(0.005):
+            now = time.perf_counter()
+            gap, last = now - last, now
+            late = now - self.beat.last
+            if late > 0.03 and self.beat.timer.isActive():
+                frame = sys._current_frames().get(main or 0)
+                if frame is not None:
+                    stack = traceback.extract_stack(frame)[-6:]
+                    busy[" <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                                     for f in reversed(stack))] += 1
+            elif busy:
+                if sum(busy.values()) >= 10:
+                    print(f"--- Qt thread busy ~{sum(busy.values()) * 5} ms during "
+                          f"{self.beat.phase}")
+                    for where, n in busy.most_common(4):
+                        print(f"    {n:3d}x {where}")
+                busy.clear()
+            if gap < 0.08:
+                continue
+            names = {t.ident: t.name for t in threading.enumerate()}
+            print(f"--- sampler held up {gap * 1000:.0f} ms during {self.beat.phase}")
+            for ident, frame in sys._current_frames().items():
+                if ident == me:
+                    continue
+                stack = traceback.extract_stack(frame)[-4:]
+                where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                                    for f in reversed(stack))
+                print(f"    {names.get(ident, ident)}: {where}")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -120,9 +190,13 @@ async def scenario(path: Path, beat: Heartbeat) -> dict[str, float]:
         beat.phase = "run (submit, poll, download, parse, store)"
         t = time.perf_counter()
         window.start_run()
+        final = ("COMPLETE", "FAILED", "CANCELED", "NEEDS_ATTENTION", "PAUSED")
         await until(lambda: bool(services.run_store.list_runs())
-                    and services.run_store.list_runs()[0].phase.value.startswith("COMPLETE"),
+                    and services.run_store.list_runs()[0].phase.value.startswith(final),
                     1800, "run complete")
+        run = services.run_store.list_runs()[0]
+        if not run.phase.value.startswith("COMPLETE"):
+            raise RuntimeError(f"the run ended {run.phase.value}: {run.message}")
         timings[beat.phase] = time.perf_counter() - t
         beat.phase = "merge+write xlsx"
         t = time.perf_counter()
@@ -151,6 +225,8 @@ async def scenario(path: Path, beat: Heartbeat) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--trace", action="store_true",
+                        help="print every thread's stack after each stall of the sampler")
     args = parser.parse_args()
     # Here, not at import: the worker process imports this script again (as __mp_main__).
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -171,6 +247,8 @@ def main() -> int:
     app = QApplication(["stall"])
     app.setQuitOnLastWindowClosed(False)
     beat = Heartbeat()
+    if args.trace:
+        StallTracer(beat).start()
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         timings = runner.run(scenario(path, beat))
     print(f"rows: {args.rows:,}")

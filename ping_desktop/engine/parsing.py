@@ -79,28 +79,40 @@ def parse_output_data(
             "A result file is not in the expected format (a JSON object keyed by location)."
         )
     parsed = ParsedOutput()
-    rows, observed = parsed.rows, parsed.observed
+    rows, locations, problem_locations = parsed.rows, parsed.locations, parsed.problem_locations
+    # Per source, every key seen (values are whatever came last; only the keys matter):
+    # dict.update from each entry is one C call, where dict.fromkeys per entry built a dict.
+    seen_keys: dict[str, dict[str, Any]] = {}
+    # This loop runs for 5,000 locations x sources per output: plain locals, no helper calls.
     for location_id, by_source in data.items():
         loc = str(location_id)
         if loc not in job_locations or not isinstance(by_source, dict):
             parsed.ignored_locations += 1
             continue
-        parsed.locations.add(loc)
+        locations.add(loc)
         good: set[str] = set()
         for source, entry in by_source.items():
             if not isinstance(entry, dict):
                 continue
             code = str(source)
-            ok, confidence, error = _own_columns(entry)
-            keys = observed.get(code)
+            error = entry.pop("error_message", None)
+            ok = entry.pop("is_success", None)
+            conf = entry.pop("confidence", None)
+            confidence = float(conf) if type(conf) is int or type(conf) is float else (
+                _confidence(conf) if conf is not None else None)
+            has_error = error is not None and error != ""
+            is_success = bool(ok) if ok is not None else not has_error
+            keys = seen_keys.get(code)
             if keys is None:
-                keys = observed[code] = {}
-            keys.update(dict.fromkeys(entry))
-            rows.append((loc, code, ok, confidence, error, _encode(entry)))
-            if ok:
+                keys = seen_keys[code] = {}
+            keys.update(entry)
+            rows.append((loc, code, is_success, confidence, str(error) if has_error else None,
+                         _encode(entry)))
+            if is_success:
                 good.add(code)
-        if any(s not in good for s in wanted.get(loc, ())):
-            parsed.problem_locations.add(loc)
+        if not good.issuperset(wanted.get(loc, ())):
+            problem_locations.add(loc)
+    parsed.observed.update((code, dict.fromkeys(keys)) for code, keys in seen_keys.items())
     if parsed.ignored_locations:
         log.warning("Ignored %d entries of an output that are not locations of this job",
                     parsed.ignored_locations)

@@ -95,7 +95,7 @@ class StallTracer:
             now = time.perf_counter()
             gap, last = now - last, now
             late = now - self.beat.last
-            if late > 0.03 and self.beat.timer.isActive():
+            if late > 0.03 and self.beat.phase not in ("idle", "done"):
                 frame = sys._current_frames().get(main or 0)
                 if frame is not None:
                     stack = traceback.extract_stack(frame)[-6:]

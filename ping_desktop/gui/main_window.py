@@ -49,7 +49,7 @@ from ping_desktop.gui.resources import resource_path
 from ping_desktop.gui.run_controller import RunController
 from ping_desktop.gui.services import DEMO_LABEL, AppServices
 from ping_desktop.gui.sources_panel import SourcesPanel
-from ping_desktop.gui.warmup import warm_imports
+from ping_desktop.gui.warmup import warm_imports, warm_widgets
 from ping_desktop.gui.welcome_page import WelcomePage
 from ping_desktop.gui.window_actions import WindowActions
 from ping_desktop.intake.model import ColumnMapping, IntakeError
@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
     # ================================================================ start-up
     async def startup(self, files: list[Path] | None = None, demo: bool = False) -> None:
         """After show(): token state, history, resume of unfinished runs, files to open."""
-        self.tasks.start(asyncio.to_thread(warm_imports), "warm-imports")
+        self.tasks.start(self._warm_up(), "warm-imports")
         # The worker process takes a moment to start: have it ready when a file is dropped.
         self.tasks.start(self._warm_worker(), "warm-worker")
         await self.refresh_token_state()
@@ -251,6 +251,11 @@ class MainWindow(QMainWindow):
         elif demo and not self.has_token:
             # A real token means real work: demo mode would only get in the way.
             self.start_demo()
+
+    async def _warm_up(self) -> None:
+        took = await asyncio.to_thread(warm_imports)
+        took += warm_widgets()
+        log.debug("Warm-up took %.2f s", took)
 
     async def _warm_worker(self) -> None:
         try:

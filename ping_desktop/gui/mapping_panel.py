@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,10 +28,18 @@ from PySide6.QtWidgets import (
 )
 
 from ping_desktop.engine.offload import TablePreview
-from ping_desktop.gui.mapping_models import ColumnComboDelegate, MappingModel, PreviewModel
+from ping_desktop.gui.mapping_models import (
+    ColumnComboDelegate,
+    MappingModel,
+    PreviewModel,
+    column_choices,
+)
+from ping_desktop.gui.staged_work import StagedWork
 from ping_desktop.intake.model import ColumnMapping, Problem, SheetTable
 
 MAX_PROBLEMS_SHOWN = 200
+#: Combo boxes opened per event-loop turn (each costs 1-2 ms with its items).
+_EDITORS_PER_STEP = 6
 
 
 def _n(count: int, noun: str) -> str:
@@ -93,9 +103,12 @@ class MappingPanel(QWidget):
         self.mapping_table.setObjectName("mappingTable")
         self.mapping_table.setAccessibleName("Column mapping: which column feeds each Ping field")
         self.mapping_table.setModel(self.mapping_model)
-        self.mapping_table.setItemDelegateForColumn(
-            MappingModel.COL_COLUMN, ColumnComboDelegate(self.mapping_table)
-        )
+        self._combo_delegate = ColumnComboDelegate(self.mapping_table)
+        self.mapping_table.setItemDelegateForColumn(MappingModel.COL_COLUMN, self._combo_delegate)
+        self._choices: QStandardItemModel | None = None
+        # Fitting the preview and opening a combo box per field run a few at a time, so the
+        # window keeps answering while a file is shown (see StagedWork).
+        self.staged = StagedWork(self)
         self.mapping_table.verticalHeader().setVisible(False)
         self.mapping_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.mapping_table.setTabKeyNavigation(False)
@@ -152,13 +165,28 @@ class MappingPanel(QWidget):
             f"{len(table.columns)} columns; header found on row {table.header_row}."
             + "".join("<br>" + html.escape(n) for n in notes)
         )
+        self.staged.cancel()
         self.preview_model.set_table(table)
-        self.preview.resizeColumnsToContents()
-        self.mapping_model.set_mapping(table.columns, mapping)
-        for row in range(self.mapping_model.rowCount()):
+        self.mapping_model.set_mapping(table.columns, mapping)  # closes the old combo boxes
+        old, self._choices = self._choices, column_choices(table.columns, self)
+        self._combo_delegate.set_choices(self._choices)
+        if old is not None:
+            old.deleteLater()
+        fields = list(range(self.mapping_model.rowCount()))
+        batches = [fields[i:i + _EDITORS_PER_STEP]
+                   for i in range(0, len(fields), _EDITORS_PER_STEP)]
+        self.staged.start([self.preview.resizeColumnsToContents,
+                           *(partial(self._open_editors, batch) for batch in batches)])
+
+    def _open_editors(self, rows: list[int]) -> None:
+        for row in rows:
             self.mapping_table.openPersistentEditor(
-                self.mapping_model.index(row, MappingModel.COL_COLUMN)
-            )
+                self.mapping_model.index(row, MappingModel.COL_COLUMN))
+
+    @property
+    def editors_ready(self) -> bool:
+        """True once every field's combo box is open (they open a few per event-loop turn)."""
+        return not self.staged.pending
 
     def sync_selection(self, table: SheetTable | TablePreview) -> None:
         """Put the sheet selector and header row back to ``table``'s (after a failed change)."""

@@ -35,11 +35,12 @@ def drop_files(target: QWidget, paths: list[Path]) -> bool:
 
 
 def wait_loaded(qtbot: Any, window: Any, name: str | None = None, timeout: int = 10_000) -> None:
-    """Until a file (optionally called ``name``) is loaded and its plan computed."""
+    """Until a file (optionally called ``name``) is loaded, its plan computed and its mapping
+    combo boxes open (they open a few per event-loop turn)."""
     def ready() -> bool:
         current = window.intake.current
         return (current is not None and (name is None or current.path.name == name)
-                and window.intake.plan is not None)
+                and window.intake.plan is not None and window.mapping_panel.editors_ready)
     qtbot.waitUntil(ready, timeout=timeout)
 
 

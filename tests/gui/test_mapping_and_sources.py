@@ -10,8 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QPushButton, QTableView
 
+from ping_desktop.engine.offload import TablePreview
 from ping_desktop.gui.mapping_models import MappingModel, PreviewModel
 from ping_desktop.intake.mapping import guess_mapping
+from ping_desktop.intake.model import ColumnMapping
 from ping_desktop.intake.reader import read_table
 from tests.conftest import TEST_TOKEN
 from tests.gui.helpers import SAMPLE, wait_loaded, wait_sources
@@ -123,3 +125,39 @@ def test_models_pass_qtmodeltester(qtmodeltester: Any) -> None:
     assert mapping.mapping.column_for("postal_code") is None  # one column never feeds two
     assert not mapping.set_column("city", "No such column")
     qtmodeltester.check(mapping)
+
+
+def test_combo_boxes_share_the_file_columns_and_open_in_steps(qtbot: Any, make_window: Any,
+                                                             tmp_path: Path) -> None:
+    window = make_window()
+    panel = window.mapping_panel
+    path = Path(shutil.copy(SAMPLE, tmp_path / "steps.xlsx"))
+    table = read_table(path)
+    mapping, _ = guess_mapping(table)
+    panel.show_table(table, ["SOV"], mapping)
+    view = window.findChild(QTableView, "mappingTable")
+    model = panel.mapping_model
+    # Not all at once: the first step only fits the preview.
+    assert not panel.editors_ready
+    assert view.indexWidget(model.index(model.rowCount() - 1, MappingModel.COL_COLUMN)) is None
+    qtbot.waitUntil(lambda: panel.editors_ready, timeout=5_000)
+    combos = [view.indexWidget(model.index(r, MappingModel.COL_COLUMN))
+              for r in range(model.rowCount())]
+    assert all(isinstance(c, QComboBox) for c in combos)
+    shared = combos[0].model()
+    assert all(c.model() is shared for c in combos)
+    assert [shared.index(i, 0).data() for i in range(shared.rowCount())] == [
+        "— not mapped —", *table.columns]
+    # Each box still shows its own field's column.
+    street = combos[model.row_of("address_line_1")]
+    assert street.currentText() == mapping.column_for("address_line_1")
+    # A new file replaces the boxes and their items.
+    other = TablePreview(tmp_path / "other.csv", "", ("",), 1, ("Ref", "Addr", "Town"),
+                         [("1", "1 Main St", "Springfield")], [2], (), 1)
+    panel.show_table(other, [""], ColumnMapping())
+    qtbot.waitUntil(lambda: panel.editors_ready, timeout=5_000)
+    fresh = view.indexWidget(model.index(0, MappingModel.COL_COLUMN))
+    assert isinstance(fresh, QComboBox)
+    assert fresh.currentText() == "— not mapped —"
+    assert [fresh.itemText(i) for i in range(fresh.count())] == [
+        "— not mapped —", "Ref", "Addr", "Town"]

@@ -261,11 +261,18 @@ class JobsModel(QAbstractTableModel):
         if self._runs.get(event.run_id) == event:
             return
         self._runs[event.run_id] = event
-        # Only the File cells carry run-level information.
-        for row, job in enumerate(self._jobs):
-            if job.run_id == event.run_id:
-                cell = self.index(row, JobColumn.FILE)
-                self.dataChanged.emit(cell, cell)
+        # Only the File cells carry run-level information: one signal per block of adjacent
+        # rows of the run (a run's jobs are usually adjacent), not one per job; a 100-job run
+        # sends a run event after each job event.
+        start: int | None = None
+        for row, job in enumerate([*self._jobs, None]):
+            if job is not None and job.run_id == event.run_id:
+                if start is None:
+                    start = row
+            elif start is not None:
+                self.dataChanged.emit(self.index(start, JobColumn.FILE),
+                                      self.index(row - 1, JobColumn.FILE))
+                start = None
 
     # ----- queries used by the view ------------------------------------------------------------
 

@@ -133,6 +133,17 @@ def test_run_progress_changes_only_file_cells_of_its_own_rows() -> None:
     assert model.index(1, JobColumn.FILE).data(DISPLAY) == "Run 2"
 
 
+def test_run_progress_signals_adjacent_rows_of_a_run_as_one_block() -> None:
+    model = JobsModel()
+    for number in (1, 2, 3):
+        model.apply_event(job(job_id=10 + number, run_id=1, number=number))
+    model.apply_event(job(job_id=21, run_id=2))
+    model.apply_event(job(job_id=14, run_id=1, number=4))
+    rec = Recorder(model)
+    model.apply_event(run(run_id=1, jobs_done=2))
+    assert rec.changed == [(0, 0, 2, 0), (4, 0, 4, 0)]
+
+
 @pytest.mark.parametrize(
     ("phase", "words"),
     [

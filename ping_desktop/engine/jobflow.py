@@ -33,16 +33,11 @@ from ping_desktop.api import (
 from ping_desktop.api.models import JobOutput, JobState
 from ping_desktop.engine import messages
 from ping_desktop.engine.events import JobPhase, RunPhase
-from ping_desktop.engine.parsing import (
-    OutputParseError,
-    ParsedOutput,
-    load_downloaded_json,
-    parse_output_data,
-    parse_output_file,
-)
+from ping_desktop.engine.ingest import IngestLostError, IngestOutcome, IngestRequest
+from ping_desktop.engine.parsing import OutputParseError
 from ping_desktop.engine.planning import split
 from ping_desktop.engine.polling import PollSchedule
-from ping_desktop.storage.runstore import JobRecord, OutputRecord
+from ping_desktop.storage.runstore import JobRecord
 
 if TYPE_CHECKING:
     from ping_desktop.engine.runner import Engine, RunContext
@@ -55,7 +50,6 @@ _SERVER_PHASES = {
     JobState.IN_PROGRESS: JobPhase.IN_PROGRESS,
 }
 _RUN_LEVEL = (AuthenticationError, PermissionDeniedError, TlsError)
-_NOT_LOADED: Any = object()
 
 
 def _sha256(path: Path) -> str:
@@ -249,98 +243,75 @@ class JobFlow:
             problems=request.num_problems,
             message=None,
         )
-        locations = await self.engine.db(self.store.job_location_ids, self.job_id)
-        wanted = await self.engine.db(self._wanted_sources, locations)
         seen: set[str] = set()
         problems: set[str] = set()
         for index, output in enumerate(result.outputs):
-            parsed = await self._output(job, index, output, set(locations), wanted)
-            if parsed is None:
+            outcome = await self._output(job, index, output)
+            if outcome is None:
                 return
-            seen |= parsed.locations
-            problems |= parsed.problem_locations
-        problems |= set(locations) - seen
+            seen |= outcome.locations
+            problems |= outcome.problem_locations
+        problems |= await self.engine.db(self._unseen, seen)
         await self._finish(
             JobPhase.COMPLETE, None, completed=len(seen), problems=len(problems)
         )
 
-    def _wanted_sources(self, locations: list[str]) -> dict[str, tuple[str, ...]]:
-        run_sources = tuple(self.ctx.run.sources)
-        # Only the per-location source overrides: rebuilding the whole payloads (5,000 JSON
-        # objects) just for them cost ~0.1 s a job.
-        overrides = self.store.job_source_overrides(self.job_id)
-        return {loc: overrides.get(loc, run_sources) for loc in locations}
+    def _unseen(self, seen: set[str]) -> set[str]:
+        """The job's locations that no output mentioned (blocking)."""
+        return set(self.store.job_location_ids(self.job_id)) - seen
 
-    async def _output(
-        self, job: JobRecord, index: int, output: JobOutput, locations: set[str],
-        wanted: dict[str, tuple[str, ...]],
-    ) -> ParsedOutput | None:
+    def _request(self, output: JobOutput, path: Path, size: int, sha256: str,
+                 output_id: int | None) -> IngestRequest:
+        return IngestRequest(self.store.path, self.ctx.run.id, self.job_id, output.filename,
+                             output.url, path, size, sha256, tuple(self.ctx.run.sources),
+                             output_id)
+
+    async def _output(self, job: JobRecord, index: int, output: JobOutput
+                      ) -> IngestOutcome | None:
+        """Download (unless a valid copy was recorded before) and ingest one output; None when
+        the job cannot go on."""
+        known = await self.engine.db(self.store.outputs, self.job_id)
+        record = next((o for o in known if o.filename == output.filename), None)
+        if record is not None and await asyncio.to_thread(self._still_valid, record.local_path,
+                                                          record.sha256):
+            return await self._ingest(self._request(output, record.local_path, record.size,
+                                                    record.sha256, record.id))
+        name = safe_output_filename(output.filename, f"output-{index + 1}.json")
+        dest = self.ctx.outputs_dir / f"job-{job.number:04d}-{index + 1}-{name}"
+        return await self._download_and_ingest(output, dest)
+
+    async def _ingest(self, request: IngestRequest) -> IngestOutcome | None:
+        """Load, record, parse and store one output through the engine's ingest (raises
+        OutputIncompleteError for a fresh download that does not parse); None when the job
+        cannot go on. A lost worker is given one more try (a new one starts)."""
         engine = self.engine
-        known = {o.filename: o for o in self.store.outputs(self.job_id)}
-        record = known.get(output.filename)
-        if record is not None and not await asyncio.to_thread(self._still_valid, record.local_path,
-                                                              record.sha256):
-            record = None
-        data: Any = _NOT_LOADED
-        if record is None:
-            name = safe_output_filename(output.filename, f"output-{index + 1}.json")
-            dest = self.ctx.outputs_dir / f"job-{job.number:04d}-{index + 1}-{name}"
-            downloaded = await self._download(output.url, dest)
-            if downloaded is None:
+        for attempt in (1, 2):
+            try:
+                # One at a time: parsing is CPU-bound and the store has one writer; running
+                # several only multiplies the memory held at once.
+                async with self.ctx.parse_slot:
+                    with engine.timings.measure("parse"):
+                        return await engine.ingest(request)
+            except OutputParseError as error:
+                await self._set(phase=JobPhase.NEEDS_ATTENTION, message=error.message)
                 return None
-            size, digest, data = downloaded
-            output_id = await engine.db(self.store.record_output, self.job_id, output.filename,
-                                        output.url, dest, size, digest)
-            record = next(o for o in self.store.outputs(self.job_id) if o.id == output_id)
-        try:
-            # One at a time: parsing is CPU-bound (the GIL serialises it anyway) and the store
-            # has one writer; running several only multiplies the memory held at once.
-            async with self.ctx.parse_slot:
-                with engine.timings.measure("parse"):
-                    parsed = await engine.db(self._parse_and_store, record, locations, wanted,
-                                             data)
-                    data = None
-        except OutputParseError as error:
-            await self._set(phase=JobPhase.NEEDS_ATTENTION, message=error.message)
-            return None
-        return parsed
-
-    def _parse_and_store(
-        self, record: OutputRecord, locations: set[str], wanted: dict[str, tuple[str, ...]],
-        data: Any = _NOT_LOADED,
-    ) -> ParsedOutput:
-        """Parse an output (``data`` when the download already loaded it, else the file) and
-        store its results unless that was done before (blocking)."""
-        with self.engine.timings.measure_cpu("parse"):
-            return self._parse_and_store_now(record, locations, wanted, data)
-
-    def _load_json(self, path: Path) -> Any:
-        with self.engine.timings.measure_cpu("parse"):
-            return load_downloaded_json(path)
-
-    def _parse_and_store_now(
-        self, record: OutputRecord, locations: set[str], wanted: dict[str, tuple[str, ...]],
-        data: Any,
-    ) -> ParsedOutput:
-        if data is _NOT_LOADED:
-            parsed = parse_output_file(record.local_path, locations, wanted)
-        else:
-            parsed = parse_output_data(data, locations, wanted)
-        if not record.parsed:
-            self.store.store_result_rows(self.ctx.run.id, self.job_id, record.id, parsed.rows,
-                                         parsed.observed)
-        parsed.rows = []  # only the counts are needed from here on
-        return parsed
+            except IngestLostError as error:
+                log.warning("The ingest of %s for job %d was lost (attempt %d of 2)",
+                            request.filename, self.job_id, attempt)
+                if attempt == 2 or self.ctx.stop.is_set():
+                    await self._set(phase=JobPhase.NEEDS_ATTENTION, message=error.message)
+                    return None
+        return None
 
     @staticmethod
     def _still_valid(path: Path, sha256: str) -> bool:
         return path.is_file() and _sha256(path) == sha256
 
-    async def _download(self, url: str, dest: Path) -> tuple[int, str, Any] | None:
-        """Download an output and load its JSON: (size, sha256, document), or None when the
-        job cannot go on. The client's own JSON check is skipped (the file would be parsed
-        twice); a file that does not parse counts as an incomplete download, as it did there,
-        and is fetched again. Only a complete, parseable file is ever recorded."""
+    async def _download_and_ingest(self, output: JobOutput, dest: Path) -> IngestOutcome | None:
+        """Download an output and ingest it, or None when the job cannot go on. The client's
+        own JSON check is skipped (the file would be parsed twice); a file that does not parse
+        counts as an incomplete download, as it did there, and is fetched again. Only a
+        complete, parseable file is ever recorded."""
         engine = self.engine
         attempts = engine.download_attempts
         for attempt in range(1, attempts + 1):
@@ -348,10 +319,10 @@ class JobFlow:
                 return None
             try:
                 with engine.timings.measure("download"):
-                    file = await engine.client.download_output(url, dest, validate_json=False)
-                with engine.timings.measure("parse"):
-                    data = await asyncio.to_thread(self._load_json, dest)
-                return file.size, file.sha256, data
+                    file = await engine.client.download_output(output.url, dest,
+                                                               validate_json=False)
+                return await self._ingest(self._request(output, dest, file.size, file.sha256,
+                                                        None))
             except OutputIncompleteError as error:
                 log.info("Output download incomplete (attempt %d of %d): %s", attempt, attempts,
                          error.message)

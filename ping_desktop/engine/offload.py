@@ -10,7 +10,9 @@ The full table and its plans stay in the worker process: the window only ever re
 shows (a preview of the first rows, the guessed mapping, the plan's counts and its first
 problems), so nothing large is unpickled on the Qt side. Starting a run stores the table,
 plan and jobs into the run store straight from the worker process (SQLite in WAL mode takes
-writers from several processes). The engine then runs the jobs in the GUI process as before.
+writers from several processes). The engine then runs the jobs in the GUI process, except the
+heavy end of each job: loading, parsing and storing each downloaded output
+(:meth:`OffloadPool.ingest`, ``Engine(ingest=pool.ingest)``) happens in the worker too.
 
 :class:`OffloadPool` is the asyncio side; the ``_w_*`` functions run inside the worker.
 ``OffloadPool(in_process=True)`` runs the same functions in threads of this process (tests
@@ -20,6 +22,7 @@ that patch library internals, platforms without process support).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import heapq
 import itertools
 import logging
@@ -32,7 +35,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from ping_desktop.intake.model import (
     CellValue,
@@ -42,6 +45,11 @@ from ping_desktop.intake.model import (
     Problem,
     SheetTable,
 )
+
+if TYPE_CHECKING:
+    # Imported where used: the worker starts faster without the API and store modules.
+    from ping_desktop.engine.ingest import IngestOutcome, IngestRequest
+    from ping_desktop.storage.runstore import RunStore
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +245,45 @@ def _w_export(store_path: Path, run_id: int, dest: Path, fmt: ExportFormat) -> N
         store.close()
 
 
+# The worker keeps its run stores open between ingests (opening one checks the schema); a
+# couple at most, closed when dropped and at exit. An unclosed one would be harmless anyway:
+# every write is a committed transaction (WAL, synchronous=FULL).
+_stores: OrderedDict[Path, RunStore] = OrderedDict()
+_STORES_KEPT = 2
+
+
+def _worker_store(path: Path) -> RunStore:
+    from ping_desktop.storage.runstore import RunStore
+
+    with _state_lock:
+        store = _stores.get(path)
+        if store is not None:
+            _stores.move_to_end(path)
+            return store
+        if not _stores:
+            atexit.unregister(_w_close_stores)  # registered once, whatever came before
+            atexit.register(_w_close_stores)
+        store = _stores[path] = RunStore(path)
+        while len(_stores) > _STORES_KEPT:
+            _old, dropped = _stores.popitem(last=False)
+            dropped.close()
+        return store
+
+
+def _w_close_stores() -> None:
+    with _state_lock:
+        stores = list(_stores.values())
+        _stores.clear()
+    for store in stores:
+        store.close()
+
+
+def _w_ingest(request: IngestRequest) -> IngestOutcome:
+    from ping_desktop.engine.ingest import ingest_output
+
+    return ingest_output(_worker_store(request.store_path), request)
+
+
 # ----------------------------------------------------------------------------- asyncio side
 class OffloadPool:
     """One worker process (started on first use, restarted after a crash) for intake and
@@ -316,6 +363,18 @@ class OffloadPool:
         """Write run ``run_id`` of the store at ``store_path`` to ``dest`` in the worker
         (raises ExportError / OSError like ``export_run``)."""
         await self._call(_w_export, Path(store_path), run_id, Path(dest), fmt)
+
+    async def ingest(self, request: IngestRequest) -> IngestOutcome:
+        """Load, record, parse and store one downloaded output in the worker (the engine's
+        ``ingest``; see :func:`ping_desktop.engine.ingest.ingest_output` for what it raises).
+        A worker that dies meanwhile raises :class:`IngestLostError`; the next call starts a
+        new one."""
+        from ping_desktop.engine.ingest import IngestLostError
+
+        try:
+            return await self._call(_w_ingest, request)
+        except WorkerLostError:
+            raise IngestLostError() from None
 
     def shutdown(self) -> None:
         """Stop the worker (pending calls are cancelled); it starts again on next use."""

@@ -133,15 +133,20 @@ def load_downloaded_json(path: Path) -> Any:
         ) from exc
 
 
-def parse_output_file(
-    path: Path, job_locations: Collection[str], wanted: dict[str, tuple[str, ...]]
-) -> ParsedOutput:
-    """:func:`parse_output_data` on a file (blocking: run it in a worker thread)."""
+def read_output_json(path: Path) -> Any:
+    """The JSON document of an output recorded earlier (blocking); one that cannot be read
+    raises :class:`OutputParseError` (it was complete when recorded: something changed it)."""
     try:
         with path.open("rb") as handle:
-            data = json.load(handle)
+            return json.load(handle)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise OutputParseError(
             f"The result file {path.name} could not be read ({type(exc).__name__})."
         ) from exc
-    return parse_output_data(data, job_locations, wanted)
+
+
+def parse_output_file(
+    path: Path, job_locations: Collection[str], wanted: dict[str, tuple[str, ...]]
+) -> ParsedOutput:
+    """:func:`parse_output_data` on a file (blocking: run it in a worker thread)."""
+    return parse_output_data(read_output_json(path), job_locations, wanted)

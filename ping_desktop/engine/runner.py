@@ -4,7 +4,9 @@ Concurrency: at most ``concurrent_jobs`` workers each carry one job at a time fr
 stored results; a queue feeds them (a split adds its new pieces to it). Store writes run in a
 worker thread but are awaited before the next step, so the order on disk is the order of
 events; :meth:`Engine.db` also remembers writes still running when a task is cancelled, and
-the run waits for them before its final bookkeeping.
+the run waits for them before its final bookkeeping. The heavy end of a job, turning each
+downloaded output into stored results (:mod:`ping_desktop.engine.ingest`), goes through the
+``ingest`` callable: a worker thread by default (the CLI), the worker process in the GUI.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ping_desktop.api import PingDataClient
 from ping_desktop.engine import messages
 from ping_desktop.engine.creation import RunInput, create_run_blocking
 from ping_desktop.engine.events import EventSink, JobPhase, RunPhase
+from ping_desktop.engine.ingest import Ingest, IngestOutcome, IngestRequest, ingest_output
 from ping_desktop.engine.jobflow import JobFlow
 from ping_desktop.engine.planning import chunk
 from ping_desktop.engine.polling import PollSettings
@@ -101,6 +104,7 @@ class Engine:
         rand: Callable[[], float] = random.random,
         download_attempts: int = 3,
         timings: Timings | None = None,
+        ingest: Ingest | None = None,
     ) -> None:
         if locations_per_job < 1 or concurrent_jobs < 1:
             raise ValueError("locations_per_job and concurrent_jobs must be at least 1")
@@ -115,6 +119,7 @@ class Engine:
         self.rand = rand
         self.download_attempts = max(1, download_attempts)
         self.timings = timings or Timings()
+        self._ingest: Ingest = ingest or self._ingest_in_thread
         self._active: dict[int, RunContext] = {}
         self._pending: set[asyncio.Future[Any]] = set()
 
@@ -132,6 +137,24 @@ class Engine:
         future.add_done_callback(self._pending.discard)
         future.add_done_callback(lambda f: f.cancelled() or f.exception())
         return await asyncio.shield(future)
+
+    async def ingest(self, request: IngestRequest) -> IngestOutcome:
+        """Ingest one downloaded output (load, record, parse, store) with the engine's ingest
+        callable and wait for it; like :meth:`db`, it keeps going if the caller is cancelled
+        and :meth:`_settle` waits for it."""
+        future = asyncio.ensure_future(self._ingest(request))
+        self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
+        future.add_done_callback(lambda f: f.cancelled() or f.exception())
+        return await asyncio.shield(future)
+
+    async def _ingest_in_thread(self, request: IngestRequest) -> IngestOutcome:
+        """The default ingest: a worker thread of this process, on the engine's own store."""
+        return await asyncio.to_thread(self._ingest_blocking, request)
+
+    def _ingest_blocking(self, request: IngestRequest) -> IngestOutcome:
+        with self.timings.measure_cpu("parse"):
+            return ingest_output(self.store, request)
 
     async def _settle(self) -> None:
         if self._pending:

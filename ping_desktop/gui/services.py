@@ -99,7 +99,8 @@ class AppServices:
     credentials: CredentialStore
     run_store: RunStore
     demo: DemoBackend = field(default_factory=DemoBackend)
-    #: The worker process for reading, planning, storing new runs and exporting.
+    #: The worker process for reading, planning, storing new runs, ingesting the outputs of
+    #: running jobs and exporting.
     offload: OffloadPool = field(default_factory=shared_pool)
     _clients: dict[tuple[str, bool], PingDataClient] = field(default_factory=dict)
     _engines: dict[tuple[str, bool, int, int], Any] = field(default_factory=dict)
@@ -176,6 +177,9 @@ class AppServices:
                 locations_per_job=self.settings.locations_per_job,
                 concurrent_jobs=self.settings.concurrent_jobs,
                 on_event=self._publish,
+                # Loading, parsing and storing each output holds the GIL for ~0.1 s at a
+                # time: in the worker process, the window's Qt thread never waits for it.
+                ingest=self.offload.ingest,
             )
             self._engines[key] = engine
         return engine

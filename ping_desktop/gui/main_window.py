@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         self.drop_zone.browse_requested.connect(self.open_file_dialog)
         self.drop_zone.files_dropped.connect(self.open_files)
         self.demo_button.clicked.connect(self.start_demo)
+        self.welcome.token_button.clicked.connect(self.open_token_dialog)
         self.another_button.clicked.connect(self.open_file_dialog)
         self.close_file_button.clicked.connect(self.close_file)
         self.start_button.clicked.connect(self.start_run)

@@ -9,7 +9,7 @@ from ping_desktop.gui.drop_zone import DropZone
 
 
 class WelcomePage(QWidget):
-    """Drop zone + "Try the demo" (only offered while no API token is stored)."""
+    """Drop zone, and "Set API token…" + "Try the demo" while no API token is stored."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,16 +26,22 @@ class WelcomePage(QWidget):
         self.busy.setVisible(False)
 
         self.demo_text = QLabel(
-            "No API token yet? Try the app with a sample spreadsheet and the built-in "
+            "No API token set yet. Have one? Enter it once; it is kept in your system's "
+            "password store. No token? Try the app with a sample spreadsheet and the built-in "
             "emulator: synthetic results, nothing sent to Ping.Data, no credits used."
         )
         self.demo_text.setWordWrap(True)
         self.demo_button = QPushButton("Try the &demo")
         self.demo_button.setObjectName("demoButton")
         self.demo_button.setAccessibleName("Try the demo with synthetic data")
+        # The status bar's token button is easy to miss on a first start: offer it here too.
+        self.token_button = QPushButton("Set API &token…")
+        self.token_button.setObjectName("welcomeTokenButton")
+        self.token_button.setAccessibleName("Set the API token")
         self.demo_box = QWidget()
         demo_layout = QHBoxLayout(self.demo_box)
         demo_layout.addWidget(self.demo_text, 1)
+        demo_layout.addWidget(self.token_button)
         demo_layout.addWidget(self.demo_button)
 
         layout = QVBoxLayout(self)
@@ -47,7 +53,7 @@ class WelcomePage(QWidget):
         layout.addWidget(self.demo_box)
 
     def set_has_token(self, has_token: bool) -> None:
-        """The demo is offered only to people without a token."""
+        """The token button and the demo are offered only to people without a token."""
         self.demo_box.setVisible(not has_token)
 
     def set_busy(self, text: str | None) -> None:

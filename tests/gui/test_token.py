@@ -115,3 +115,18 @@ def test_settings_are_saved_and_applied(qtbot: Any, make_window: Any, emulator: 
         emulator.base_url, 2, 55)
     qtbot.waitUntil(lambda: emulator.base_url in window.api_label.text(), timeout=5000)
     assert "token" not in window.services.settings_store.path.read_text().lower()
+
+
+def test_welcome_page_offers_the_token_dialog_until_a_token_is_set(
+        qtbot: Any, make_window: Any, emulator: Any, memory_keyring: Any) -> None:
+    window = make_window(api_url=emulator.api_url)
+    welcome_button = window.findChild(QPushButton, "welcomeTokenButton")
+    assert welcome_button.isVisibleTo(window)
+    welcome_button.click()
+    dialog = window.commands.token_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    dialog.findChild(QLineEdit, "tokenEntry").setText(TEST_TOKEN)
+    dialog.findChild(QPushButton, "tokenSaveButton").click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not welcome_button.isVisibleTo(window), timeout=5000)
+    assert window.has_token

@@ -57,6 +57,7 @@ def inspection_to_json(inspection: Inspection, preview_rows: int = 5) -> dict[st
         "sheets": list(table.sheets),
         "sheet": table.sheet,
         "header_row": table.header_row,
+        "rows_above_header": len(table.preamble),
         "columns": list(table.columns),
         "rows": len(table.rows),
         "mapping": dict(inspection.mapping.fields),

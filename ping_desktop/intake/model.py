@@ -83,6 +83,12 @@ class SheetTable:
 
     ``rows`` are exactly ``len(columns)`` long with empty cells as ``None``; fully blank rows are
     left out, and ``row_numbers[i]`` is the 1-based sheet row of ``rows[i]`` (the stable row key).
+
+    ``preamble`` holds the sheet rows above the header (titles, "Prepared by", blank lines), one
+    entry per row from row 1 to ``header_row - 1``, trailing empty cells dropped (a blank row is
+    ``()``), so an export can put the header back on the same row number. It is empty when the
+    header is on row 1, or when the header is so far down that the rows above it are not kept
+    (see ``notes``).
     """
 
     path: Path
@@ -93,6 +99,7 @@ class SheetTable:
     rows: list[tuple[CellValue, ...]]
     row_numbers: list[int]
     notes: tuple[str, ...] = ()
+    preamble: tuple[tuple[CellValue, ...], ...] = ()
 
     def column_index(self, column: str) -> int:
         """Position of a column header; raises ValueError when absent."""

@@ -14,6 +14,9 @@ from ping_desktop.intake.sniff import EXCEL_SUFFIXES, check_suffix, os_error, sn
 from ping_desktop.intake.values import gc_paused, normalise_text
 
 _TOP_ROWS = SCAN_ROWS + 30
+#: Rows above a header further down than this (only a user's choice can put it there) are not
+#: kept for the export: a header on row 100,000 is a mistake, not a title block.
+MAX_PREAMBLE_ROWS = 1000
 Normaliser = Callable[[Sequence[Any]], list[CellValue]]
 
 
@@ -119,6 +122,10 @@ def build_table(
     if repeated:
         notes.append(f"{repeated} repeated header row(s) skipped")
     columns = column_names(header, width, first_column)
+    preamble = _preamble(top[:index])
+    if index and not preamble:
+        notes.append(f"The {index:,} rows above the header are not copied into the export "
+                     f"(more than {MAX_PREAMBLE_ROWS:,}).")
     return SheetTable(
         path=path,
         sheet=sheet,
@@ -128,7 +135,22 @@ def build_table(
         rows=_fixed_width(rows, width),
         row_numbers=numbers,
         notes=tuple(notes),
+        preamble=preamble,
     )
+
+
+def _preamble(above: list[list[CellValue]]) -> tuple[tuple[CellValue, ...], ...]:
+    """The rows above the header, each without its trailing empty cells (workbook rows are as
+    wide as the sheet); blank rows stay as ``()`` so the header keeps its row number."""
+    if len(above) > MAX_PREAMBLE_ROWS:
+        return ()
+    out: list[tuple[CellValue, ...]] = []
+    for row in above:
+        end = len(row)
+        while end and row[end - 1] is None:
+            end -= 1
+        out.append(tuple(row[:end]))
+    return tuple(out)
 
 
 def _drop_blank_rows(

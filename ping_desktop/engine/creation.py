@@ -79,6 +79,7 @@ def create_run_blocking(store: RunStore, run: RunInput, locations_per_job: int) 
             ),
             is_demo=run.is_demo,
             source_fields=run.source_fields,
+            preamble=table.preamble,
         )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)

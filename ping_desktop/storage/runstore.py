@@ -426,6 +426,16 @@ class RunStore(RunStoreWrites):
         finally:
             conn.close()
 
+    def preamble(self, run_id: int) -> tuple[tuple[CellValue, ...], ...]:
+        """The sheet rows above the header, row 1 first (blank rows as ``()``); empty for a run
+        whose header was on row 1 or that was stored before these rows were kept."""
+        rows = self._conn().execute(
+            "SELECT row_number, values_json FROM preamble_rows WHERE run_id = ? "
+            "ORDER BY row_number",
+            (run_id,),
+        ).fetchall()
+        return tuple(decode_cells(r[1]) for r in rows)
+
     def results_for_row(self, run_id: int, row_number: int) -> dict[str, SourceResult]:
         """The results of one input row by source (empty when it has none yet)."""
         rows = self._conn().execute(

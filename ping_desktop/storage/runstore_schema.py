@@ -144,7 +144,21 @@ _V2 = (
 # results are stored so an export knows its columns without a second pass over 100k results.
 _V3 = ("ALTER TABLE runs ADD COLUMN observed_fields_json TEXT NOT NULL DEFAULT '{}'",)
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+# Version 4: the sheet rows above the header (titles, "Prepared by", blank lines), one per row
+# number from 1, so an export puts them back and the header keeps its row number. Runs stored
+# before have none: their export starts at the header, as it always did.
+_V4 = (
+    """
+    CREATE TABLE preamble_rows (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        row_number INTEGER NOT NULL,
+        values_json TEXT NOT NULL,
+        PRIMARY KEY (run_id, row_number)
+    ) WITHOUT ROWID
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -78,11 +78,13 @@ class RunStoreWrites:
         problems: Iterable[RowProblem] = (),
         is_demo: bool = False,
         source_fields: Mapping[str, Sequence[str]] | None = None,
+        preamble: Sequence[Sequence[CellValue]] = (),
     ) -> int:
         """Store a planned run in one transaction (all of it or nothing); returns its id.
 
         ``folder`` is the run's folder (from :meth:`RunStore.new_run_folder`); ``input_copy``
-        is the copy of the input file inside it.
+        is the copy of the input file inside it. ``preamble`` is the sheet rows above the
+        header, row 1 first (blank rows as empty sequences).
         """
         copy_name = input_copy.name if input_copy is not None else None
         with self._write() as conn:
@@ -106,6 +108,11 @@ class RunStoreWrites:
                     [(run_id, number, encode_cells(values)) for number, values in batch],
                 )
                 n_rows += len(batch)
+            conn.executemany(
+                "INSERT INTO preamble_rows (run_id, row_number, values_json) VALUES (?,?,?)",
+                [(run_id, number, encode_cells(values))
+                 for number, values in enumerate(preamble, start=1)],
+            )
             for batch in _chunks(row_locations):
                 conn.executemany(
                     "INSERT INTO row_locations (run_id, row_number, location_id) VALUES (?,?,?)",

@@ -127,13 +127,19 @@ def _when(value: dt.datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if value else ""
 
 
-def run_info(store: RunStore, run: RunRecord) -> list[tuple[str, str]]:
+def run_info(
+    store: RunStore, run: RunRecord, rows_above_header: int = 0
+) -> list[tuple[str, str]]:
     """The Run sheet: where the data came from and how the run went."""
     jobs = store.jobs(run.id)
     info = [
         ("File", run.file_name),
         ("Sheet", run.sheet or ""),
         ("Header row", str(run.header_row or "")),
+    ]
+    if rows_above_header:
+        info.append(("Rows above the header", f"{rows_above_header}, copied as they were"))
+    info += [
         ("Sources", ", ".join(run.sources)),
         ("API origin", run.api_origin),
         ("Run", str(run.id)),
@@ -160,13 +166,15 @@ def build_table(store: RunStore, run_id: int) -> EnrichedTable:
     """The run as an :class:`EnrichedTable` whose rows stream from the store."""
     run = store.get_run(run_id)
     columns = result_columns_for(list(run.sources), fields_by_source(run))
+    preamble = store.preamble(run_id)
     return EnrichedTable(
         sheet_name=run.sheet or Path(run.file_name).stem or "Sheet1",
         columns=list(run.columns),
         result_columns=columns,
         rows=_rows(store, run_id, columns),
         problems=_problems(store, run),
-        run_info=run_info(store, run),
+        run_info=run_info(store, run, len(preamble)),
+        header_row_values=preamble,
     )
 
 

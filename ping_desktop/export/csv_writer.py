@@ -1,8 +1,9 @@
 """CSV export: UTF-8 with a BOM so Excel detects the encoding, same columns as the workbook.
 
 Result text that could run as a formula gets a leading apostrophe (OWASP CSV-injection advice);
-the user's own values are written exactly as they were. Problems go to a sibling
-``<name>-problems.csv``, written only when there are problems; run info is workbook-only.
+the user's own values, and the rows above their header, are written exactly as they were.
+Problems go to a sibling ``<name>-problems.csv``, written only when there are problems; run info
+is workbook-only.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ def write_csv(table: EnrichedTable, dest: Path) -> ExportStats:
     rows = 0
     with atomic_target(dest) as tmp, tmp.open("w", encoding=ENCODING, newline="") as fh:
         writer = csv.writer(fh)
+        for above in table.header_row_values:
+            # The user's titles above the header, padded like every other line (as Excel saves
+            # CSV), so the header stays on its row and the file reads back the same way.
+            line = [to_csv_text(v) for v in above]
+            writer.writerow(line + blanks[len(line):])
         writer.writerow(
             [to_csv_text(h) for h in table.columns] + [c.header for c in table.result_columns]
         )

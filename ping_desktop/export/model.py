@@ -52,7 +52,11 @@ class ProblemRow:
 
 @dataclass
 class EnrichedTable:
-    """One sheet to export. ``rows`` is consumed once, lazily, in the original row order."""
+    """One sheet to export. ``rows`` is consumed once, lazily, in the original row order.
+
+    ``header_row_values`` are the sheet rows above the header (titles, blank lines), written
+    first so the header lands on the same row as in the user's file.
+    """
 
     sheet_name: str
     columns: Sequence[str]

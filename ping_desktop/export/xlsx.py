@@ -49,6 +49,8 @@ RUN_SHEET = "Run"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _RESULT_HEADER_COLOR = "#DDEBF7"
 _MIN_WIDTH, _MAX_WIDTH = 8, 45
+#: Panes are frozen below the header only when the header is within this many rows of the top.
+FREEZE_MAX_ROWS = 15
 
 Writer = Callable[[int, int, Any], None]
 
@@ -162,7 +164,8 @@ def _write_main_sheet(
 
     row = 0
     for above in table.header_row_values:
-        for col, value in enumerate(above):
+        # The user's titles above the header, cell for cell, so the header keeps its row.
+        for col, value in enumerate(above[:EXCEL_MAX_COLS]):
             cells.write(row, col, value)
         row += 1
     header_row = row
@@ -206,7 +209,9 @@ def _write_main_sheet(
 
     data_rows = row - header_row
     last_col = max(n_cols - 1, 0)
-    ws.freeze_panes(header_row + 1, 0)
+    if header_row < FREEZE_MAX_ROWS:
+        # Frozen rows always show; a deep title block would leave no room to scroll.
+        ws.freeze_panes(header_row + 1, 0)
     ws.autofilter(header_row, 0, max(row, header_row), last_col)
     if data_rows:
         bad_fmt = workbook.add_format({"bg_color": "#F8CBAD"})

@@ -39,7 +39,9 @@ def test_enhance_runs_and_offline_export(
     csv_out, xlsx_out = tmp_path / "again.csv", tmp_path / "again.xlsx"
     assert main(["export", run_id, "--output", str(csv_out), "--raw", str(tmp_path / "raw")]) == 0
     assert main(["export", run_id, "--output", str(xlsx_out)]) == 0
-    assert csv_out.read_text(encoding="utf-8-sig").startswith("Loc #,")
+    csv_lines = csv_out.read_text(encoding="utf-8-sig").splitlines()
+    assert csv_lines[0].startswith("ACME Holdings - Statement of Values,")  # the title rows
+    assert csv_lines[2].startswith("Loc #,")  # the header on row 3, as in the input
     assert len(list((tmp_path / "raw").iterdir())) == 3
     first = openpyxl.load_workbook(default_output, read_only=True)
     second = openpyxl.load_workbook(xlsx_out, read_only=True)

@@ -42,7 +42,10 @@ def test_messy_sov_enhanced_to_xlsx_keeps_every_row_and_value(
     wb = openpyxl.load_workbook(out, read_only=True)
     assert wb.sheetnames[0] == "SOV 2025"
     sheet = list(wb["SOV 2025"].iter_rows(values_only=True))
-    header, body = sheet[0], sheet[1:]
+    # The two title rows stay above the header, which keeps its row 3.
+    assert sheet[0][0] == "ACME Holdings - Statement of Values"
+    assert (sheet[1][0], sheet[1][3]) == ("Prepared 2025-01-15", "Confidential")
+    header, body = sheet[2], sheet[3:]
     assert list(header[: len(HEADER)]) == HEADER
     added = list(header[len(HEADER):])
     assert added[:2] == ["PG status", "PG confidence"]
@@ -87,6 +90,7 @@ def test_csv_export_and_store_survive_without_network(
         stats = export_run(store, run_id, tmp_path / "out.csv", "csv")
     text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()
     assert stats.rows == 30
-    assert text[0].startswith("Loc #,Building Name,Street Address")
-    assert "PG status" in text[0]
-    assert len(text) == 31
+    assert text[0].startswith("ACME Holdings - Statement of Values,")
+    assert text[2].startswith("Loc #,Building Name,Street Address")
+    assert "PG status" in text[2]
+    assert len(text) == 33

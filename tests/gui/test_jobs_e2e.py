@@ -80,10 +80,11 @@ def test_engine_run_to_complete_then_offline_review(
     model = JobsModel()
     view = JobsView(model)
     qtbot.addWidget(view)
-    changes: list[tuple[int, int]] = []
+    changes: list[tuple[int, int, int, int]] = []
     inserted: list[int] = []
     resets: list[int] = []
-    model.dataChanged.connect(lambda tl, br, _r=(): changes.append((tl.row(), br.row())))
+    model.dataChanged.connect(
+        lambda tl, br, _r=(): changes.append((tl.row(), br.row(), tl.column(), br.column())))
     model.rowsInserted.connect(lambda _p, first, _last: inserted.append(first))
     model.modelReset.connect(lambda: resets.append(1))
     gui_thread = threading.get_ident()
@@ -106,7 +107,10 @@ def test_engine_run_to_complete_then_offline_review(
     assert model.rowCount() == 3
     assert inserted == [0, 1, 2]
     assert resets == []
-    assert all(first == last for first, last in changes)
+    # Job events change their own row; run events only the File cells of the run's rows.
+    assert changes
+    assert all(first == last or (left, right) == (JobColumn.FILE, JobColumn.FILE)
+               for first, last, left, right in changes)
     summary = model.run_summary(run_id)
     assert isinstance(summary, RunProgress)
     assert summary.phase is RunPhase.COMPLETE

@@ -71,27 +71,38 @@ class JobFlow:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _job(self) -> JobRecord:
+    # Store reads go to the engine's thread like the writes: the GUI's event loop runs this.
+    async def _job(self) -> JobRecord:
+        return await self.engine.db(self.store.get_job, self.job_id)
+
+    async def _publish(self, job_id: int | None = None) -> JobRecord:
+        job = await self.engine.db(self.store.get_job, job_id or self.job_id)
+        self.ctx.tracker.update(job)  # events go out on the loop thread
+        return job
+
+    def _update_and_get(self, changes: dict[str, Any]) -> JobRecord:
+        self.store.update_job(self.job_id, **changes)
         return self.store.get_job(self.job_id)
 
-    def _publish(self, job_id: int | None = None) -> JobRecord:
-        job = self.store.get_job(job_id or self.job_id)
+    def _finish_and_get(self, phase: JobPhase, message: str | None,
+                        counts: dict[str, int | None]) -> JobRecord:
+        self.store.finish_job(self.job_id, phase, message=message, **counts)
+        return self.store.get_job(self.job_id)
+
+    async def _set(self, **changes: Any) -> JobRecord:
+        job = await self.engine.db(self._update_and_get, changes)
         self.ctx.tracker.update(job)
         return job
 
-    async def _set(self, **changes: Any) -> JobRecord:
-        await self.engine.db(self.store.update_job, self.job_id, **changes)
-        return self._publish()
-
     async def _finish(self, phase: JobPhase, message: str | None, **counts: int | None) -> None:
-        await self.engine.db(self.store.finish_job, self.job_id, phase, message=message, **counts)
-        self._publish()
+        job = await self.engine.db(self._finish_and_get, phase, message, counts)
+        self.ctx.tracker.update(job)
 
     # -- the whole life ----------------------------------------------------------------------
 
     async def process(self) -> None:
         """Run the job from wherever it stands until it is final, or the run stops."""
-        job = self._job()
+        job = await self._job()
         if job.phase.is_final:
             return
         if job.phase is JobPhase.SUBMITTING:
@@ -119,7 +130,7 @@ class JobFlow:
             payloads, digest = await self.engine.db(self.store.job_payloads_and_digest,
                                                     self.job_id, sources)
             await self.engine.db(self.store.mark_job_submitting, self.job_id, digest)
-            self._publish()
+            await self._publish()
             try:
                 with self.engine.timings.measure("submit"):
                     started = await client.start_bulk_enhance(payloads, sources)
@@ -148,7 +159,7 @@ class JobFlow:
                     ctx.request_stop(RunPhase.NEEDS_ATTENTION, error.message)
                 return False
             await self.engine.db(self.store.set_job_submitted, self.job_id, started.id)
-            self._publish()
+            await self._publish()
             return True
 
     async def _split(self, location_ids: list[str], error: JobTooLargeError) -> bool:
@@ -159,9 +170,9 @@ class JobFlow:
         ids = await self.engine.db(self.store.split_job, self.job_id, pieces)
         log.info("Job %d was too large for the server; split into %d jobs", self.job_id,
                  len(pieces))
-        self._publish()
+        await self._publish()
         for new_id in ids[1:]:
-            self._publish(new_id)
+            await self._publish(new_id)
             self.ctx.queue.put_nowait(new_id)
         return True
 
@@ -170,7 +181,7 @@ class JobFlow:
     async def _poll(self, immediate: bool) -> JobStatus | None:
         """Poll until the job is COMPLETE or FAILED on the server; None when it cannot go on."""
         engine, ctx = self.engine, self.ctx
-        job = self._job()
+        job = await self._job()
         server_id = job.server_job_id
         assert server_id is not None
         schedule = PollSchedule(engine.poll, engine.rand)
@@ -226,7 +237,7 @@ class JobFlow:
     async def _collect(self, status: JobStatus) -> None:
         """Turn a finished server job into stored results (or a FAILED job)."""
         request, result = status.request, status.result
-        job = self._job()
+        job = await self._job()
         if status.state is JobState.FAILED or result is None or not result.succeeded:
             detail = result.message if result is not None else None
             await self._finish(

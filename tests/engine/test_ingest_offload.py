@@ -196,3 +196,17 @@ def test_a_worker_lost_after_recording_needs_attention_and_resume_recovers(
             return _stored(h.store, again.id) | {"phase": again.phase}
 
     assert asyncio.run(go()) == clean
+
+
+def test_in_process_pool_ingests_too(tmp_path: Path) -> None:
+    threads = OffloadPool(in_process=True)
+    try:
+        with RunStore(tmp_path / "runs.sqlite3") as store:
+            run_id, job_id = store_run(store)
+            path = tmp_path / "out.json"
+            write_output(path)
+            outcome = asyncio.run(threads.ingest(request_for(store, run_id, job_id, path)))
+            assert outcome.rows_stored == 5
+            assert store.get_run(run_id).locations_completed == 3
+    finally:
+        threads.shutdown()

@@ -18,7 +18,14 @@ from dataclasses import replace
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ping_desktop.engine.events import Event, JobPhase, JobProgress, RunPhase, RunProgress
@@ -49,10 +56,23 @@ _HEADERS = {
     JobColumn.ETA: "Time left",
 }
 
+# Roles as plain ints: data() runs for every role of every painted cell, and each access to
+# a Qt enum attribute is a lookup through shiboken (it was a fifth of the table's paint time).
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_COLUMNS = tuple(JobColumn)
+_LAST_COLUMN = len(_COLUMNS) - 1
+
 # Custom roles: the view and the delegate read plain values, never parse display text.
 JOB_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the JobProgress of the row
 RUN_ID_ROLE = JOB_ROLE + 1
 FRACTION_ROLE = JOB_ROLE + 2  # progress column: (completed, requested)
+_HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ACCESSIBLE, _ALIGNMENT, _DECORATION, JOB_ROLE,
+                            RUN_ID_ROLE, FRACTION_ROLE})
 
 _RUN_FINAL = frozenset(
     {RunPhase.COMPLETE, RunPhase.COMPLETE_WITH_PROBLEMS, RunPhase.FAILED, RunPhase.CANCELED}
@@ -198,11 +218,24 @@ def run_from_record(record: RunRecord) -> RunProgress:
 class JobsModel(QAbstractTableModel):
     """Table model of every job the app knows about, in the order they first appeared."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, coalesce_ms: int = 0) -> None:
+        """``coalesce_ms`` > 0 gathers the changes of that many milliseconds into one
+        ``dataChanged`` per block of changed rows (the window uses it: a 100-job run sends
+        hundreds of events a second at its end, and repainting the table after each one kept
+        the window's thread busy); 0 signals each change at once. Data are current at once
+        either way."""
         super().__init__(parent)
         self._jobs: list[JobProgress] = []
         self._row_of_job: dict[int, int] = {}
         self._runs: dict[int, RunProgress] = {}
+        # Changed rows not signalled yet: row -> True for the whole row, False for File only.
+        self._dirty: dict[int, bool] = {}
+        self._flush_timer: QTimer | None = None
+        if coalesce_ms > 0:
+            self._flush_timer = QTimer(self)
+            self._flush_timer.setSingleShot(True)
+            self._flush_timer.setInterval(coalesce_ms)
+            self._flush_timer.timeout.connect(self.flush)
 
     # ----- feeding -----------------------------------------------------------------------------
 
@@ -230,6 +263,7 @@ class JobsModel(QAbstractTableModel):
         by_run = {run.id: run_from_record(run) for run in run_list}
         by_run.update(self._runs)
         self.beginResetModel()
+        self._dirty.clear()
         self._runs = by_run
         self._jobs = restored + list(live_jobs.values())
         self._row_of_job = {job.job_id: row for row, job in enumerate(self._jobs)}
@@ -255,24 +289,44 @@ class JobsModel(QAbstractTableModel):
         if event == old:
             return
         self._jobs[row] = event
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(JobColumn) - 1))
+        self._dirty[row] = True
+        self._changed()
 
     def _apply_run(self, event: RunProgress) -> None:
         if self._runs.get(event.run_id) == event:
             return
         self._runs[event.run_id] = event
-        # Only the File cells carry run-level information: one signal per block of adjacent
-        # rows of the run (a run's jobs are usually adjacent), not one per job; a 100-job run
-        # sends a run event after each job event.
-        start: int | None = None
-        for row, job in enumerate([*self._jobs, None]):
-            if job is not None and job.run_id == event.run_id:
-                if start is None:
-                    start = row
-            elif start is not None:
-                self.dataChanged.emit(self.index(start, JobColumn.FILE),
-                                      self.index(row - 1, JobColumn.FILE))
-                start = None
+        # Only the File cells carry run-level information.
+        dirty = self._dirty
+        for row, job in enumerate(self._jobs):
+            if job.run_id == event.run_id and row not in dirty:
+                dirty[row] = False
+        self._changed()
+
+    def _changed(self) -> None:
+        if self._flush_timer is None:
+            self.flush()
+        elif not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush(self) -> None:
+        """Signal the changes gathered so far: one ``dataChanged`` per block of adjacent rows
+        changed alike (whole rows, or only their File cell)."""
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+        if not self._dirty:
+            return
+        dirty, self._dirty = self._dirty, {}
+        rows = sorted(dirty)
+        start = previous = rows[0]
+        for row in [*rows[1:], None]:
+            if row is not None and row == previous + 1 and dirty[row] == dirty[start]:
+                previous = row
+                continue
+            first, last = (0, _LAST_COLUMN) if dirty[start] else (JobColumn.FILE, JobColumn.FILE)
+            self.dataChanged.emit(self.index(start, first), self.index(previous, last))
+            if row is not None:
+                start = previous = row
 
     # ----- queries used by the view ------------------------------------------------------------
 
@@ -351,32 +405,31 @@ class JobsModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         """Cell contents for the standard roles plus the custom ones declared above."""
-        if not index.isValid() or index.parent().isValid():
+        # Called for every role of every painted cell: cheap rejections first, no enum objects.
+        if role not in _HANDLED_ROLES or not index.isValid():
             return None
-        job = self.job_at(index.row())
-        if job is None or not 0 <= index.column() < len(JobColumn):
+        row, col = index.row(), index.column()
+        if not (0 <= row < len(self._jobs) and 0 <= col <= _LAST_COLUMN):
             return None
-        column = JobColumn(index.column())
+        job = self._jobs[row]
+        column = _COLUMNS[col]
+        if role == _DISPLAY:
+            return self._display(job, column)
+        if role == _ALIGNMENT:
+            if column is JobColumn.FILE or column is JobColumn.STATUS:
+                return None
+            return _RIGHT_ALIGNED
+        if role == _DECORATION:
+            return self._status_icon(job) if column is JobColumn.STATUS else None
+        if role == FRACTION_ROLE:
+            return (job.completed, job.requested) if column is JobColumn.PROGRESS else None
         if role == JOB_ROLE:
             return job
         if role == RUN_ID_ROLE:
             return job.run_id
-        if role == FRACTION_ROLE:
-            return (job.completed, job.requested) if column is JobColumn.PROGRESS else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(job, column)
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._tooltip(job, column, role == Qt.ItemDataRole.AccessibleTextRole)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column not in (
-            JobColumn.FILE,
-            JobColumn.STATUS,
-        ):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.DecorationRole and column is JobColumn.STATUS:
-            return self._status_icon(job)
-        return None
+        return self._tooltip(job, column, role == _ACCESSIBLE)
 
     # ----- cell contents -----------------------------------------------------------------------
 

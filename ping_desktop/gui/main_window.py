@@ -81,7 +81,9 @@ class MainWindow(QMainWindow):
         self.tasks = TaskOwner(self, on_error=self._task_failed)
         self.intake = IntakeController(self.tasks, self, services.offload)
         self.runs = RunController(services, self.tasks, self)
-        self.jobs_model = JobsModel(self)
+        # Progress shown at most ~7 times a second: repainting after every engine event kept
+        # the window's thread busy for tens of milliseconds at a time at the end of big runs.
+        self.jobs_model = JobsModel(self, coalesce_ms=150)
         self.has_token = False
         self.demo_mode = False
         self._close_ready = False

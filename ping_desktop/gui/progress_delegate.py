@@ -16,6 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 _Index = QModelIndex | QPersistentModelIndex
+# Looked up once: each Qt enum attribute access goes through shiboken, and paint runs per cell.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ITEM = QStyle.ControlElement.CE_ItemViewItem
+_BAR = QStyle.ControlElement.CE_ProgressBar
+_HORIZONTAL = QStyle.StateFlag.State_Horizontal
+_CENTRE = Qt.AlignmentFlag.AlignCenter
 
 
 class ProgressBarDelegate(QStyledItemDelegate):
@@ -43,21 +49,21 @@ class ProgressBarDelegate(QStyledItemDelegate):
         background = QStyleOptionViewItem(option)
         self.initStyleOption(background, index)
         background.text = ""
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, widget)
+        style.drawControl(_ITEM, background, painter, widget)
 
         bar = QStyleOptionProgressBar()
         bar.rect = option.rect.adjusted(3, 3, -3, -3)
-        bar.state = option.state | QStyle.StateFlag.State_Horizontal
+        bar.state = option.state | _HORIZONTAL
         bar.direction = option.direction
         bar.fontMetrics = option.fontMetrics
         bar.palette = option.palette
         bar.minimum = 0
         bar.maximum = max(requested, 1)
         bar.progress = min(max(completed, 0), bar.maximum)
-        bar.text = str(index.data(Qt.ItemDataRole.DisplayRole) or f"{completed} / {requested}")
+        bar.text = str(index.data(_DISPLAY) or f"{completed} / {requested}")
         bar.textVisible = True
-        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)
+        bar.textAlignment = _CENTRE
+        style.drawControl(_BAR, bar, painter, widget)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         """Wide enough for "100,000 / 100,000" plus the bar's frame."""

@@ -327,3 +327,29 @@ def test_load_jobs_keeps_events_that_arrived_first() -> None:
     assert model.job_at(0).completed == 3  # type: ignore[union-attr]
     assert model.job_at(1).job_id == 90  # type: ignore[union-attr]
     assert model.row_of_job(90) == 1
+
+
+def test_coalescing_model_signals_each_changed_block_once_per_interval(qtbot: Any) -> None:
+    model = JobsModel(coalesce_ms=50)
+    for number in (1, 2, 3):
+        model.apply_event(job(job_id=10 + number, run_id=1, number=number))
+    model.apply_event(job(job_id=21, run_id=2))
+    rec = Recorder(model)
+    for completed in (10, 20, 30):
+        model.apply_event(job(job_id=12, run_id=1, number=2, phase=JobPhase.IN_PROGRESS,
+                              completed=completed))
+    model.apply_event(run(run_id=1, jobs_done=1))
+    # The data are current at once; the signals wait for the interval.
+    assert model.index(1, JobColumn.PROGRESS).data(DISPLAY) == "30 / 100"
+    assert rec.changed == []
+    qtbot.waitUntil(lambda: bool(rec.changed), timeout=2000)
+    last = len(JobColumn) - 1
+    # Row 1 changed whole (three events, one signal); rows 0 and 2 only in their File cell.
+    assert sorted(rec.changed) == [(0, 0, 0, 0), (1, 0, 1, last), (2, 0, 2, 0)]
+    assert rec.resets == 0
+    rec.changed.clear()
+    model.apply_event(job(job_id=21, run_id=2, phase=JobPhase.COMPLETE, completed=100))
+    model.flush()  # at once, e.g. before the window closes
+    assert rec.changed == [(3, 0, 3, last)]
+    qtbot.wait(120)
+    assert rec.changed == [(3, 0, 3, last)]  # nothing left for the timer

@@ -65,7 +65,10 @@ _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _COLUMNS = tuple(JobColumn)
-_LAST_COLUMN = len(_COLUMNS) - 1
+_COLUMN_COUNT = len(_COLUMNS)
+_LAST_COLUMN = _COLUMN_COUNT - 1
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 # Custom roles: the view and the delegate read plain values, never parse display text.
 JOB_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the JobProgress of the row
@@ -385,7 +388,7 @@ class JobsModel(QAbstractTableModel):
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         """Number of columns (see :class:`JobColumn`)."""
-        return 0 if parent.isValid() else len(JobColumn)
+        return 0 if parent.isValid() else _COLUMN_COUNT
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -401,9 +404,7 @@ class JobsModel(QAbstractTableModel):
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         """Rows are selectable, never editable."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         """Cell contents for the standard roles plus the custom ones declared above."""

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -219,7 +220,13 @@ def run_from_record(record: RunRecord) -> RunProgress:
 
 
 class JobsModel(QAbstractTableModel):
-    """Table model of every job the app knows about, in the order they first appeared."""
+    """Table model of every job the app knows about, in the order they first appeared.
+
+    ``runs_changed`` tells that some run's totals or phase changed (what the view's run-level
+    actions depend on); it comes with the same coalescing as ``dataChanged``.
+    """
+
+    runs_changed = Signal()
 
     def __init__(self, parent: QObject | None = None, *, coalesce_ms: int = 0) -> None:
         """``coalesce_ms`` > 0 gathers the changes of that many milliseconds into one
@@ -233,6 +240,7 @@ class JobsModel(QAbstractTableModel):
         self._runs: dict[int, RunProgress] = {}
         # Changed rows not signalled yet: row -> True for the whole row, False for File only.
         self._dirty: dict[int, bool] = {}
+        self._runs_changed = False
         self._flush_timer: QTimer | None = None
         if coalesce_ms > 0:
             self._flush_timer = QTimer(self)
@@ -298,12 +306,17 @@ class JobsModel(QAbstractTableModel):
     def _apply_run(self, event: RunProgress) -> None:
         if self._runs.get(event.run_id) == event:
             return
+        old = self._runs.get(event.run_id)
         self._runs[event.run_id] = event
-        # Only the File cells carry run-level information.
-        dirty = self._dirty
-        for row, job in enumerate(self._jobs):
-            if job.run_id == event.run_id and row not in dirty:
-                dirty[row] = False
+        self._runs_changed = True
+        # Run totals only show in the File cells' tooltips, which are read when shown: the
+        # cells are repainted only when the file name they display changes. (Repainting a
+        # column of every job after each run event made whole-table repaints of big runs.)
+        if old is None or old.file_name != event.file_name:
+            dirty = self._dirty
+            for row, job in enumerate(self._jobs):
+                if job.run_id == event.run_id and row not in dirty:
+                    dirty[row] = False
         self._changed()
 
     def _changed(self) -> None:
@@ -317,6 +330,9 @@ class JobsModel(QAbstractTableModel):
         changed alike (whole rows, or only their File cell)."""
         if self._flush_timer is not None:
             self._flush_timer.stop()
+        if self._runs_changed:
+            self._runs_changed = False
+            self.runs_changed.emit()
         if not self._dirty:
             return
         dirty, self._dirty = self._dirty, {}

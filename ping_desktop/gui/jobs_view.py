@@ -132,6 +132,7 @@ class JobsView(QWidget):
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         model.dataChanged.connect(self.update_actions)
+        model.runs_changed.connect(self.update_actions)
         model.rowsInserted.connect(self._on_rows_inserted)
         model.modelReset.connect(self.update_actions)
         self.update_actions()

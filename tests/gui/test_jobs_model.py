@@ -353,3 +353,18 @@ def test_coalescing_model_signals_each_changed_block_once_per_interval(qtbot: An
     assert rec.changed == [(3, 0, 3, last)]
     qtbot.wait(120)
     assert rec.changed == [(3, 0, 3, last)]  # nothing left for the timer
+
+
+def test_run_totals_alone_repaint_nothing_but_tell_the_view(qtbot: Any) -> None:
+    model = JobsModel()
+    model.apply_event(job(job_id=11, run_id=1))
+    model.apply_event(run(run_id=1))  # the file name appears: its cells change
+    rec = Recorder(model)
+    runs: list[int] = []
+    model.runs_changed.connect(lambda: runs.append(1))
+    model.apply_event(run(run_id=1, locations_completed=150, jobs_done=1))
+    assert rec.changed == []  # same file name: totals live in the tooltip, read when shown
+    assert runs == [1]
+    assert "150 of 300" in model.index(0, JobColumn.FILE).data(Qt.ItemDataRole.ToolTipRole)
+    model.apply_event(run(run_id=1, locations_completed=150, jobs_done=1))
+    assert runs == [1]  # identical event: nothing

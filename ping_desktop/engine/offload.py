@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from ping_desktop.engine.worker_process import WorkerLogs, init_worker
 from ping_desktop.intake.model import (
     CellValue,
     ColumnMapping,
@@ -292,6 +293,7 @@ class OffloadPool:
     def __init__(self, *, in_process: bool = False) -> None:
         self.in_process = in_process
         self._executor: Executor | None = None
+        self._logs: WorkerLogs | None = None
         self._held: dict[str, int] = {}
         self._release_later: set[str] = set()
 
@@ -303,8 +305,12 @@ class OffloadPool:
                 # One thread, like the one worker process: calls run in order.
                 self._executor = ThreadPoolExecutor(1, thread_name_prefix="offload")
             else:
+                context = multiprocessing.get_context("spawn")
+                if self._logs is None:
+                    self._logs = WorkerLogs(context)
                 self._executor = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                    max_workers=1, mp_context=context, initializer=init_worker,
+                    initargs=(self._logs.queue, self._logs.level))
         return self._executor
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
@@ -379,6 +385,9 @@ class OffloadPool:
     def shutdown(self) -> None:
         """Stop the worker (pending calls are cancelled); it starts again on next use."""
         self._drop_executor()
+        logs, self._logs = self._logs, None
+        if logs is not None:
+            logs.close()
 
 
 _shared: OffloadPool | None = None

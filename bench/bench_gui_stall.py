@@ -49,7 +49,7 @@ class Heartbeat:
         self.timer.setInterval(10)
         self.timer.timeout.connect(self._tick)
         self.last = time.perf_counter()
-        self.phase = "idle"
+        self._phase = "idle"
         self.worst: dict[str, float] = {}
         #: Per phase, how many gaps were over 50 ms and over 100 ms (the worst alone is noisy).
         self.over: dict[str, list[int]] = {}
@@ -60,6 +60,32 @@ class Heartbeat:
         #: The rest of a gap is time the thread slept: waiting for the GIL, or for events.
         self.worst_split: dict[str, tuple[float, float]] = {}
         self.last_sched = _sched()
+        #: Every gap over 50 ms: phase, seconds into the phase, gap, ran, waited.
+        self.long_gaps: list[tuple[str, float, float, float, float, float]] = []
+        self.phase_started = time.perf_counter()
+        # Garbage collections (any thread) since the last tick, in seconds.
+        self.gc_time = 0.0
+        self._gc_start = 0.0
+        import gc
+
+        gc.callbacks.append(self._gc)
+
+    def _gc(self, stage: str, _info: dict[str, int]) -> None:
+        # Any thread's collection holds the GIL, so it stops the Qt thread too.
+        if stage == "start":
+            self._gc_start = time.perf_counter()
+        else:
+            self.gc_time += time.perf_counter() - self._gc_start
+
+    @property
+    def phase(self) -> str:
+        """The phase gaps are counted for now."""
+        return self._phase
+
+    @phase.setter
+    def phase(self, name: str) -> None:
+        self._phase = name
+        self.phase_started = time.perf_counter()
 
     def start(self) -> None:
         self.last = time.perf_counter()
@@ -75,15 +101,20 @@ class Heartbeat:
         self.cpu[self.phase] = self.cpu.get(self.phase, 0.0) + cpu - self.last_cpu
         self.last_cpu = cpu
         sched = _sched()
+        if gap <= 0.05:
+            self.gc_time = 0.0
         ran, waited = sched[0] - self.last_sched[0], sched[1] - self.last_sched[1]
         self.last_sched = sched
         if gap > self.worst.get(self.phase, 0.0):
             self.worst[self.phase] = gap
             self.worst_split[self.phase] = (ran, waited)
         if gap > 0.05:
+            self.long_gaps.append((self.phase, now - self.phase_started, gap, ran, waited,
+                                   self.gc_time))
             counts = self.over.setdefault(self.phase, [0, 0])
             counts[0] += 1
             counts[1] += gap > 0.1
+            self.gc_time = 0.0
 
 
 class StallTracer:
@@ -307,6 +338,10 @@ def main() -> int:
         slept = max(gap - (ran + waited) * 1000, 0)
         print(f"{'':45s} worst gap: Qt thread ran {ran * 1000:.0f} ms, waited for a core "
               f"{waited * 1000:.0f} ms, slept (GIL or idle) {slept:.0f} ms")
+    for phase, at, gap, ran, waited, collecting in beat.long_gaps:
+        print(f"  gap {gap * 1000:5.0f} ms at {at:6.2f} s into {phase.split()[0]}: ran "
+              f"{ran * 1000:.0f} ms (garbage collection {collecting * 1000:.0f} ms), waited "
+              f"for a core {waited * 1000:.0f} ms")
     worst = max(beat.worst.values())
     print(f"largest gap overall: {worst*1000:.1f} ms (goal: under 100 ms)")
     return 0

@@ -280,6 +280,25 @@ class JobsModel(QAbstractTableModel):
         self._row_of_job = {job.job_id: row for row, job in enumerate(self._jobs)}
         self.endResetModel()
 
+    def add_jobs(self, run: RunRecord, jobs: Iterable[JobRecord]) -> None:
+        """Show every job of a run that is just starting, as one insertion (the engine only
+        reports a job once it moves; inserting a row per job as each one started repainted
+        the whole table a hundred times during a 100-job run). Rows already shown keep their
+        live state."""
+        job_list = sorted(jobs, key=lambda j: (j.number, j.id))
+        if run.id not in self._runs:
+            self._runs[run.id] = run_from_record(run)
+        new = [job_from_record(job, len(job_list)) for job in job_list
+               if job.id not in self._row_of_job]
+        if not new:
+            return
+        first = len(self._jobs)
+        self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+        for offset, event in enumerate(new):
+            self._jobs.append(event)
+            self._row_of_job[event.job_id] = first + offset
+        self.endInsertRows()
+
     def _apply_job(self, event: JobProgress) -> None:
         row = self._row_of_job.get(event.job_id)
         if row is None:

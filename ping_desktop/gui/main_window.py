@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
         self.sources_panel.selection_changed.connect(self._on_sources_changed)
 
         self.runs.progress.connect(self.jobs_model.apply_event)
+        self.runs.jobs_listed.connect(self.jobs_model.add_jobs)
         self.runs.run_finished.connect(self._on_run_finished)
         self.runs.error.connect(self.show_error)
         self.jobs_view.cancel_requested.connect(

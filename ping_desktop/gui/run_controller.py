@@ -49,6 +49,8 @@ class RunController(QObject):
 
     progress = Signal(object)
     run_started = Signal(int)
+    #: A new run's record and all its jobs (RunRecord, list[JobRecord]), before it starts.
+    jobs_listed = Signal(object, object)
     run_finished = Signal(object)
     error = Signal(str)
 
@@ -100,6 +102,9 @@ class RunController(QObject):
             is_demo=loaded.is_demo,
             source_fields=source_fields or {},
         ))
+        store = engine.store
+        run, jobs = await asyncio.to_thread(lambda: (store.get_run(run_id), store.jobs(run_id)))
+        self.jobs_listed.emit(run, jobs)
         self._launch(engine, run_id, loaded.is_demo, engine.run)
         self.run_started.emit(run_id)
         return run_id

@@ -368,3 +368,40 @@ def test_run_totals_alone_repaint_nothing_but_tell_the_view(qtbot: Any) -> None:
     assert "150 of 300" in model.index(0, JobColumn.FILE).data(Qt.ItemDataRole.ToolTipRole)
     model.apply_event(run(run_id=1, locations_completed=150, jobs_done=1))
     assert runs == [1]  # identical event: nothing
+
+
+def _records(count: int) -> tuple[RunRecord, list[JobRecord]]:
+    now = dt.datetime(2026, 11, 29, 1, 0, tzinfo=dt.UTC)
+    run_record = RunRecord(
+        id=8, created_at=now, file_name="big.xlsx", input_path=Path("/x/big.xlsx"),
+        input_copy=None, sheet=None, header_row=1, columns=("a",), mapping={},
+        sources=("PG",), api_origin="http://127.0.0.1", phase=RunPhase.READY, rows=count * 5,
+        unique_locations=count * 5, rows_with_problems=0, jobs_total=count, jobs_done=0,
+        locations_completed=0, problems=0, is_demo=False, message=None, finished_at=None)
+    jobs = [JobRecord(id=80 + i, run_id=8, number=i + 1, server_job_id=None,
+                      phase=JobPhase.WAITING, requested=0, completed=0, problems=0,
+                      location_count=5, submitted_at=None, finished_at=None, message=None)
+            for i in range(count)]
+    return run_record, jobs
+
+
+def test_add_jobs_shows_a_new_run_in_one_insertion_and_keeps_live_rows(
+        qtmodeltester: Any) -> None:
+    model = JobsModel()
+    run_record, jobs = _records(5)
+    # The second job already reported progress before the run's list arrived.
+    model.apply_event(job(job_id=81, run_id=8, number=2, job_count=5, phase=JobPhase.IN_PROGRESS,
+                          completed=3, requested=5))
+    rec = Recorder(model)
+    model.add_jobs(run_record, list(reversed(jobs)))
+    assert rec.inserted == [(1, 4)]  # one signal for the four new rows
+    assert rec.resets == 0
+    assert model.rowCount() == 5
+    assert [model.job_at(r).job_number for r in range(5)] == [2, 1, 3, 4, 5]  # type: ignore[union-attr]
+    assert model.index(0, JobColumn.PROGRESS).data(DISPLAY) == "3 / 5"  # live state kept
+    assert model.index(1, JobColumn.STATUS).data(DISPLAY) == "Waiting to be sent"
+    assert model.index(4, JobColumn.JOB).data(DISPLAY) == "5 of 5"
+    assert model.index(4, JobColumn.FILE).data(DISPLAY) == "big.xlsx"
+    model.add_jobs(run_record, jobs)  # again: nothing new
+    assert rec.inserted == [(1, 4)]
+    qtmodeltester.check(model)

@@ -35,6 +35,17 @@ def sov_rows(count: int) -> list[list[Any]]:
     return rows
 
 
+def write_sov_sheet(ws: Any, titles: list[list[Any]], count: int) -> list[list[Any]]:
+    """Fill worksheet ``ws``: ``titles`` rows, the header, ``count`` data rows (returned)."""
+    for row in titles:
+        ws.append(row)
+    ws.append(HEADER)
+    rows = sov_rows(count)
+    for row in rows:
+        ws.append(row)
+    return rows
+
+
 def write_messy_sov(path: Path, count: int = 30) -> list[list[Any]]:
     """An .xlsx with a notes sheet first, two title rows above the header, and ``count``
     rows; returns the data rows as written."""
@@ -42,12 +53,9 @@ def write_messy_sov(path: Path, count: int = 30) -> list[list[Any]]:
     notes = wb.active
     notes.title = "Read me"
     notes.append(["This workbook lists the insured locations."])
-    ws = wb.create_sheet("SOV 2025")
-    ws.append(["ACME Holdings - Statement of Values"])
-    ws.append(["Prepared 2025-01-15", None, None, "Confidential"])
-    ws.append(HEADER)
-    rows = sov_rows(count)
-    for row in rows:
-        ws.append(row)
+    rows = write_sov_sheet(wb.create_sheet("SOV 2025"), [
+        ["ACME Holdings - Statement of Values"],
+        ["Prepared 2025-01-15", None, None, "Confidential"],
+    ], count)
     wb.save(path)
     return rows

@@ -14,7 +14,7 @@ import pytest
 from ping_desktop.cli import main
 from ping_desktop.emulator.server import EmulatorServer
 from tests.conftest import TEST_TOKEN
-from tests.e2e.sov import HEADER, sov_rows
+from tests.e2e.sov import HEADER, write_sov_sheet
 
 TITLES: list[list[Any]] = [
     ["Acme Holdings - Statement of Values 2026"],
@@ -28,12 +28,7 @@ def _titled_sov(path: Path, count: int) -> list[list[Any]]:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Schedule"
-    for row in TITLES:
-        ws.append(row)
-    ws.append(HEADER)
-    rows = sov_rows(count)
-    for row in rows:
-        ws.append(row)
+    rows = write_sov_sheet(ws, TITLES, count)
     wb.save(path)
     return rows
 

@@ -44,6 +44,15 @@ def wait_loaded(qtbot: Any, window: Any, name: str | None = None, timeout: int =
     qtbot.waitUntil(ready, timeout=timeout)
 
 
+def open_and_start(qtbot: Any, window: Any, path: Path) -> None:
+    """Open ``path``, wait until it can start, and press *Start enriching*."""
+    window.open_files([path])
+    wait_loaded(qtbot, window, path.name)
+    wait_sources(qtbot, window)
+    qtbot.waitUntil(window.start_button.isEnabled, timeout=10_000)
+    window.start_button.click()
+
+
 def wait_sources(qtbot: Any, window: Any, timeout: int = 10_000) -> None:
     """Until the sources list is filled."""
     qtbot.waitUntil(lambda: window.sources_panel.list.count() > 0, timeout=timeout)

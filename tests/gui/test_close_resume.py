@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from ping_desktop.emulator.config import EmulatorConfig
 from ping_desktop.engine.events import JobPhase, RunPhase
 from tests.conftest import TEST_TOKEN
-from tests.gui.helpers import SAMPLE, jobs, wait_loaded, wait_sources
+from tests.gui.helpers import SAMPLE, jobs, open_and_start
 
 
 @pytest.fixture
@@ -23,12 +23,7 @@ def emulator_config() -> EmulatorConfig:
 
 
 def _start(qtbot: Any, window: Any, tmp_path: Path) -> None:
-    path = Path(shutil.copy(SAMPLE, tmp_path / "book.xlsx"))
-    window.open_files([path])
-    wait_loaded(qtbot, window, "book.xlsx")
-    wait_sources(qtbot, window)
-    qtbot.waitUntil(window.start_button.isEnabled, timeout=10_000)
-    window.start_button.click()
+    open_and_start(qtbot, window, Path(shutil.copy(SAMPLE, tmp_path / "book.xlsx")))
     qtbot.waitUntil(lambda: any(j.phase is JobPhase.IN_PROGRESS for j in jobs(window)),
                     timeout=10_000)
 

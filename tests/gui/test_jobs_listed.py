@@ -12,7 +12,7 @@ from ping_desktop.emulator.server import EmulatorConfig
 from ping_desktop.engine.events import JobPhase
 from ping_desktop.gui.jobs_model import JobColumn
 from tests.conftest import TEST_TOKEN
-from tests.gui.helpers import SAMPLE, jobs, wait_loaded, wait_sources
+from tests.gui.helpers import SAMPLE, jobs, open_and_start
 
 
 @pytest.fixture
@@ -28,12 +28,7 @@ def test_start_lists_every_job_before_they_move(qtbot: Any, make_window: Any, em
                          locations_per_job=20, concurrent_jobs=1)
     inserted: list[tuple[int, int]] = []
     window.jobs_model.rowsInserted.connect(lambda _p, a, b: inserted.append((a, b)))
-    path = Path(shutil.copy(SAMPLE, tmp_path / "three-jobs.xlsx"))
-    window.open_files([path])
-    wait_loaded(qtbot, window, "three-jobs.xlsx")
-    wait_sources(qtbot, window)
-    qtbot.waitUntil(window.start_button.isEnabled, timeout=10_000)
-    window.start_button.click()
+    open_and_start(qtbot, window, Path(shutil.copy(SAMPLE, tmp_path / "three-jobs.xlsx")))
     qtbot.waitUntil(lambda: len(jobs(window)) == 3, timeout=10_000)
     assert inserted == [(0, 2)]  # 58 locations in jobs of 20: three rows in one insertion
     listed = jobs(window)

@@ -118,13 +118,15 @@ class Heartbeat:
 
 
 class StallTracer:
-    """``--trace``: a sampler thread that, whenever it was itself held up for over 80 ms,
+    """``--trace``: a sampler thread that, whenever it was itself held up for over 80 ms
+    (``--trace-ms``),
     prints where every thread stands. A C call that held the GIL has just returned when the
     sampler runs again, so the culprit thread is at (or just past) the line that made it.
     While the heartbeat is late but the sampler runs, the Qt thread itself is busy: its stack
     is sampled every 5 ms and the most frequent places are printed when it is free again."""
 
-    def __init__(self, beat: Heartbeat) -> None:
+    def __init__(self, beat: Heartbeat, held_ms: float = 80.0) -> None:
+        self.held = held_ms / 1000
         import threading
 
         self.beat = beat
@@ -174,7 +176,7 @@ class StallTracer:
                     for where, n in busy.most_common(4):
                         print(f"    {n:3d}x {where}")
                 busy.clear()
-            if gap < 0.08:
+            if gap < self.held:
                 continue
             names = {t.ident: t.name for t in threading.enumerate()}
             print(f"--- sampler held up {gap * 1000:.0f} ms during {self.beat.phase}")
@@ -298,6 +300,8 @@ async def scenario(path: Path, beat: Heartbeat, ingest_in_gui: bool = False
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--trace-ms", type=float, default=80.0,
+                        help="with --trace: report the sampler held up longer than this")
     parser.add_argument("--trace", action="store_true",
                         help="print every thread's stack after each stall of the sampler")
     parser.add_argument("--ingest-in-gui", action="store_true",
@@ -324,7 +328,7 @@ def main() -> int:
     app.setQuitOnLastWindowClosed(False)
     beat = Heartbeat()
     if args.trace:
-        StallTracer(beat).start()
+        StallTracer(beat, args.trace_ms).start()
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         timings = runner.run(scenario(path, beat, args.ingest_in_gui))
     print(f"rows: {args.rows:,}")

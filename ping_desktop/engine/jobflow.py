@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,23 +81,22 @@ class JobFlow:
         self.ctx.tracker.update(job)  # events go out on the loop thread
         return job
 
-    def _update_and_get(self, changes: dict[str, Any]) -> JobRecord:
-        self.store.update_job(self.job_id, **changes)
-        return self.store.get_job(self.job_id)
+    async def _write(self, write: Callable[..., object], *args: Any, **kwargs: Any) -> JobRecord:
+        """Run a store write for this job and read the job back in one trip to the engine's
+        thread, then publish it."""
+        def write_and_get() -> JobRecord:
+            write(*args, **kwargs)
+            return self.store.get_job(self.job_id)
 
-    def _finish_and_get(self, phase: JobPhase, message: str | None,
-                        counts: dict[str, int | None]) -> JobRecord:
-        self.store.finish_job(self.job_id, phase, message=message, **counts)
-        return self.store.get_job(self.job_id)
-
-    async def _set(self, **changes: Any) -> JobRecord:
-        job = await self.engine.db(self._update_and_get, changes)
-        self.ctx.tracker.update(job)
+        job = await self.engine.db(write_and_get)
+        self.ctx.tracker.update(job)  # events go out on the loop thread
         return job
 
+    async def _set(self, **changes: Any) -> JobRecord:
+        return await self._write(self.store.update_job, self.job_id, **changes)
+
     async def _finish(self, phase: JobPhase, message: str | None, **counts: int | None) -> None:
-        job = await self.engine.db(self._finish_and_get, phase, message, counts)
-        self.ctx.tracker.update(job)
+        await self._write(self.store.finish_job, self.job_id, phase, message=message, **counts)
 
     # -- the whole life ----------------------------------------------------------------------
 
@@ -129,8 +129,7 @@ class JobFlow:
             sources = list(ctx.run.sources)
             payloads, digest = await self.engine.db(self.store.job_payloads_and_digest,
                                                     self.job_id, sources)
-            await self.engine.db(self.store.mark_job_submitting, self.job_id, digest)
-            await self._publish()
+            await self._write(self.store.mark_job_submitting, self.job_id, digest)
             try:
                 with self.engine.timings.measure("submit"):
                     started = await client.start_bulk_enhance(payloads, sources)
@@ -158,8 +157,7 @@ class JobFlow:
                 else:
                     ctx.request_stop(RunPhase.NEEDS_ATTENTION, error.message)
                 return False
-            await self.engine.db(self.store.set_job_submitted, self.job_id, started.id)
-            await self._publish()
+            await self._write(self.store.set_job_submitted, self.job_id, started.id)
             return True
 
     async def _split(self, location_ids: list[str], error: JobTooLargeError) -> bool:

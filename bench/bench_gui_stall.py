@@ -220,7 +220,7 @@ async def scenario(path: Path, beat: Heartbeat, ingest_in_gui: bool = False
 
     from ping_desktop.gui.main_window import MainWindow
     from ping_desktop.gui.save_flow import SaveResultsFlow
-    from ping_desktop.gui.services import build_services
+    from ping_desktop.session import build_services
     from ping_desktop.storage.paths import app_paths
     from tests.support.memory_keyring import MemoryKeyring
 

@@ -78,7 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if opts.self_test:
         from ping_desktop.gui.self_test import main as self_test_main
 
-        return self_test_main()
+        # The composition root hands over its own QApplication factory (the GUI never
+        # imports the entry point).
+        return self_test_main(create_application)
     temp_home: str | None = None
     if opts.temp_basedir:
         temp_home = tempfile.mkdtemp(prefix="ping-desktop-")
@@ -164,7 +166,7 @@ async def amain(app: Any, opts: argparse.Namespace, paths: Any) -> int:
     """Build the services and the window, then wait until the window has closed."""
     from ping_desktop.gui.crash import loop_exception_handler
     from ping_desktop.gui.main_window import MainWindow
-    from ping_desktop.gui.services import build_services
+    from ping_desktop.session import build_services
     from ping_desktop.storage.runstore import RunStoreError
 
     asyncio.get_running_loop().set_exception_handler(loop_exception_handler)

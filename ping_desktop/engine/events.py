@@ -8,44 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class JobPhase(StrEnum):
-    """Where one job stands, from the app's point of view (wider than the server's states)."""
-
-    WAITING = "WAITING"  # planned, not sent yet
-    SUBMITTING = "SUBMITTING"  # POST in flight
-    PENDING = "PENDING"  # server states, as reported by GET /bulk_enhance/{id}
-    QUEUED = "QUEUED"
-    IN_PROGRESS = "IN_PROGRESS"
-    DOWNLOADING = "DOWNLOADING"  # COMPLETE on the server, outputs being fetched and parsed
-    COMPLETE = "COMPLETE"  # results stored locally
-    FAILED = "FAILED"  # the server said FAILED, or the job cannot go on
-    CANCELED = "CANCELED"  # stopped locally; the server may still finish it
-    UNCERTAIN = "UNCERTAIN"  # the POST may have reached the server: the user decides
-    NEEDS_ATTENTION = "NEEDS_ATTENTION"  # token rejected, throttled for long, offline...
-
-    @property
-    def is_final(self) -> bool:
-        """True when the engine will not touch the job again without the user."""
-        return self in _FINAL
-
-
-_FINAL = frozenset({JobPhase.COMPLETE, JobPhase.FAILED, JobPhase.CANCELED, JobPhase.UNCERTAIN})
-
-
-class RunPhase(StrEnum):
-    """Where a whole run stands."""
-
-    READY = "READY"  # planned and stored, nothing sent
-    RUNNING = "RUNNING"
-    PAUSED = "PAUSED"  # interrupted (app closed, offline); resumes on next start
-    NEEDS_ATTENTION = "NEEDS_ATTENTION"
-    COMPLETE = "COMPLETE"  # every job final and every result stored
-    COMPLETE_WITH_PROBLEMS = "COMPLETE_WITH_PROBLEMS"
-    FAILED = "FAILED"
-    CANCELED = "CANCELED"
+from ping_desktop.domain import JobPhase, RunPhase
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 This is the CPU-heavy end of a job (``json.load`` of a multi-MB file and the parse loop hold
 the GIL for ~0.1 s at a time). The engine runs it through a pluggable callable
 (``Engine(ingest=...)``): the CLI in a thread of its own process, the GUI in its worker process
-(:meth:`ping_desktop.engine.offload.OffloadPool.ingest`) so the window's Qt thread never waits
+(:meth:`ping_desktop.worker.pool.OffloadPool.ingest`) so the window's Qt thread never waits
 for the GIL. Hence everything here is blocking, Qt-free, and crosses a process boundary:
 the request, the outcome and the exceptions raised all pickle.
 

@@ -32,8 +32,8 @@ from ping_desktop.api import (
     safe_output_filename,
 )
 from ping_desktop.api.models import JobOutput, JobState
+from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.engine import messages
-from ping_desktop.engine.events import JobPhase, RunPhase
 from ping_desktop.engine.ingest import IngestLostError, IngestOutcome, IngestRequest
 from ping_desktop.engine.parsing import OutputParseError
 from ping_desktop.engine.planning import split

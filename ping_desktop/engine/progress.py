@@ -11,7 +11,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ping_desktop.engine.events import EventSink, JobPhase, JobProgress, RunPhase, RunProgress
+from ping_desktop.domain import JobPhase, RunPhase
+from ping_desktop.engine.events import EventSink, JobProgress, RunProgress
 from ping_desktop.storage.runstore import JobRecord
 
 log = logging.getLogger(__name__)

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ping_desktop.api import PingDataClient
+from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.engine import messages
 from ping_desktop.engine.creation import RunInput, create_run_blocking
-from ping_desktop.engine.events import EventSink, JobPhase, RunPhase
+from ping_desktop.engine.events import EventSink
 from ping_desktop.engine.ingest import Ingest, IngestOutcome, IngestRequest, ingest_output
 from ping_desktop.engine.jobflow import JobFlow
 from ping_desktop.engine.planning import chunk

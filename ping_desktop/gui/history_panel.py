@@ -19,7 +19,7 @@ from ping_desktop.gui.history_view import HistoryView
 from ping_desktop.gui.results_view import ResultsView
 
 if TYPE_CHECKING:
-    from ping_desktop.gui.services import AppServices
+    from ping_desktop.session import AppServices
 
 log = logging.getLogger(__name__)
 

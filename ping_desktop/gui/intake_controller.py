@@ -2,7 +2,7 @@
 guessed mapping, and the plan (problems, unique locations, cost) recomputed whenever mapping or
 sources change.
 
-The whole table lives in the worker process (:mod:`ping_desktop.engine.offload`): reading and
+The whole table lives in the worker process (:mod:`ping_desktop.worker.pool`): reading and
 planning 100,000 rows hold the GIL for long C-level stretches, which in a thread of this process
 would freeze the window. The window keeps a preview and the plan's summary only.
 """
@@ -17,15 +17,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from ping_desktop.engine.offload import (
-    OffloadPool,
-    PlanSummary,
-    ReadResult,
-    TablePreview,
-    shared_pool,
-)
 from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.intake.model import ColumnMapping, IntakeError
+from ping_desktop.worker.contract import PlanSummary, ReadResult, TablePreview
+from ping_desktop.worker.pool import OffloadPool, shared_pool
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QStyle
 
-from ping_desktop.engine.events import Event, JobPhase, JobProgress, RunPhase, RunProgress
+from ping_desktop.domain import JobPhase, RunPhase
+from ping_desktop.engine.events import Event, JobProgress, RunProgress
 from ping_desktop.storage.runstore_records import JobRecord, RunRecord
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -78,9 +79,6 @@ FRACTION_ROLE = JOB_ROLE + 2  # progress column: (completed, requested)
 _HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ACCESSIBLE, _ALIGNMENT, _DECORATION, JOB_ROLE,
                             RUN_ID_ROLE, FRACTION_ROLE})
 
-_RUN_FINAL = frozenset(
-    {RunPhase.COMPLETE, RunPhase.COMPLETE_WITH_PROBLEMS, RunPhase.FAILED, RunPhase.CANCELED}
-)
 
 # Plain words for each phase. States that need the user also say what to do.
 _JOB_WORDS = {
@@ -174,7 +172,7 @@ def run_summary_text(run: RunProgress) -> str:
     )
     if run.elapsed_seconds is not None:
         text += f" Elapsed {format_duration(run.elapsed_seconds)}."
-    if run.eta_seconds is not None and run.phase not in _RUN_FINAL:
+    if run.eta_seconds is not None and not run.phase.is_final:
         text += f" About {format_duration(run.eta_seconds)} left."
     if run.message:
         text += f"\n{run.message}"
@@ -388,7 +386,7 @@ class JobsModel(QAbstractTableModel):
         """True when the engine is done with the run (from its phase, else from its jobs)."""
         summary = self._runs.get(run_id)
         if summary is not None:
-            return summary.phase in _RUN_FINAL
+            return summary.phase.is_final
         jobs = self.jobs_of_run(run_id)
         return bool(jobs) and all(job.phase.is_final for job in jobs)
 

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ping_desktop.engine.events import JobPhase, JobProgress
+from ping_desktop.domain import JobPhase
+from ping_desktop.engine.events import JobProgress
 from ping_desktop.gui.jobs_model import (
     FRACTION_ROLE,
     JobColumn,

@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from ping_desktop.api.errors import PingApiError
-from ping_desktop.engine.events import RunPhase, RunProgress
-from ping_desktop.engine.offload import PlanSummary
+from ping_desktop.domain import RunPhase
+from ping_desktop.engine.events import RunProgress
 from ping_desktop.gui.async_support import TaskOwner, dialog_result
 from ping_desktop.gui.drop_zone import DropZone, file_dialog_filter, paths_from_mime
 from ping_desktop.gui.intake_controller import IntakeController, LoadedFile
@@ -47,13 +47,14 @@ from ping_desktop.gui.mapping_panel import MappingPanel
 from ping_desktop.gui.notifier import Notifier
 from ping_desktop.gui.resources import resource_path
 from ping_desktop.gui.run_controller import RunController
-from ping_desktop.gui.services import DEMO_LABEL, AppServices
 from ping_desktop.gui.sources_panel import SourcesPanel
 from ping_desktop.gui.warmup import warm_imports, warm_widgets
 from ping_desktop.gui.welcome_page import WelcomePage
 from ping_desktop.gui.window_actions import WindowActions
 from ping_desktop.intake.model import ColumnMapping, IntakeError
+from ping_desktop.session import DEMO_LABEL, AppServices
 from ping_desktop.storage.runstore_records import JobRecord, RunRecord
+from ping_desktop.worker.contract import PlanSummary
 
 log = logging.getLogger(__name__)
 

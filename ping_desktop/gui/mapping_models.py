@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ping_desktop.engine.offload import PREVIEW_ROWS, TablePreview
 from ping_desktop.intake.model import FIELD_LABELS, LOCATION_FIELDS, ColumnMapping, SheetTable
+from ping_desktop.worker.contract import PREVIEW_ROWS, TablePreview
 
 Index = QModelIndex | QPersistentModelIndex
 NOT_MAPPED = "— not mapped —"

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ping_desktop.engine.offload import TablePreview
 from ping_desktop.gui.mapping_models import (
     ColumnComboDelegate,
     MappingModel,
@@ -36,6 +35,7 @@ from ping_desktop.gui.mapping_models import (
 )
 from ping_desktop.gui.staged_work import StagedWork
 from ping_desktop.intake.model import ColumnMapping, Problem, SheetTable
+from ping_desktop.worker.contract import TablePreview
 
 MAX_PROBLEMS_SHOWN = 200
 #: Combo boxes opened per event-loop turn (each costs 1-2 ms with its items).

@@ -15,18 +15,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from ping_desktop.engine.events import Event, RunPhase, RunProgress
-from ping_desktop.engine.offload import NewRun, PlanSummary
+from ping_desktop.engine.events import Event, RunProgress
 from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.gui.intake_controller import LoadedFile
-from ping_desktop.gui.services import AppServices
+from ping_desktop.session import AppServices
+from ping_desktop.worker.contract import NewRun, PlanSummary
 
 log = logging.getLogger(__name__)
-
-FINAL_RUN_PHASES = frozenset(
-    {RunPhase.COMPLETE, RunPhase.COMPLETE_WITH_PROBLEMS, RunPhase.FAILED, RunPhase.CANCELED}
-)
-
 
 async def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Await ``fn(*args)``: directly if it is a coroutine function, else in a worker thread
@@ -69,7 +64,7 @@ class RunController(QObject):
         self.progress.emit(event)
 
     def _observe(self, event: object) -> None:
-        if isinstance(event, RunProgress) and event.phase in FINAL_RUN_PHASES:
+        if isinstance(event, RunProgress) and event.phase.is_final:
             self.run_finished.emit(event)
 
     # -- queries --------------------------------------------------------------------------------

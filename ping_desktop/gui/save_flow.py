@@ -1,6 +1,6 @@
 """ "Save results…": a save dialog opened without blocking, then the export in the background.
 
-With an :class:`~ping_desktop.engine.offload.OffloadPool` (the window's case) the export runs in
+With an :class:`~ping_desktop.worker.pool.OffloadPool` (the window's case) the export runs in
 the worker process: merging and writing 100,000 rows holds the GIL for long stretches, which in
 a thread would freeze the window. Without one it runs in a worker thread.
 
@@ -20,10 +20,10 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from ping_desktop.engine.export_run import export_raw, export_run
-from ping_desktop.engine.offload import OffloadPool
 from ping_desktop.export import ExportError
+from ping_desktop.export.from_store import export_raw, export_run
 from ping_desktop.storage.runstore import RunStore
+from ping_desktop.worker.pool import OffloadPool
 
 log = logging.getLogger(__name__)
 

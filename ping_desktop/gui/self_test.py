@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ping_desktop.gui.main_window import MainWindow
 
+#: Builds the QApplication (the composition root's ``create_application``).
+AppFactory = Callable[[Sequence[str]], Any]
 DEFAULT_TIMEOUT = 120.0
 SELF_TEST_SOURCES = ("PG", "PH")
 
@@ -109,8 +111,8 @@ def verify_workbook(source: Path, exported: Path, sources: Sequence[str]) -> tup
 async def demo_flow(window: MainWindow, out_dir: Path, report: SelfTestReport,
                     limit: float = DEFAULT_TIMEOUT) -> Path:
     """Drive the demo through ``window``; returns the verified enriched workbook."""
-    from ping_desktop.engine.events import JobPhase
-    from ping_desktop.engine.export_run import export_run
+    from ping_desktop.domain import JobPhase
+    from ping_desktop.export.from_store import export_run
 
     started = time.monotonic()
     window.start_demo()
@@ -153,7 +155,7 @@ async def demo_flow(window: MainWindow, out_dir: Path, report: SelfTestReport,
 
 async def _run(limit: float, report: SelfTestReport, out_dir: Path) -> None:
     from ping_desktop.gui.main_window import MainWindow
-    from ping_desktop.gui.services import build_services
+    from ping_desktop.session import build_services
     from ping_desktop.storage.paths import app_paths
 
     services = await asyncio.to_thread(build_services, app_paths())
@@ -204,7 +206,7 @@ class _SessionKeyring:
         return real
 
 
-def main(timeout: float = DEFAULT_TIMEOUT) -> int:
+def main(create_app: AppFactory, timeout: float = DEFAULT_TIMEOUT) -> int:
     """Run the self-test in this process; prints the report; returns the exit code."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["QT_API"] = "pyside6"
@@ -215,7 +217,7 @@ def main(timeout: float = DEFAULT_TIMEOUT) -> int:
     started = time.monotonic()
     code = 1
     try:
-        code = _main(timeout, report, Path(home))
+        code = _main(create_app, timeout, report, Path(home))
     finally:
         shutil.rmtree(home, ignore_errors=True)
     for line in report.lines:
@@ -225,7 +227,7 @@ def main(timeout: float = DEFAULT_TIMEOUT) -> int:
     return code
 
 
-def _main(timeout: float, report: SelfTestReport, home: Path) -> int:
+def _main(create_app: AppFactory, timeout: float, report: SelfTestReport, home: Path) -> int:
     from ping_desktop import __version__
     from ping_desktop.storage.logging_setup import configure_logging
     from ping_desktop.storage.paths import app_paths
@@ -236,10 +238,9 @@ def _main(timeout: float, report: SelfTestReport, home: Path) -> int:
     import qasync
     from PySide6.QtCore import qVersion
 
-    from ping_desktop.app import create_application
     from ping_desktop.gui.crash import unhandled_count
 
-    app = create_application([])
+    app = create_app([])
     report.add(f"Ping Desktop {__version__} self-test")
     report.add(f"Python {platform.python_version()} on {platform.platform()}")
     report.add(f"Qt {qVersion()} (PySide6 {PySide6.__version__}), "

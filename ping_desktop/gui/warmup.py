@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 MODULES = (
     "ping_desktop.engine.runner",
     "ping_desktop.engine.jobflow",
-    "ping_desktop.engine.export_run",
+    "ping_desktop.export.from_store",
     "ping_desktop.export",
     "ping_desktop.intake.plan",
     "ping_desktop.storage.diagnostics",
@@ -81,9 +81,9 @@ def warm_widgets() -> float:
     """
     from pathlib import Path
 
-    from ping_desktop.engine.offload import TablePreview
     from ping_desktop.gui.mapping_panel import MappingPanel
     from ping_desktop.intake.model import ColumnMapping
+    from ping_desktop.worker.contract import TablePreview
 
     started = time.perf_counter()
     columns = ("Location", "Street", "City", "State", "ZIP")

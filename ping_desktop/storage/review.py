@@ -21,7 +21,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
-from ping_desktop.engine.events import RunPhase
 from ping_desktop.storage.runstore import RunStore
 from ping_desktop.storage.runstore_codec import CellValue, decode_cells
 from ping_desktop.storage.runstore_records import RunRecord, SourceResult
@@ -44,9 +43,6 @@ FETCH_FIELDS = frozenset(
 KEY_FIELDS_PER_SOURCE = 6
 _SAMPLE_RESULTS = 200
 _CACHED_ORDERS = 4
-_FINAL_RUN = frozenset(
-    {RunPhase.COMPLETE, RunPhase.COMPLETE_WITH_PROBLEMS, RunPhase.FAILED, RunPhase.CANCELED}
-)
 
 
 @dataclass(frozen=True)
@@ -293,7 +289,7 @@ class ReviewQuery:
         ctes: list[str] = []
         joins: list[str] = []
         where = ["ir.run_id = :run"]
-        finished = self.run.phase in _FINAL_RUN
+        finished = self.run.phase.is_final
         if f.kind != "all":
             # One pass over the results, grouped by location, instead of per-row look-ups.
             ctes.append(_AGGREGATE)

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ping_desktop.engine.events import JobPhase, RunPhase
+from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.storage.runstore_codec import (
     CellValue,
     decode_cells,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ping_desktop.engine.events import JobPhase, RunPhase
+from ping_desktop.domain import JobPhase, RunPhase
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,11 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from ping_desktop.engine.events import JobPhase, RunPhase
+from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.storage.runstore_codec import CellValue, encode_cells, encode_json, now_text
 from ping_desktop.storage.runstore_records import PlannedJob, RowProblem, SourceResult
 
 _UNSET: Any = object()
-_TERMINAL_RUN = {
-    RunPhase.COMPLETE,
-    RunPhase.COMPLETE_WITH_PROBLEMS,
-    RunPhase.FAILED,
-    RunPhase.CANCELED,
-}
 # Jobs whose locations may still get results (or whose fate the user has not decided): their
 # locations are never sent again by "retry failed rows".
 _BUSY_JOB_PHASES = (
@@ -148,7 +142,7 @@ class RunStoreWrites:
 
     def set_run_phase(self, run_id: int, phase: RunPhase, message: str | None = None) -> None:
         """Change a run's phase and message (a final phase also stamps ``finished_at``)."""
-        finished = now_text() if phase in _TERMINAL_RUN else None
+        finished = now_text() if phase.is_final else None
         with self._write() as conn:
             conn.execute(
                 "UPDATE runs SET phase = ?, message = ?, finished_at = ? WHERE id = ?",

@@ -12,9 +12,9 @@ import pytest
 
 from ping_desktop.api import PingDataClient, RetryPolicy
 from ping_desktop.emulator.config import EmulatorConfig
-from ping_desktop.engine import Engine
 from ping_desktop.engine.events import Event, JobProgress, RunProgress
 from ping_desktop.engine.polling import PollSettings
+from ping_desktop.engine.runner import Engine
 from ping_desktop.intake import build_plan, guess_mapping, read_table
 from ping_desktop.storage.runstore import RunStore
 from tests.conftest import TEST_TOKEN

@@ -8,9 +8,9 @@ from typing import Any
 
 import openpyxl
 
+from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.emulator.server import EmulatorServer
-from ping_desktop.engine.events import JobPhase, RunPhase
-from ping_desktop.engine.export_run import export_raw, export_run
+from ping_desktop.export.from_store import export_raw, export_run
 from ping_desktop.intake import read_table
 from tests.e2e.conftest import harness
 from tests.e2e.sov import HEADER

@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 import pytest
 
+from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.emulator.config import TRUNCATE_DISCONNECT, TRUNCATE_SHORT_BODY
 from ping_desktop.emulator.server import EmulatorServer
-from ping_desktop.engine.events import JobPhase, RunPhase
 from ping_desktop.storage.runstore import RunRecord
 from tests.e2e.conftest import Harness, harness
 

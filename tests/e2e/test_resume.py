@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ping_desktop.cli import main
+from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.emulator.server import EmulatorServer
-from ping_desktop.engine.events import JobPhase, RunPhase
 from ping_desktop.storage.runstore import RunStore
 from tests.conftest import TEST_TOKEN
 from tests.e2e.conftest import harness

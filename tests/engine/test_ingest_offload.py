@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from ping_desktop.api import OutputIncompleteError
+from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.emulator.server import EmulatorServer
-from ping_desktop.engine.events import JobPhase, RunPhase
 from ping_desktop.engine.ingest import IngestLostError, IngestOutcome, IngestRequest
-from ping_desktop.engine.offload import OffloadPool
 from ping_desktop.engine.parsing import OutputParseError
 from ping_desktop.storage.runstore import RunStore
+from ping_desktop.worker.pool import OffloadPool
 from tests.e2e.conftest import harness
 from tests.e2e.sov import write_messy_sov
 from tests.engine.ingest_support import request_for, store_run, write_output

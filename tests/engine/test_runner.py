@@ -14,9 +14,10 @@ import pytest
 
 from ping_desktop.api import JobStatus, PingDataClient, StartedJob
 from ping_desktop.api.models import DownloadedFile
-from ping_desktop.engine import Engine, EngineError
-from ping_desktop.engine.events import Event, JobPhase, JobProgress, RunPhase, RunProgress
+from ping_desktop.domain import JobPhase, RunPhase
+from ping_desktop.engine.events import Event, JobProgress, RunProgress
 from ping_desktop.engine.polling import PollSettings
+from ping_desktop.engine.runner import Engine, EngineError
 from ping_desktop.storage.runstore import PlannedJob, RunStore
 
 FAST = PollSettings(initial=0.001, cap=0.005)

@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-from ping_desktop.engine.offload import OffloadPool
-from ping_desktop.engine.worker_process import NICE_INCREMENT
 from ping_desktop.storage.logging_setup import LOG_FILE, configure_logging, shutdown_logging
 from ping_desktop.storage.paths import app_paths
+from ping_desktop.worker.pool import OffloadPool
+from ping_desktop.worker.process_setup import NICE_INCREMENT
 
 SECRET = "tok-ABCDEFGH12345678"
 

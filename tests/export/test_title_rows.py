@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 
 from ping_desktop.engine.creation import RunInput, create_run_blocking
-from ping_desktop.engine.export_run import export_run
 from ping_desktop.export import EnrichedTable, write_csv, write_xlsx
+from ping_desktop.export.from_store import export_run
 from ping_desktop.export.xlsx import FREEZE_MAX_ROWS
 from ping_desktop.intake import build_plan, guess_mapping, read_table
 from ping_desktop.storage.runstore import RunStore

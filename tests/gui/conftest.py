@@ -83,7 +83,7 @@ def make_window(
     import dataclasses
 
     from ping_desktop.gui.main_window import MainWindow
-    from ping_desktop.gui.services import DemoBackend, build_services
+    from ping_desktop.session import DemoBackend, build_services
     from ping_desktop.storage.paths import app_paths
 
     made: list[Any] = []

@@ -38,7 +38,7 @@ async def shoot(out: Path) -> None:
     import keyring
 
     from ping_desktop.gui.main_window import MainWindow
-    from ping_desktop.gui.services import DemoBackend, build_services
+    from ping_desktop.session import DemoBackend, build_services
     from ping_desktop.storage.paths import app_paths
     from tests.support.memory_keyring import MemoryKeyring
 

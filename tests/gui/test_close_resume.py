@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.emulator.config import EmulatorConfig
-from ping_desktop.engine.events import JobPhase, RunPhase
 from tests.conftest import TEST_TOKEN
 from tests.gui.helpers import SAMPLE, jobs, open_and_start
 

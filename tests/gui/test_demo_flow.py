@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QPushButton
 
-from ping_desktop.engine.events import JobPhase
+from ping_desktop.domain import JobPhase
 
 
 def test_demo_runs_to_complete(qtbot: Any, make_window: Any) -> None:

@@ -11,7 +11,7 @@ import openpyxl
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QTableView
 
-from ping_desktop.engine.events import JobPhase, RunPhase
+from ping_desktop.domain import JobPhase, RunPhase
 from tests.conftest import TEST_TOKEN
 from tests.gui.helpers import SAMPLE, drop_files, jobs, wait_loaded, wait_sources
 

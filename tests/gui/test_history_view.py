@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from ping_desktop.engine.events import RunPhase
+from ping_desktop.domain import RunPhase
 from ping_desktop.gui.history_view import HistoryView
 from ping_desktop.storage.runstore_records import RunRecord
 

@@ -12,7 +12,8 @@ import openpyxl
 from PySide6.QtCore import Qt
 
 from ping_desktop.api import PingDataClient
-from ping_desktop.engine.events import Event, JobPhase, RunPhase, RunProgress
+from ping_desktop.domain import JobPhase, RunPhase
+from ping_desktop.engine.events import Event, RunProgress
 from ping_desktop.engine.polling import PollSettings
 from ping_desktop.engine.runner import Engine
 from ping_desktop.gui.history_view import HistoryView

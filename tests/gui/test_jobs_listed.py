@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from ping_desktop.domain import JobPhase
 from ping_desktop.emulator.server import EmulatorConfig
-from ping_desktop.engine.events import JobPhase
 from ping_desktop.gui.jobs_model import JobColumn
 from tests.conftest import TEST_TOKEN
 from tests.gui.helpers import SAMPLE, jobs, open_and_start

@@ -11,7 +11,8 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QImage
 
-from ping_desktop.engine.events import JobPhase, JobProgress, RunPhase, RunProgress
+from ping_desktop.domain import JobPhase, RunPhase
+from ping_desktop.engine.events import JobProgress, RunProgress
 from ping_desktop.gui.jobs_model import (
     FRACTION_ROLE,
     JobColumn,

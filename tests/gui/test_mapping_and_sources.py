@@ -10,11 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QPushButton, QTableView
 
-from ping_desktop.engine.offload import TablePreview
 from ping_desktop.gui.mapping_models import MappingModel, PreviewModel
 from ping_desktop.intake.mapping import guess_mapping
 from ping_desktop.intake.model import ColumnMapping
 from ping_desktop.intake.reader import read_table
+from ping_desktop.worker.contract import TablePreview
 from tests.conftest import TEST_TOKEN
 from tests.gui.helpers import SAMPLE, wait_loaded, wait_sources
 

@@ -12,18 +12,18 @@ from typing import Any
 import openpyxl
 import pytest
 
-from ping_desktop.engine.offload import (
-    PREVIEW_ROWS,
-    NewRun,
-    OffloadPool,
-    PlanSummary,
-    TablePreview,
-    WorkerLostError,
-)
 from ping_desktop.intake.mapping import guess_mapping
 from ping_desktop.intake.plan import build_plan
 from ping_desktop.intake.reader import read_table
 from ping_desktop.storage.runstore import RunStore
+from ping_desktop.worker.contract import (
+    PREVIEW_ROWS,
+    NewRun,
+    PlanSummary,
+    TablePreview,
+    WorkerLostError,
+)
+from ping_desktop.worker.pool import OffloadPool
 from tests.gui.helpers import SAMPLE, wait_loaded
 
 

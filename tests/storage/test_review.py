@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ping_desktop.engine.events import RunPhase
+from ping_desktop.domain import RunPhase
 from ping_desktop.storage.review import ReviewFilter, ReviewQuery
 from ping_desktop.storage.runstore import PlannedJob, RowProblem, RunStore, SourceResult
 

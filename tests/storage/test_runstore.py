@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ping_desktop.engine.events import JobPhase, RunPhase
+from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.storage import runstore_schema
 from ping_desktop.storage.runstore import (
     PlannedJob,

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from ping_desktop.api import DatasourceConfig, PingDataClient
-from ping_desktop.engine.cli_progress import ProgressPrinter
-from ping_desktop.engine.cli_support import (
+from ping_desktop.cli.progress import ProgressPrinter
+from ping_desktop.cli.support import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
@@ -24,11 +24,11 @@ from ping_desktop.engine.cli_support import (
     token_for,
     tuning,
 )
-from ping_desktop.engine.events import RunPhase
-from ping_desktop.engine.export_run import export_run
+from ping_desktop.domain import RunPhase
 from ping_desktop.engine.runner import Engine
 from ping_desktop.engine.timings import Timings
 from ping_desktop.export import ExportError
+from ping_desktop.export.from_store import export_run
 from ping_desktop.intake import IntakeError, build_plan, guess_mapping, read_table
 from ping_desktop.intake.model import FIELD_LABELS
 from ping_desktop.storage.runstore import RunRecord, RunStore
@@ -36,7 +36,7 @@ from ping_desktop.storage.runstore import RunRecord, RunStore
 Format = Literal["xlsx", "csv"]
 T = TypeVar("T")
 TARGET_FILE = "cli-output.json"
-_DONE = (RunPhase.COMPLETE, RunPhase.COMPLETE_WITH_PROBLEMS)
+_DONE = (RunPhase.COMPLETE, RunPhase.COMPLETE_WITH_PROBLEMS)  # finished with results to save
 
 
 @dataclass(frozen=True)

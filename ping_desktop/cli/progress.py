@@ -6,7 +6,8 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from ping_desktop.engine.events import Event, JobPhase, JobProgress, RunProgress
+from ping_desktop.domain import JobPhase
+from ping_desktop.engine.events import Event, JobProgress, RunProgress
 
 
 def duration(seconds: float | None) -> str:

@@ -1,8 +1,8 @@
 """Command-line front end: the same services as the window, without Qt.
 
-Each package that offers commands owns a ``cli`` module with a ``register(subparsers)``
-function; this module only assembles them, so the command set grows without this file
-knowing their options.
+Each module of this package offers commands through a ``register(subparsers)`` function;
+this module only assembles them, so the command set grows without this file knowing their
+options.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ CommandFunc = Callable[[argparse.Namespace], int]
 def build_parser() -> argparse.ArgumentParser:
     """Build the full argument parser with every package's subcommands."""
     # Imported here so that `ping-desktop-cli --version` stays instant.
-    from ping_desktop.emulator import cli as emulator_cli
-    from ping_desktop.engine import cli as engine_cli
-    from ping_desktop.intake import cli as intake_cli
+    from ping_desktop.cli import emulator as emulator_cli
+    from ping_desktop.cli import inspect as intake_cli
+    from ping_desktop.cli import runs as engine_cli
 
     parser = argparse.ArgumentParser(
         prog="ping-desktop-cli",

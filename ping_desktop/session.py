@@ -16,11 +16,11 @@ from typing import Any
 from ping_desktop.api.client import PingDataClient
 from ping_desktop.api.environments import DEFAULT_ENVIRONMENT, ENVIRONMENTS, normalise_api_url
 from ping_desktop.engine.events import Event
-from ping_desktop.engine.offload import OffloadPool, shared_pool
 from ping_desktop.storage.credentials import CredentialStore, normalize_origin
 from ping_desktop.storage.paths import AppPaths
 from ping_desktop.storage.runstore import DB_FILE, RunStore
 from ping_desktop.storage.settings import Settings, SettingsStore
+from ping_desktop.worker.pool import OffloadPool, shared_pool
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ class AppServices:
 
     async def engine_for(self, *, demo: bool, api_origin: str | None = None) -> Any:
         """The engine for the demo emulator, or for ``api_origin`` (default: configured)."""
-        from ping_desktop.engine import Engine
+        from ping_desktop.engine.runner import Engine
 
         if demo:
             client = await self.demo_client()

@@ -11,15 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from ping_desktop.api import PingDataClient, normalise_api_url
-from ping_desktop.engine.cli_enhance import (
+from ping_desktop.cli.enhance import (
     Target,
     finish,
     remembered_target,
     run_enhance,
     target_for,
 )
-from ping_desktop.engine.cli_progress import ProgressPrinter
-from ping_desktop.engine.cli_support import (
+from ping_desktop.cli.progress import ProgressPrinter
+from ping_desktop.cli.support import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
@@ -28,11 +28,11 @@ from ping_desktop.engine.cli_support import (
     token_for,
     tuning,
 )
-from ping_desktop.engine.events import JobPhase
-from ping_desktop.engine.export_run import export_raw, export_run
+from ping_desktop.domain import JobPhase
 from ping_desktop.engine.runner import Engine
 from ping_desktop.engine.timings import Timings
 from ping_desktop.export import ExportError
+from ping_desktop.export.from_store import export_raw, export_run
 from ping_desktop.storage.runstore import RunRecord, RunStore
 
 

@@ -1,0 +1,102 @@
+"""What crosses the boundary between the window's process and the worker process.
+
+Plain frozen dataclasses (picklable), each defined once: the window receives these instead of
+whole tables and plans, which stay in the worker.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ping_desktop.intake.model import CellValue, ColumnMapping, IntakeError, Plan, Problem
+
+PREVIEW_ROWS = 50
+#: Problems sent to the window (errors first, then by row); the rest are only counted.
+MAX_PROBLEMS = 200
+ExportFormat = Literal["xlsx", "csv", "json"]
+
+
+class WorkerLostError(IntakeError):
+    """The worker process died or forgot the table (e.g. out of memory); read the file again."""
+
+
+@dataclass(frozen=True)
+class TablePreview:
+    """What the window shows of a read sheet: its shape and first rows, not its 100k rows.
+
+    Field names match :class:`~ping_desktop.intake.model.SheetTable`; ``row_count`` is the
+    number of data rows of the whole sheet.
+    """
+
+    path: Path
+    sheet: str
+    sheets: tuple[str, ...]
+    header_row: int
+    columns: tuple[str, ...]
+    rows: list[tuple[CellValue, ...]]
+    row_numbers: list[int]
+    notes: tuple[str, ...]
+    row_count: int
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """A file read in the worker: ``handle`` names its table there for planning and runs."""
+
+    handle: str
+    sheets: tuple[str, ...]
+    preview: TablePreview
+    mapping: ColumnMapping
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """A plan as the window needs it; the plan itself (locations, fan-out) stays in the worker
+    under ``plan_id``. Attribute names match :class:`~ping_desktop.intake.model.Plan`."""
+
+    plan_id: str
+    sources: tuple[str, ...]
+    rows: int
+    unique_locations: int
+    rows_with_problems: int
+    sendable_rows: int
+    #: The first :data:`MAX_PROBLEMS` problems, errors first, then by row.
+    problems: tuple[Problem, ...]
+    problem_count: int
+    error_count: int
+
+    @property
+    def cost(self) -> int:
+        """Lookups charged: unique locations x sources."""
+        return self.unique_locations * len(self.sources)
+
+    @property
+    def warning_count(self) -> int:
+        """Problems that are warnings."""
+        return self.problem_count - self.error_count
+
+
+def summarise(plan: Plan, plan_id: str) -> PlanSummary:
+    """The window's view of ``plan``."""
+    first = heapq.nsmallest(MAX_PROBLEMS, plan.problems,
+                            key=lambda p: (p.severity != "error", p.row))
+    errors = sum(1 for p in plan.problems if p.severity == "error")
+    return PlanSummary(plan_id, tuple(plan.sources), plan.rows, plan.unique_locations,
+                       plan.rows_with_problems, plan.sendable_rows, tuple(first),
+                       len(plan.problems), errors)
+
+
+
+@dataclass(frozen=True)
+class NewRun:
+    """What :meth:`OffloadPool.create_run` needs besides the table and plan."""
+
+    store_path: Path
+    locations_per_job: int
+    sources: tuple[str, ...]
+    api_origin: str
+    is_demo: bool
+    source_fields: dict[str, list[str]]

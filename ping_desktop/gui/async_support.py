@@ -38,10 +38,6 @@ class TaskOwner(QObject):
         self._on_error = on_error
         self._closed = False
 
-    def set_error_handler(self, handler: ErrorHandler | None) -> None:
-        """Route task failures to ``handler`` (besides the ``failed`` signal)."""
-        self._on_error = handler
-
     def start(
         self, coro: Coroutine[Any, Any, T], name: str, *, preempt: bool = False
     ) -> asyncio.Task[T]:

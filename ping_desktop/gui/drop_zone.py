@@ -12,10 +12,8 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-#: Extensions intake can read, shown in the file dialog and checked on drop.
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
-TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES + TEXT_SUFFIXES
+from ping_desktop.intake.sniff import EXCEL_SUFFIXES as SPREADSHEET_SUFFIXES
+from ping_desktop.intake.sniff import TEXT_SUFFIXES
 
 
 def file_dialog_filter() -> str:
@@ -33,11 +31,6 @@ def paths_from_mime(mime: QMimeData) -> list[Path]:
     if not mime.hasUrls():
         return []
     return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
-
-
-def is_supported(path: Path) -> bool:
-    """Whether the extension is one intake reads (the content is checked when reading)."""
-    return path.suffix.lower() in SUPPORTED_SUFFIXES
 
 
 class DropZone(QFrame):

@@ -45,13 +45,13 @@ from ping_desktop.gui.jobs_view import JobsView
 from ping_desktop.gui.main_menus import build_menus
 from ping_desktop.gui.mapping_panel import MappingPanel
 from ping_desktop.gui.notifier import Notifier
-from ping_desktop.gui.resources import resource_path
 from ping_desktop.gui.run_controller import RunController
 from ping_desktop.gui.sources_panel import SourcesPanel
 from ping_desktop.gui.warmup import warm_imports, warm_widgets
 from ping_desktop.gui.welcome_page import WelcomePage
 from ping_desktop.gui.window_actions import WindowActions
 from ping_desktop.intake.model import ColumnMapping, IntakeError
+from ping_desktop.resources import ResourceMissingError, sample_sov_path
 from ping_desktop.session import DEMO_LABEL, AppServices
 from ping_desktop.storage.runstore_records import JobRecord, RunRecord
 from ping_desktop.worker.contract import PlanSummary
@@ -60,14 +60,8 @@ log = logging.getLogger(__name__)
 
 APP_TITLE = "Ping Desktop"
 DEMO_SOURCES = ("PG", "PH")
-SAMPLE_NAME = "sample-sov.xlsx"
 DEMO_FILE_NAME = "DEMO sample-sov.xlsx"
 TAB_FILE, TAB_JOBS, TAB_HISTORY = range(3)
-
-
-def sample_path() -> Path:
-    """The bundled demo SOV (also inside a PyInstaller bundle)."""
-    return resource_path("sample", SAMPLE_NAME)
 
 
 class MainWindow(QMainWindow):
@@ -93,7 +87,6 @@ class MainWindow(QMainWindow):
         self._messages: list[QMessageBox] = []
         self._flows: list[object] = []
         self.setAcceptDrops(True)
-        self.last_error: str | None = None
         self._build()
         self.notifier = Notifier(self)
         self.commands = WindowActions(self)
@@ -323,7 +316,12 @@ class MainWindow(QMainWindow):
 
     async def _start_demo(self) -> None:
         target = self.services.paths.data_dir / "demo" / DEMO_FILE_NAME
-        await asyncio.to_thread(_copy_sample, sample_path(), target)
+        try:
+            await asyncio.to_thread(_copy_sample, sample_sov_path(), target)
+        except ResourceMissingError as error:  # a broken installation: say to reinstall
+            self.set_demo_mode(False)
+            self.show_error(str(error))
+            return
         await self.services.demo.start()
         self.intake.open_files([target], demo=True)
 
@@ -547,7 +545,6 @@ class MainWindow(QMainWindow):
         box.finished.connect(lambda _c: self._messages.remove(box)
                              if box in self._messages else None)
         self._messages.append(box)
-        self.last_error = message
         box.open()
         return box
 
@@ -619,7 +616,6 @@ class MainWindow(QMainWindow):
             cancel_btn = box.addButton("Cancel the &jobs", QMessageBox.ButtonRole.DestructiveRole)
             box.addButton("&Don't close", QMessageBox.ButtonRole.RejectRole)
             box.setDefaultButton(keep_btn)
-            self.close_question = box
             await dialog_result(box)
             clicked = box.clickedButton()
             box.deleteLater()

@@ -123,10 +123,6 @@ class MappingModel(QAbstractTableModel):
         """The file's column headers the user can choose from."""
         return self._columns
 
-    def field_at(self, row: int) -> str:
-        """The location field shown on ``row``."""
-        return self._fields[row]
-
     def row_of(self, field_name: str) -> int:
         """The row showing ``field_name``."""
         return self._fields.index(field_name)

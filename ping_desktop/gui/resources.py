@@ -1,26 +1,21 @@
-"""Where bundled resources live: next to the source tree, or inside a PyInstaller bundle."""
+"""The app icon as a QIcon. Finding the shipped files is :mod:`ping_desktop.resources`' job
+(source checkout or PyInstaller bundle, and the plain message when one is missing)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import contextlib
 
 from PySide6.QtGui import QIcon
 
-
-def resource_path(*parts: str) -> Path:
-    """``resources/<parts>`` from the source checkout or the frozen bundle (``sys._MEIPASS``)."""
-    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2]))
-    return base.joinpath("resources", *parts)
+from ping_desktop.resources import ResourceMissingError, app_icon_path, resources_root
 
 
 def app_icon() -> QIcon:
     """The app icon from every bundled size (an empty icon if none is there)."""
     icon = QIcon()
-    folder = resource_path("icons")
-    for png in sorted(folder.glob("ping-desktop-*.png")):
+    for png in sorted((resources_root() / "icons").glob("ping-desktop-*.png")):
         icon.addFile(str(png))
-    svg = folder / "ping-desktop.svg"
-    if svg.exists():
-        icon.addFile(str(svg))
+    # The PNGs suffice: a missing SVG must not stop the app from starting.
+    with contextlib.suppress(ResourceMissingError):
+        icon.addFile(str(app_icon_path()))
     return icon

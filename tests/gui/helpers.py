@@ -10,9 +10,9 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from ping_desktop.gui.main_window import sample_path
+from ping_desktop.resources import sample_sov_path
 
-SAMPLE = sample_path()
+SAMPLE = sample_sov_path()
 
 
 def drop_files(target: QWidget, paths: list[Path]) -> bool:

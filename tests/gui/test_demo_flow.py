@@ -43,3 +43,22 @@ def test_demo_runs_to_complete(qtbot: Any, make_window: Any) -> None:
     assert len(runs) == 1
     assert runs[0].is_demo
     assert "DEMO" in runs[0].file_name
+
+
+def test_demo_with_the_sample_missing_says_to_reinstall(
+    qtbot: Any, make_window: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    import sys
+
+    from tests.gui.helpers import open_error_boxes
+
+    window = make_window()
+    # A broken installation: a bundle whose resources folder lacks the sample.
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    window.start_demo()
+    qtbot.waitUntil(lambda: bool(open_error_boxes(window)), timeout=5000)
+    text = open_error_boxes(window)[0].text()
+    assert "sample/sample-sov.xlsx" in text
+    assert "Reinstall" in text
+    assert not window.demo_mode
+    assert window.intake.current is None

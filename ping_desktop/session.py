@@ -1,22 +1,33 @@
-"""The app's long-lived services, built once by the composition root and shared by the window.
+"""The services the window and the command line share (Qt-free).
 
-Holds the stores, resolves the API address from the settings, hands out one API client and one
-engine per API origin (the token only ever goes to the origin it was saved for), and owns the
-in-process emulator of the demo mode. No widgets here.
+The one place for: settings -> API URL (:func:`api_url_for`, :func:`resolve_api_url`), the API
+origin that keys the token in the keyring and that the HTTP client's guard checks
+(:func:`~ping_desktop.api.environments.origin_of`, re-exported here), the token lookup
+(:func:`lookup_token`), and the typed engine factory (:meth:`AppServices.engine_for`).
+:class:`AppServices` holds the window's long-lived stores, one API client and one engine per
+API origin (the token only ever goes to the origin it was saved for), and the in-process
+emulator of the demo mode.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ping_desktop.api.client import PingDataClient
-from ping_desktop.api.environments import DEFAULT_ENVIRONMENT, ENVIRONMENTS, normalise_api_url
+from ping_desktop.api.environments import (
+    DEFAULT_ENVIRONMENT,
+    ENVIRONMENTS,
+    normalise_api_url,
+    origin_of,
+)
 from ping_desktop.engine.events import Event
-from ping_desktop.storage.credentials import CredentialStore, normalize_origin
+from ping_desktop.engine.runner import Engine
+from ping_desktop.storage.credentials import TOKEN_ENV, CredentialStore
 from ping_desktop.storage.paths import AppPaths
 from ping_desktop.storage.runstore import DB_FILE, RunStore
 from ping_desktop.storage.settings import Settings, SettingsStore
@@ -38,9 +49,44 @@ def api_url_for(settings: Settings) -> str:
     return env.api_url
 
 
-def origin_of_api_url(api_url: str) -> str:
-    """``https://host/api/v1`` -> ``https://host`` (the keyring account key)."""
-    return normalize_origin(api_url)
+def resolve_api_url(api_url: str | None, environment: str | None,
+                    settings: Callable[[], Settings] | None = None) -> str:
+    """The API base URL from an explicit URL, else a documented environment key, else the saved
+    settings (loaded only then). Raises ValueError with a plain message (an unsafe URL, an
+    unknown environment)."""
+    if api_url:
+        return normalise_api_url(api_url)
+    if environment:
+        env = ENVIRONMENTS.get(environment)
+        if env is None:
+            known = ", ".join(sorted(ENVIRONMENTS))
+            raise ValueError(f"Unknown environment '{environment}'. Choose one of: {known}.")
+        return env.api_url
+    return api_url_for((settings or SettingsStore().load)())
+
+
+def lookup_token(credentials: CredentialStore, api_url: str, *, env_first: bool) -> str | None:
+    """The token for ``api_url``'s origin. The command line asks with ``env_first``:
+    ``PING_DATA_AUTH_TOKEN`` wins over the keyring there; the window reads the keyring (whose
+    store falls back to the variable). Blocking (the keyring may take a second)."""
+    if env_first:
+        token = os.environ.get(TOKEN_ENV, "").strip()
+        if token:
+            return token
+    return credentials.get_token(origin_of(api_url))
+
+
+__all__ = [
+    "DEMO_LABEL",
+    "DEMO_TOKEN",
+    "AppServices",
+    "DemoBackend",
+    "api_url_for",
+    "build_services",
+    "lookup_token",
+    "origin_of",
+    "resolve_api_url",
+]
 
 
 class DemoBackend:
@@ -103,7 +149,7 @@ class AppServices:
     #: running jobs and exporting.
     offload: OffloadPool = field(default_factory=shared_pool)
     _clients: dict[tuple[str, bool], PingDataClient] = field(default_factory=dict)
-    _engines: dict[tuple[str, bool, int, int], Any] = field(default_factory=dict)
+    _engines: dict[tuple[str, bool, int, int], Engine] = field(default_factory=dict)
     _event_sink: Callable[[Event], None] | None = None
 
     # -- settings ------------------------------------------------------------------------------
@@ -113,7 +159,7 @@ class AppServices:
 
     def api_origin(self) -> str:
         """The configured API origin (where the token may be sent)."""
-        return origin_of_api_url(self.api_url())
+        return origin_of(self.api_url())
 
     async def save_settings(self, settings: Settings) -> None:
         """Remember ``settings`` (written off the Qt thread); engines pick them up for new runs."""
@@ -123,7 +169,8 @@ class AppServices:
     # -- token ---------------------------------------------------------------------------------
     async def get_token(self, origin: str | None = None) -> str | None:
         """The token for ``origin`` (default: the configured one), read in a worker thread."""
-        return await asyncio.to_thread(self.credentials.get_token, origin or self.api_origin())
+        return await asyncio.to_thread(lookup_token, self.credentials, origin or self.api_url(),
+                                       env_first=False)
 
     async def has_token(self) -> bool:
         """Whether a token is available for the configured origin."""
@@ -138,7 +185,7 @@ class AppServices:
         """One client per (API URL, demo); its token comes from the keyring for that origin."""
         key = (api_url, demo)
         client = self._clients.get(key)
-        token = DEMO_TOKEN if demo else await self.get_token(origin_of_api_url(api_url))
+        token = DEMO_TOKEN if demo else await self.get_token(api_url)
         if client is None:
             client = PingDataClient(api_url, token)
             self._clients[key] = client
@@ -155,10 +202,8 @@ class AppServices:
         """A client of the configured API with the stored token."""
         return await self.client_for(self.api_url())
 
-    async def engine_for(self, *, demo: bool, api_origin: str | None = None) -> Any:
+    async def engine_for(self, *, demo: bool, api_origin: str | None = None) -> Engine:
         """The engine for the demo emulator, or for ``api_origin`` (default: configured)."""
-        from ping_desktop.engine.runner import Engine
-
         if demo:
             client = await self.demo_client()
         elif api_origin is None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ping_desktop.api import ENVIRONMENTS, PingApiError, normalise_api_url
-from ping_desktop.api.environments import origin_of
+from ping_desktop.api import PingApiError
 from ping_desktop.engine.polling import PollSettings
+from ping_desktop.session import lookup_token, origin_of, resolve_api_url
 from ping_desktop.storage.credentials import TOKEN_ENV
 from ping_desktop.storage.logging_setup import redact, register_secret
 
@@ -70,32 +69,16 @@ def guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
 def api_url_from(api_url: str | None, environment: str | None) -> str:
     """The API base URL from the flags, else from the saved settings."""
     try:
-        if api_url:
-            return normalise_api_url(api_url)
-        if environment:
-            env = ENVIRONMENTS.get(environment)
-            if env is None:
-                known = ", ".join(sorted(ENVIRONMENTS))
-                raise CliError(f"Unknown environment '{environment}'. Choose one of: {known}.",
-                               EXIT_USAGE)
-            return env.api_url
-        from ping_desktop.storage.settings import SettingsStore
-
-        settings = SettingsStore().load()
-        if settings.custom_api_url:
-            return normalise_api_url(settings.custom_api_url)
-        return ENVIRONMENTS[settings.environment].api_url
+        return resolve_api_url(api_url, environment)
     except ValueError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
 
 
 def token_for(api_url: str) -> str:
     """The API token: ``PING_DATA_AUTH_TOKEN`` first, else the keyring (never printed)."""
-    token = os.environ.get(TOKEN_ENV, "").strip()
-    if not token:
-        from ping_desktop.storage.credentials import CredentialStore
+    from ping_desktop.storage.credentials import CredentialStore
 
-        token = CredentialStore().get_token(origin_of(api_url)) or ""
+    token = lookup_token(CredentialStore(), api_url, env_first=True)
     if not token:
         raise CliError(
             f"No API token for {origin_of(api_url)}. Set the {TOKEN_ENV} environment variable, "

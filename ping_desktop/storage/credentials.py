@@ -12,12 +12,12 @@ import enum
 import logging
 import os
 import threading
-from urllib.parse import urlsplit
 
 import keyring
 import keyring.backend
 import keyring.errors
 
+from ping_desktop.api.environments import origin_of
 from ping_desktop.storage.logging_setup import register_secret
 from ping_desktop.storage.paths import APP_ID
 
@@ -34,18 +34,19 @@ class TokenStorage(enum.Enum):
     SESSION_ONLY = "session_only"
 
 
-def normalize_origin(api_origin: str) -> str:
-    """``https://Api.Example.com/v1/`` -> ``https://api.example.com`` (scheme, host and port)."""
-    text = api_origin.strip()
-    parts = urlsplit(text)
-    if parts.scheme and parts.netloc:
-        return f"{parts.scheme}://{parts.netloc}".lower()
-    return text.rstrip("/").lower()
-
-
 def account_for(api_origin: str) -> str:
-    """The keyring account name used for an API origin."""
-    return f"api-token:{normalize_origin(api_origin)}"
+    """The keyring account name used for an API origin (or any URL of it): ``api-token:`` and
+    :func:`~ping_desktop.api.environments.origin_of`, the one origin function of the app, so
+    the key is the origin the HTTP guard checks. Text that is no URL at all is used as it
+    stands (lower-case), so such a call still finds what it saved."""
+    return f"api-token:{_origin(api_origin)}"
+
+
+def _origin(api_origin: str) -> str:
+    try:
+        return origin_of(api_origin)
+    except ValueError:
+        return api_origin.strip().rstrip("/").lower()
 
 
 def _qualname(backend: object) -> str:
@@ -131,12 +132,12 @@ class CredentialStore:
                 else:
                     self._session.pop(account, None)
                     self._last_write_failed = False
-                    log.info("Token for %s saved in keyring %s", normalize_origin(api_origin),
+                    log.info("Token for %s saved in keyring %s", _origin(api_origin),
                              _qualname(backend))
                     return TokenStorage.KEYRING
             self._session[account] = token
             self._last_write_failed = True
-            log.info("Token for %s kept for this session only", normalize_origin(api_origin))
+            log.info("Token for %s kept for this session only", _origin(api_origin))
             return TokenStorage.SESSION_ONLY
 
     def delete_token(self, api_origin: str) -> None:

@@ -7,7 +7,6 @@ secret, so a future field added by mistake fails loudly in tests instead of leak
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import json
 import logging
 import os
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ping_desktop.api.environments import ENVIRONMENTS, normalise_api_url
 from ping_desktop.storage.paths import app_paths
 
 log = logging.getLogger(__name__)
@@ -113,25 +113,12 @@ def _opt_str(value: Any) -> str | None:
     return None
 
 
-def _known_environments() -> set[str] | None:
-    try:  # written by another package and may not exist yet
-        environments = importlib.import_module("ping_desktop.api.environments")
-    except ImportError:
-        return None
-    envs = getattr(environments, "ENVIRONMENTS", None)
-    return set(envs) if envs else None
-
-
 def _checked_api_url(value: Any) -> str | None:
     url = _opt_str(value)
     if url is None:
         return None
     try:
-        api = importlib.import_module("ping_desktop.api.environments")
-    except ImportError:
-        return url
-    try:
-        api.normalise_api_url(url)
+        normalise_api_url(url)
     except ValueError as exc:
         # e.g. plain http:// to a remote host in a hand-edited file: never send a token there.
         log.warning("Ignoring the custom API URL in settings: %s", exc)
@@ -144,8 +131,7 @@ def validate(settings: Settings) -> Settings:
     defaults = Settings()
     env = settings.environment if isinstance(settings.environment, str) else ""
     env = env.strip() or defaults.environment
-    known = _known_environments()
-    if known is not None and env not in known:
+    if env not in ENVIRONMENTS:
         log.warning("Unknown environment %r in settings; using %r", env, defaults.environment)
         env = defaults.environment
     sources = settings.last_sources if isinstance(settings.last_sources, list) else []

@@ -12,6 +12,7 @@ import keyring.backends.fail
 import keyring.errors
 import pytest
 
+from ping_desktop.api.environments import origin_of
 from ping_desktop.storage.credentials import (
     TOKEN_ENV,
     CredentialStore,
@@ -63,6 +64,20 @@ def test_origin_normalised() -> None:
     store.set_token("https://API.example.test/", TOKEN)
     assert store.get_token(ORIGIN + "/api/v1") == TOKEN
     assert store.get_token("https://other.example.test") is None
+
+
+@pytest.mark.parametrize(("url", "account"), [
+    ("https://data-api.pingintel.com", "api-token:https://data-api.pingintel.com"),
+    ("https://data-api.pingintel.com/api/v1", "api-token:https://data-api.pingintel.com"),
+    ("https://Data-API.PingIntel.com/api/v1/", "api-token:https://data-api.pingintel.com"),
+    ("http://127.0.0.1:8765/api/v1", "api-token:http://127.0.0.1:8765"),
+    ("https://api.example.test:8443", "api-token:https://api.example.test:8443"),
+])
+def test_keyring_account_is_the_api_origin(url: str, account: str) -> None:
+    # The account keys saved by earlier versions for ordinary URLs stay the same, and they are
+    # the origin the HTTP client's guard checks (one origin function for both).
+    assert account_for(url) == account
+    assert account == f"api-token:{origin_of(url)}"
 
 
 def test_no_backend_is_session_only(use_backend: UseBackend) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from ping_desktop.storage import settings as settings_mod
 from ping_desktop.storage.settings import (
     SCHEMA_VERSION,
     Settings,
@@ -176,10 +175,8 @@ def test_atomic_write_keeps_old_file_on_failure(
     assert os.path.exists(store.path)
 
 
-def test_environment_validated_against_known_list(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(settings_mod, "_known_environments", lambda: {"prod", "staging"})
+def test_environment_validated_against_known_list(tmp_path: Path) -> None:
+    # The documented environments of api.environments are the known list.
     store = SettingsStore(tmp_path / "settings.json")
     store.save(Settings(environment="staging"))
     assert store.load().environment == "staging"

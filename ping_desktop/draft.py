@@ -97,6 +97,26 @@ def required_by(configs: Mapping[str, DatasourceConfig], chosen: Iterable[str],
     return out
 
 
+def backend_of(file: OpenFile | None) -> Backend:
+    """Where a file's work goes: the demo's sample to the emulator, anything else to the API."""
+    return "demo" if file is not None and file.is_demo else "api"
+
+
+def sources_to_tick(backend: Backend, last_used: Sequence[str]) -> list[str]:
+    """Which sources to tick when ``backend``'s list arrives: the demo's pair, else the last
+    ones used for real."""
+    return list(DEMO_SOURCES) if backend == "demo" else list(last_used)
+
+
+def sources_to_remember(backend: Backend, started: Sequence[str],
+                        last_used: Sequence[str]) -> list[str] | None:
+    """The sources to save as the last used after a start (None: nothing to save; the demo's
+    choice is never saved)."""
+    if backend == "demo" or list(started) == list(last_used):
+        return None
+    return list(started)
+
+
 @dataclass
 class Draft:
     """The current file's state and the rules about starting it (one per window)."""
@@ -159,23 +179,12 @@ class Draft:
     # -- what follows ----------------------------------------------------------------------
     @property
     def backend(self) -> Backend:
-        """Where the open file's work goes: the demo's sample to the emulator, else the API."""
-        return "demo" if self.file is not None and self.file.is_demo else "api"
+        """Where the open file's work goes (the API when no file is open)."""
+        return backend_of(self.file)
 
     def needs_sources(self) -> bool:
         """Whether the source list must be fetched for the open file's backend."""
         return self.offered_by != self.backend
-
-    def sources_to_tick(self, last_used: Sequence[str]) -> list[str]:
-        """Which sources to tick when the list arrives: the demo's pair, else the last used."""
-        return list(DEMO_SOURCES) if self.backend == "demo" else list(last_used)
-
-    def sources_to_remember(self, started: Sequence[str],
-                            last_used: Sequence[str]) -> list[str] | None:
-        """The sources to save as the last used after a real start (None: nothing to save)."""
-        if self.backend == "demo" or list(started) == list(last_used):
-            return None
-        return list(started)
 
     @property
     def mapped_fields(self) -> tuple[str, ...]:
@@ -191,9 +200,9 @@ class Draft:
         return {c: list(cfg.required_attrs) for c in self.chosen
                 if (cfg := self.offered.get(c)) is not None}
 
-    def output_fields(self) -> dict[str, list[str]]:
-        """Each ticked source's output fields (the export's columns)."""
-        return {c: list(cfg.output_fields) for c in self.chosen
+    def output_fields(self, codes: Sequence[str] | None = None) -> dict[str, list[str]]:
+        """Each ticked source's (or each of ``codes``') output fields: the export's columns."""
+        return {c: list(cfg.output_fields) for c in (self.chosen if codes is None else codes)
                 if (cfg := self.offered.get(c)) is not None}
 
     def start_blockers(self) -> list[str]:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ping_desktop.gui.jobs_model import run_phase_text
+from ping_desktop.gui.job_texts import run_phase_text
 from ping_desktop.storage.runstore_records import RunRecord
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -19,13 +19,8 @@ from PySide6.QtWidgets import (
 
 from ping_desktop.domain import JobPhase
 from ping_desktop.engine.events import JobProgress
-from ping_desktop.gui.jobs_model import (
-    FRACTION_ROLE,
-    JobColumn,
-    JobsModel,
-    job_status_tooltip,
-    needs_user,
-)
+from ping_desktop.gui.job_texts import job_status_tooltip, needs_user
+from ping_desktop.gui.jobs_model import FRACTION_ROLE, JobColumn, JobsModel
 from ping_desktop.gui.progress_delegate import ProgressBarDelegate
 
 

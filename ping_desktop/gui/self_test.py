@@ -121,7 +121,7 @@ async def demo_flow(window: MainWindow, out_dir: Path, report: SelfTestReport,
                 "the emulator's list of sources")
     window.sources_panel.set_selected(SELF_TEST_SOURCES)
     await until(window.start_button.isEnabled, limit,
-                "the Start button (" + " ".join(window.start_blockers()) + ")")
+                "the Start button (" + " ".join(window.draft.start_blockers()) + ")")
     loaded, plan = window.intake.current, window.intake.plan
     assert loaded is not None
     assert plan is not None

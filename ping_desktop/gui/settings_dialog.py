@@ -32,7 +32,7 @@ CUSTOM = "__custom__"
 class SettingsDialog(QDialog):
     """Edits a copy of :class:`Settings`; ``settings_accepted(Settings)`` on OK."""
 
-    settings_accepted = Signal(object)
+    settings_accepted = Signal(Settings)
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -11,10 +11,13 @@ in the middle of a run, holding the GIL the Qt thread needs.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib
 import logging
 import time
+
+from ping_desktop.worker.pool import OffloadPool
 
 log = logging.getLogger(__name__)
 
@@ -97,3 +100,18 @@ def warm_widgets() -> float:
     finally:
         panel.deleteLater()
     return time.perf_counter() - started
+
+
+async def warm_up() -> None:
+    """Import the heavy modules in a thread, then build the widgets' first instances here."""
+    took = await asyncio.to_thread(warm_imports)
+    took += warm_widgets()
+    log.debug("Warm-up took %.2f s", took)
+
+
+async def start_worker_early(offload: OffloadPool) -> None:
+    """Start the worker process ahead: it takes a moment, and a file may be dropped soon."""
+    try:
+        await offload.start()
+    except Exception:  # only a head start: the first read starts it again and reports
+        log.warning("The background worker could not be started ahead", exc_info=True)

@@ -1,123 +1,80 @@
-"""The main window's secondary actions: save results, open a run's folder, the token and
-settings dialogs, diagnostics and About. Each dialog is opened with ``open()``, never ``exec()``;
-the last one opened stays reachable as an attribute (for the window, and for tests)."""
+"""The main window's commands as an enum, and the QActions made for them.
+
+:class:`WindowAction` names every command once, with its menu text, object name and shortcut;
+:class:`ActionRegistry` makes one QAction per command and connects it to the handler the window
+passes in (so nothing here reaches into the window). The menus (:mod:`main_menus`) only arrange
+the actions.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from enum import Enum
 
-from PySide6.QtCore import QObject, QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
 
-from ping_desktop.gui.save_flow import SaveResultsFlow
-from ping_desktop.gui.settings_dialog import SettingsDialog
-from ping_desktop.gui.support_flows import DiagnosticsFlow, show_about
-from ping_desktop.gui.token_dialog import TokenDialog
-from ping_desktop.storage.settings import Settings
-
-if TYPE_CHECKING:
-    from ping_desktop.gui.main_window import MainWindow
+Shortcut = QKeySequence.StandardKey | str | None
 
 
-class WindowActions(QObject):
-    """Menu and button actions that open a dialog or a flow on behalf of ``window``."""
+class WindowAction(Enum):
+    """Every window command: (menu text, object name, shortcut)."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.save_flow: SaveResultsFlow | None = None
-        self.token_dialog: TokenDialog | None = None
-        self.settings_dialog: SettingsDialog | None = None
-        self.diagnostics_flow: DiagnosticsFlow | None = None
-        self.about_box: QMessageBox | None = None
+    OPEN = ("&Open…", "openAction", QKeySequence.StandardKey.Open)
+    DEMO = ("Try the &demo", "demoAction", None)
+    SAVE_RESULTS = ("&Save results…", "saveResultsAction", "Ctrl+S")
+    CLOSE_FILE = ("&Close file", "closeFileAction", "Ctrl+W")
+    QUIT = ("&Quit", "quitAction", QKeySequence.StandardKey.Quit)
+    START = ("&Start enriching", "startAction", "Ctrl+Return")
+    SHOW_FILE = ("Show &file and sources", "showFileAction", "Ctrl+1")
+    SHOW_JOBS = ("Show &jobs", "showJobsAction", "Ctrl+2")
+    SHOW_HISTORY = ("Show &history", "showHistoryAction", "Ctrl+3")
+    TOKEN = ("API &token…", "tokenAction", "Ctrl+T")
+    SETTINGS = ("&Settings…", "settingsAction", QKeySequence.StandardKey.Preferences)
+    DIAGNOSTICS = ("Export &diagnostics…", "diagnosticsAction", None)
+    ABOUT = ("&About Ping Desktop", "aboutAction", None)
 
-    # -- results ----------------------------------------------------------------------------
-    def save_results(self, run_id: int) -> None:
-        """The save dialog for ``run_id``; remembers the folder used."""
-        w = self.window
-        flow = SaveResultsFlow(w, w.services.run_store, run_id, w.services.settings.last_save_dir,
-                               offload=w.services.offload)
-        flow.finished.connect(self._saved)
-        flow.failed.connect(lambda message: w.show_error(message,
-                                                         title="Could not save the results"))
-        self.save_flow = flow
-        flow.start()
+    @property
+    def text(self) -> str:
+        """The menu text (with its mnemonic)."""
+        return str(self.value[0])
 
-    def _saved(self, path: object) -> None:
-        w = self.window
-        if isinstance(path, Path):
-            w.statusBar().showMessage(f"Saved {path}", 15_000)
-            settings = dataclasses.replace(w.services.settings, last_save_dir=str(path.parent))
-            w.tasks.start(w.services.save_settings(settings), "save-settings")
+    @property
+    def object_name(self) -> str:
+        """The QAction's object name (stable, for tests and accessibility tools)."""
+        return str(self.value[1])
 
-    def save_selected(self) -> None:
-        """Ctrl+S: save the run selected in the jobs table, else the one open in History."""
-        w = self.window
-        job = w.jobs_view.selected_job()
-        run_id = job.run_id if job is not None else w.history_panel.current_run()
-        if run_id is None:
-            w.statusBar().showMessage("Select a finished run to save its results.", 8000)
-            return
-        self.save_results(run_id)
+    @property
+    def shortcut(self) -> Shortcut:
+        """The keyboard shortcut, if any."""
+        shortcut: Shortcut = self.value[2]
+        return shortcut
 
-    def open_run_folder(self, run_id: int) -> None:
-        """Show the run's folder (input copy, raw outputs) in the file manager."""
-        folder = self.window.services.run_store.run_folder(run_id)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
-    # -- token and settings -----------------------------------------------------------------
-    def open_token_dialog(self) -> None:
-        """The API token dialog for the configured server."""
-        w = self.window
-        try:
-            api_url, origin = w.services.api_url(), w.services.api_origin()
-        except ValueError as error:
-            w.show_error(str(error), title="Invalid API address")
-            return
-        dialog = TokenDialog(w.services.credentials, api_url, origin, w)
-        dialog.token_changed.connect(lambda _where: w.token_changed())
-        self.token_dialog = dialog
-        dialog.open()
+class ActionRegistry:
+    """One QAction per :class:`WindowAction`, added to ``owner`` so shortcuts work even with
+    the menu bar hidden, each triggering its handler from ``handlers`` (every action needs one).
+    """
 
-    def open_settings_dialog(self) -> None:
-        """Settings (server, job size, concurrency, threshold)."""
-        w = self.window
-        dialog = SettingsDialog(w.services.settings, w)
-        dialog.settings_accepted.connect(
-            lambda s: w.tasks.start(self._apply_settings(s), "settings", preempt=True))
-        self.settings_dialog = dialog
-        dialog.open()
+    def __init__(self, owner: QWidget, handlers: Mapping[WindowAction, Callable[[], object]]
+                 ) -> None:
+        missing = [a.name for a in WindowAction if a not in handlers]
+        if missing:
+            raise ValueError(f"no handler for {', '.join(missing)}")
+        self._actions: dict[WindowAction, QAction] = {}
+        for command in WindowAction:
+            action = QAction(command.text, owner)
+            action.setObjectName(command.object_name)
+            if command.shortcut is not None:
+                action.setShortcut(QKeySequence(command.shortcut))
+            handler = handlers[command]
+            action.triggered.connect(lambda _checked=False, run=handler: run())
+            owner.addAction(action)
+            self._actions[command] = action
 
-    async def _apply_settings(self, settings: object) -> None:
-        w = self.window
-        assert isinstance(settings, Settings)
-        old = w.services.settings
-        server_changed = (settings.environment, settings.custom_api_url) != (
-            old.environment, old.custom_api_url)
-        await w.services.save_settings(settings)
-        w.history_panel.set_threshold(settings.low_confidence_threshold)
-        if server_changed:
-            w.token_changed()
+    def __getitem__(self, command: WindowAction) -> QAction:
+        return self._actions[command]
 
-    # -- help -------------------------------------------------------------------------------
-    def export_diagnostics(self) -> None:
-        """Help > Export diagnostics… (what is included first, then where to save)."""
-        w = self.window
-        flow = DiagnosticsFlow(w, w.services.paths, w.services.credentials, w.tasks,
-                               w.services.settings.last_save_dir)
-        flow.finished.connect(self._diagnostics_saved)
-        flow.failed.connect(lambda m: w.show_error(m, title="Export diagnostics"))
-        self.diagnostics_flow = flow
-        flow.start()
-
-    def _diagnostics_saved(self, path: object) -> None:
-        if path is not None:
-            self.window.statusBar().showMessage(f"Diagnostics saved to {path}", 15_000)
-
-    def show_about(self) -> None:
-        """Help > About."""
-        w = self.window
-        self.about_box = show_about(w, w.services.credentials.backend_name())
+    def trigger(self, command: WindowAction) -> None:
+        """Run ``command`` as if chosen from the menu."""
+        self._actions[command].trigger()

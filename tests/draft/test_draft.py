@@ -16,6 +16,8 @@ from ping_desktop.draft import (
     NOTHING_TO_SEND,
     Draft,
     missing_inputs,
+    sources_to_remember,
+    sources_to_tick,
 )
 from ping_desktop.intake.model import ColumnMapping
 from ping_desktop.worker.contract import PlanSummary
@@ -86,8 +88,8 @@ def test_the_demo_needs_no_token_and_ticks_its_own_sources() -> None:
     draft.open_file(File(Path("/d/DEMO sample-sov.xlsx"), is_demo=True))
     assert draft.backend == "demo"
     assert draft.start_blockers() == [NO_SOURCE]  # not NOT_SIGNED_IN
-    assert draft.sources_to_tick(["XX"]) == ["PG", "PH"]
-    assert draft.sources_to_remember(["PG"], []) is None  # demo choices are not saved
+    assert sources_to_tick(draft.backend, ["XX"]) == ["PG", "PH"]
+    assert sources_to_remember(draft.backend, ["PG"], []) is None  # demo choices: not saved
     assert draft.title() == "Ping Desktop — Demo data (synthetic) — DEMO sample-sov.xlsx"
 
 
@@ -108,11 +110,13 @@ def test_source_list_is_fetched_again_when_the_backend_changes() -> None:
 
 def test_real_start_remembers_new_sources_only() -> None:
     draft = ready_draft()
-    assert draft.sources_to_tick(["FL"]) == ["FL"]
-    assert draft.sources_to_remember(["PG"], ["PG"]) is None
-    assert draft.sources_to_remember(["PG"], ["FL"]) == ["PG"]
+    assert draft.backend == "api"
+    assert sources_to_tick(draft.backend, ["FL"]) == ["FL"]
+    assert sources_to_remember(draft.backend, ["PG"], ["PG"]) is None
+    assert sources_to_remember(draft.backend, ["PG"], ["FL"]) == ["PG"]
     assert draft.required_inputs() == {"PG": ["address"]}
     assert draft.output_fields() == {"PG": ["lat"]}
+    assert draft.output_fields(["PG", "gone"]) == {"PG": ["lat"]}
 
 
 def test_rows_with_errors_are_mentioned_when_ready() -> None:

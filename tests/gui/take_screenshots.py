@@ -38,6 +38,7 @@ async def shoot(out: Path) -> None:
     import keyring
 
     from ping_desktop.gui.main_window import MainWindow
+    from ping_desktop.gui.window_layout import Tab
     from ping_desktop.session import DemoBackend, build_services
     from ping_desktop.storage.paths import app_paths
     from tests.support.memory_keyring import MemoryKeyring
@@ -68,23 +69,23 @@ async def shoot(out: Path) -> None:
     await asyncio.sleep(0.5)
     window.grab().save(str(out / "4-demo-done.png"))
     _root(out, "4-demo-done.png")
-    window.tabs.setCurrentIndex(2)
+    window.tabs.show_tab(Tab.HISTORY)
     await asyncio.sleep(0.5)
     if window.history_panel.runs:
         window.history_panel.open_run(window.history_panel.runs[0].id)
         await asyncio.sleep(1.0)
     window.grab().save(str(out / "5-history.png"))
     _root(out, "5-history.png")
-    window.open_token_dialog()
+    window.dialogs.open_token_dialog()
     await asyncio.sleep(0.5)
-    window.commands.token_dialog.grab().save(str(out / "6-token-dialog.png"))
+    window.dialogs.token_dialog.grab().save(str(out / "6-token-dialog.png"))
     _root(out, "6-token-dialog.png")
-    window.commands.token_dialog.reject()
-    window.open_settings_dialog()
+    window.dialogs.token_dialog.reject()
+    window.dialogs.open_settings_dialog()
     await asyncio.sleep(0.3)
-    window.commands.settings_dialog.grab().save(str(out / "7-settings-dialog.png"))
+    window.dialogs.settings_dialog.grab().save(str(out / "7-settings-dialog.png"))
     _root(out, "7-settings-dialog.png")
-    window.commands.settings_dialog.reject()
+    window.dialogs.settings_dialog.reject()
     if os.environ.get("SHOTS_HOLD"):
         await asyncio.sleep(float(os.environ["SHOTS_HOLD"]))
     await window.shutdown(keep=False)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, Q
 from ping_desktop.app import parse_args
 from ping_desktop.gui import crash
 from ping_desktop.gui.async_support import TaskOwner, dialog_result
+from ping_desktop.gui.window_actions import WindowAction
 
 
 def test_command_line_options_and_files() -> None:
@@ -93,8 +94,8 @@ def test_export_diagnostics_explains_then_saves(qtbot: Any, make_window: Any,
                                                 tmp_path: Path) -> None:
     window = make_window()
     logging.getLogger("ping_desktop.test").warning("a line for the log")
-    window.export_diagnostics()
-    flow = window.commands.diagnostics_flow
+    window.dialogs.export_diagnostics()
+    flow = window.dialogs.diagnostics_flow
     qtbot.waitUntil(lambda: flow.box is not None and flow.box.isVisible(), timeout=5000)
     assert "token is never included" in flow.box.informativeText()
     flow.box.button(QMessageBox.StandardButton.Save).click()
@@ -135,9 +136,9 @@ def test_keyboard_shortcuts(qtbot: Any, make_window: Any) -> None:
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentIndex() == 2
-    actions = window.actions_
-    assert actions["startAction"].shortcut().toString() == "Ctrl+Return"
-    assert actions["saveResultsAction"].shortcut().toString() == "Ctrl+S"
+    actions = window.menu_actions
+    assert actions[WindowAction.START].shortcut().toString() == "Ctrl+Return"
+    assert actions[WindowAction.SAVE_RESULTS].shortcut().toString() == "Ctrl+S"
     assert window.jobs_view.save_action.shortcut().isEmpty()  # no ambiguous second Ctrl+S
 
 

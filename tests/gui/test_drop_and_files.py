@@ -27,7 +27,7 @@ def test_drop_on_the_window_opens_the_file(qtbot: Any, make_window: Any,
     csv_path = _write_csv(tmp_path / "locations.csv")
     assert drop_files(window, [csv_path])
     wait_loaded(qtbot, window, "locations.csv")
-    assert window.file_stack.currentWidget() is window.loaded_page
+    assert window.file_stack.currentWidget() is window.file_page.loaded_page
     assert window.mapping_panel.preview_model.rowCount() == 2
     assert "locations.csv" in window.windowTitle()
     # The ZIP that lost its zero is reported with its sheet row number (row 3).
@@ -39,7 +39,7 @@ def test_drop_on_the_window_opens_the_file(qtbot: Any, make_window: Any,
 def test_drop_zone_accepts_drops_too(qtbot: Any, make_window: Any, tmp_path: Path) -> None:
     window = make_window()
     assert window.findChild(QLabel) is not None
-    assert drop_files(window.drop_zone, [_write_csv(tmp_path / "z.csv")])
+    assert drop_files(window.welcome.drop_zone, [_write_csv(tmp_path / "z.csv")])
     wait_loaded(qtbot, window, "z.csv")
 
 
@@ -55,10 +55,10 @@ def test_several_files_are_queued(qtbot: Any, make_window: Any, tmp_path: Path) 
     assert drop_files(window, [first, second])
     wait_loaded(qtbot, window, "first.csv")
     assert window.intake.queue == [second]
-    assert "1 more file" in window.queue_label.text()
+    assert "1 more file" in window.file_page.queue_label.text()
     window.intake.next_file()
     wait_loaded(qtbot, window, "second.csv")
-    assert window.queue_label.text() == ""
+    assert window.file_page.queue_label.text() == ""
 
 
 def test_broken_file_gets_the_plain_message(qtbot: Any, make_window: Any,

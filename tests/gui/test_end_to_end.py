@@ -43,7 +43,7 @@ def test_drop_run_save_then_review_offline(qtbot: Any, make_window: Any, emulato
     assert dialog.selectedFiles()[0].endswith("client-sov-enriched.xlsx")  # next to the input
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    with qtbot.waitSignal(window.commands.save_flow.finished, timeout=20_000) as saved:
+    with qtbot.waitSignal(window.dialogs.save_flow.finished, timeout=20_000) as saved:
         dialog.setDirectory(str(out_dir))
         dialog.selectFile("enriched.xlsx")
         dialog.accept()

@@ -13,13 +13,8 @@ from PySide6.QtGui import QImage
 
 from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.engine.events import JobProgress, RunProgress
-from ping_desktop.gui.jobs_model import (
-    FRACTION_ROLE,
-    JobColumn,
-    JobsModel,
-    format_duration,
-    job_status_text,
-)
+from ping_desktop.gui.job_texts import format_duration, job_status_text
+from ping_desktop.gui.jobs_model import FRACTION_ROLE, JobColumn, JobsModel
 from ping_desktop.gui.jobs_view import JobsView
 from ping_desktop.storage.runstore_records import JobRecord, RunRecord
 

@@ -103,7 +103,7 @@ def test_source_with_unmapped_required_input_is_explained(qtbot: Any,
     assert "Not mapped: Floor area" in e2v.text()
     start = window.findChild(QPushButton, "startButton")
     assert not start.isEnabled()
-    assert "Floor area" in window.start_hint.text()
+    assert "Floor area" in window.file_page.start_hint.text()
     window.start_run()  # even via the shortcut nothing is sent silently
     assert window.jobs_model.rowCount() == 0
     assert window.mapping_panel.mapping_model.status_text("const__bldg_area").startswith(

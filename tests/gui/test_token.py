@@ -15,8 +15,8 @@ from tests.conftest import TEST_TOKEN
 
 
 def _open_dialog(qtbot: Any, window: Any) -> Any:
-    window.open_token_dialog()
-    dialog = window.commands.token_dialog
+    window.dialogs.open_token_dialog()
+    dialog = window.dialogs.token_dialog
     qtbot.waitUntil(lambda: "Checking" not in dialog.storage_note.text(), timeout=5000)
     return dialog
 
@@ -26,7 +26,7 @@ def test_token_saved_read_back_and_removed(qtbot: Any, make_window: Any, emulato
     window = make_window(api_url=emulator.api_url)
     button = window.findChild(QPushButton, "tokenButton")
     assert button.text() == "API token: not set"
-    assert window.demo_button.isVisibleTo(window)
+    assert window.welcome.demo_button.isVisibleTo(window)
 
     dialog = _open_dialog(qtbot, window)
     entry = dialog.findChild(QLineEdit, "tokenEntry")
@@ -50,7 +50,7 @@ def test_token_saved_read_back_and_removed(qtbot: Any, make_window: Any, emulato
     origin = window.services.api_origin()
     assert memory_keyring.passwords == {(APP_ID, account_for(origin)): TEST_TOKEN}
     qtbot.waitUntil(lambda: button.text() == "API token: set ✓", timeout=5000)
-    assert not window.demo_button.isVisibleTo(window)  # the demo is for people without one
+    assert not window.welcome.demo_button.isVisibleTo(window)  # the demo is for people without one
 
     # Read back by a freshly built app (same keyring, same settings file).
     again = make_window()
@@ -87,8 +87,8 @@ def test_no_keyring_backend_means_session_only(qtbot: Any, make_window: Any,
 def test_invalid_custom_url_is_refused_in_settings(qtbot: Any, make_window: Any,
                                                    url: str) -> None:
     window = make_window()
-    window.open_settings_dialog()
-    dialog = window.commands.settings_dialog
+    window.dialogs.open_settings_dialog()
+    dialog = window.dialogs.settings_dialog
     dialog.environment.setCurrentIndex(dialog.environment.findData("__custom__"))
     dialog.custom_url.setText(url)
     dialog._accept()
@@ -100,8 +100,8 @@ def test_invalid_custom_url_is_refused_in_settings(qtbot: Any, make_window: Any,
 
 def test_settings_are_saved_and_applied(qtbot: Any, make_window: Any, emulator: Any) -> None:
     window = make_window()
-    window.open_settings_dialog()
-    dialog = window.commands.settings_dialog
+    window.dialogs.open_settings_dialog()
+    dialog = window.dialogs.settings_dialog
     dialog.environment.setCurrentIndex(dialog.environment.findData("__custom__"))
     dialog.custom_url.setText(emulator.base_url)
     dialog.locations_per_job.setValue(10)
@@ -113,7 +113,7 @@ def test_settings_are_saved_and_applied(qtbot: Any, make_window: Any, emulator: 
     saved = window.services.settings_store.load()
     assert (saved.custom_api_url, saved.concurrent_jobs, saved.low_confidence_threshold) == (
         emulator.base_url, 2, 55)
-    qtbot.waitUntil(lambda: emulator.base_url in window.api_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: emulator.base_url in window.server.api_label.text(), timeout=5000)
     assert "token" not in window.services.settings_store.path.read_text().lower()
 
 
@@ -123,7 +123,7 @@ def test_welcome_page_offers_the_token_dialog_until_a_token_is_set(
     welcome_button = window.findChild(QPushButton, "welcomeTokenButton")
     assert welcome_button.isVisibleTo(window)
     welcome_button.click()
-    dialog = window.commands.token_dialog
+    dialog = window.dialogs.token_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=5000)
     dialog.findChild(QLineEdit, "tokenEntry").setText(TEST_TOKEN)
     dialog.findChild(QPushButton, "tokenSaveButton").click()

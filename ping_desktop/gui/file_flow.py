@@ -1,0 +1,230 @@
+"""The first tab's work: opening files (and the demo's sample), fetching the sources the account
+may use, following mapping and plan, and starting the run.
+
+What is allowed and what to show comes from the window's :class:`~ping_desktop.draft.Draft`;
+this class feeds it and carries its answers to the :class:`FilePage`, the intake and run
+controllers and the session. What the rest of the window must know it announces by signals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from ping_desktop.api.errors import PingApiError
+from ping_desktop.draft import (
+    SOURCES_NEED_SIGN_IN,
+    Draft,
+    backend_of,
+    sources_to_remember,
+    sources_to_tick,
+)
+from ping_desktop.gui.async_support import TaskOwner
+from ping_desktop.gui.file_page import FilePage
+from ping_desktop.gui.intake_controller import IntakeController, LoadedFile
+from ping_desktop.gui.run_controller import RunController
+from ping_desktop.intake.model import ColumnMapping, IntakeError
+from ping_desktop.resources import ResourceMissingError, sample_sov_path
+from ping_desktop.session import AppServices
+from ping_desktop.worker.contract import PlanSummary
+
+DEMO_FILE_NAME = "DEMO sample-sov.xlsx"
+
+
+class FileFlow(QObject):
+    """Routes between the first tab's widgets, the controllers and the draft.
+
+    Signals: ``error(message, title)``; ``status(message)`` for the status bar (empty: clear
+    it); ``demo_mode_changed(bool)``; ``title_changed(str)``; ``file_shown()`` (a file was
+    read: show its tab); ``run_started()`` (the file went to the run controller).
+    """
+
+    error = Signal(str, str)
+    status = Signal(str)
+    demo_mode_changed = Signal(bool)
+    title_changed = Signal(str)
+    file_shown = Signal()
+    run_started = Signal()
+
+    def __init__(self, page: FilePage, draft: Draft, intake: IntakeController,
+                 runs: RunController, services: AppServices, tasks: TaskOwner,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.page, self.draft, self.intake, self.runs = page, draft, intake, runs
+        self.services, self.tasks = services, tasks
+        page.close_file_button.clicked.connect(self.close_file)
+        page.start_button.clicked.connect(self.start_run)
+        page.welcome.demo_button.clicked.connect(self.start_demo)
+        intake.loading.connect(self._on_loading)
+        intake.loaded.connect(self._on_loaded)
+        intake.failed.connect(self._on_intake_failed)
+        intake.plan_ready.connect(self._on_plan)
+        intake.queue_changed.connect(page.set_queue)
+        page.mapping_panel.sheet_changed.connect(intake.choose_sheet)
+        page.mapping_panel.header_row_changed.connect(intake.choose_header_row)
+        page.mapping_panel.mapping_changed.connect(self._on_mapping_changed)
+        page.sources_panel.selection_changed.connect(self._on_sources_changed)
+
+    # -- files ------------------------------------------------------------------------------
+    def open_files(self, paths: list[Path]) -> None:
+        """Open the first file (queue the rest); leaves demo mode."""
+        if not paths:
+            return
+        self.set_demo_mode(False)
+        folder = str(Path(paths[0]).parent)
+        if folder != self.services.settings.last_open_dir:
+            settings = dataclasses.replace(self.services.settings, last_open_dir=folder)
+            self.tasks.start(self.services.save_settings(settings), "save-settings")
+        self.intake.open_files(paths)
+
+    def start_demo(self) -> None:
+        """Load the bundled sample against the built-in emulator, labelled as demo data."""
+        self.set_demo_mode(True)
+        self.tasks.start(self._start_demo(), "demo", preempt=True)
+
+    async def _start_demo(self) -> None:
+        target = self.services.paths.data_dir / "demo" / DEMO_FILE_NAME
+        try:
+            await asyncio.to_thread(_copy_sample, sample_sov_path(), target)
+        except ResourceMissingError as error:  # a broken installation: say to reinstall
+            self.set_demo_mode(False)
+            self.error.emit(str(error), "Ping Desktop")
+            return
+        await self.services.demo.start()
+        self.intake.open_files([target], demo=True)
+
+    def set_demo_mode(self, on: bool) -> None:
+        """Enter or leave demo mode (the window shows or hides every demo label)."""
+        self.draft.set_demo_mode(on)
+        self.demo_mode_changed.emit(on)
+        self.title_changed.emit(self.draft.title())
+
+    def close_file(self) -> None:
+        """Back to the welcome state."""
+        self.intake.clear()
+        self.draft.close_file()
+        self.set_demo_mode(False)
+        self.page.show_welcome()
+        self.update_start()
+
+    def _on_loading(self, name: str) -> None:
+        self.page.welcome.set_busy(f"Reading {name}…")
+        self.status.emit(f"Reading {name}…")
+
+    def _on_loaded(self, loaded: LoadedFile) -> None:
+        self.draft.open_file(loaded)
+        self.page.welcome.set_busy(None)
+        self.status.emit("")
+        self.file_shown.emit()
+        self.page.show_file(loaded)
+        self.page.sources_panel.set_mapped_fields(self.draft.mapped_fields)
+        self.page.mapping_panel.set_required(self.draft.required_by())
+        self.title_changed.emit(self.draft.title())
+        if self.draft.needs_sources():
+            self.tasks.start(self.load_sources(), "datasources", preempt=True)
+        else:
+            self._on_sources_changed(self.page.sources_panel.selected())
+
+    def _on_intake_failed(self, name: str, message: str) -> None:
+        self.page.welcome.set_busy(None)
+        self.status.emit("")
+        self.error.emit(message, f"Cannot open {name}")
+        current = self.intake.current
+        if current is not None:
+            # A failed sheet/header change: show the selection that is really in use.
+            self.page.mapping_panel.sync_selection(current.table)
+            return
+        self.draft.close_file()  # the worker lost the table, or no file was open
+        if self.intake.queue:
+            self.intake.next_file()
+
+    def _on_mapping_changed(self, mapping: ColumnMapping) -> None:
+        self.draft.set_mapping(mapping)
+        self.page.sources_panel.set_mapped_fields(self.draft.mapped_fields)
+        self.page.mapping_panel.set_required(self.draft.required_by())
+        self.intake.set_mapping(mapping)
+        self.update_start()
+
+    # -- sources and plan -------------------------------------------------------------------
+    async def load_sources(self) -> None:
+        """Fetch the sources of the open file's backend (the demo emulator or the API)."""
+        panel, draft = self.page.sources_panel, self.draft
+        panel.set_loading("Loading the sources your account can use…")
+        draft.forget_sources()
+        backend = draft.backend
+        try:
+            client = (await self.services.demo_client() if backend == "demo"
+                      else await self.services.configured_client())
+            if backend == "api" and not client.has_token:
+                panel.set_loading(SOURCES_NEED_SIGN_IN)
+                self.update_start()
+                return
+            configs = await client.list_datasources()
+        except PingApiError as error:
+            panel.set_loading("✗ " + error.message)
+            self.update_start()
+            return
+        except ValueError as error:  # an invalid custom API URL
+            panel.set_loading(f"✗ {error} (Settings > Settings…)")
+            self.update_start()
+            return
+        draft.offer_sources(configs, backend)
+        panel.set_sources(configs, sources_to_tick(backend, self.services.settings.last_sources))
+
+    def _on_sources_changed(self, codes: list[str]) -> None:
+        self.draft.choose_sources(codes)
+        self.page.mapping_panel.set_required(self.draft.required_by())
+        self.intake.set_sources(codes, self.draft.required_inputs())
+        self.update_start()
+
+    def _on_plan(self, plan: PlanSummary) -> None:
+        self.draft.set_plan(plan)
+        self.page.mapping_panel.show_problems(plan.problems, plan.rows_with_problems,
+                                              total=plan.problem_count, errors=plan.error_count)
+        self.page.sources_panel.set_cost(plan.unique_locations, plan.rows)
+        self.update_start()
+
+    # -- start ------------------------------------------------------------------------------
+    def update_start(self) -> None:
+        """Enable Start or say what stops it."""
+        self.page.set_start(not self.draft.start_blockers(), self.draft.start_hint())
+
+    def start_run(self) -> None:
+        """Start the current file with the ticked sources (Ctrl+Return)."""
+        blockers = self.draft.start_blockers()
+        if blockers:
+            self.page.start_hint.setText("\n".join(blockers))
+            return
+        loaded, plan = self.intake.current, self.intake.plan
+        assert loaded is not None
+        assert plan is not None
+        self.page.start_button.setEnabled(False)
+        self.tasks.start(self._start(loaded, plan, list(self.draft.chosen)), "start")
+
+    async def _start(self, loaded: LoadedFile, plan: PlanSummary, sources: list[str]) -> None:
+        try:
+            await self.runs.start(loaded, plan, sources, self.draft.output_fields(sources))
+        except (PingApiError, IntakeError) as error:
+            self.error.emit(error.message, "Ping Desktop")
+            self.update_start()
+            return
+        settings = self.services.settings
+        remember = sources_to_remember(backend_of(loaded), sources, settings.last_sources)
+        if remember is not None:
+            await self.services.save_settings(
+                dataclasses.replace(settings, last_sources=remember))
+        self.run_started.emit()
+        self.intake.clear()
+        self.draft.close_file()
+        if not self.intake.next_file():
+            self.page.show_welcome()
+        self.update_start()
+
+
+def _copy_sample(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)

@@ -29,7 +29,7 @@ class TaskOwner(QObject):
     than cancellation, after the optional ``on_error`` handler ran.
     """
 
-    failed = Signal(str, object)
+    failed = Signal(str, BaseException)
 
     def __init__(self, parent: QObject | None = None, on_error: ErrorHandler | None = None) -> None:
         super().__init__(parent)

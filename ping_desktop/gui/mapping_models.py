@@ -101,7 +101,7 @@ class MappingModel(QAbstractTableModel):
     meaning never rests on colour alone. ``mapping_changed`` carries the new ColumnMapping.
     """
 
-    mapping_changed = Signal(object)
+    mapping_changed = Signal(ColumnMapping)
     COL_FIELD, COL_COLUMN, COL_STATUS = range(3)
     HEADERS = ("Ping field", "Column in your file", "Status")
 

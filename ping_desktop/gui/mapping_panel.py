@@ -51,7 +51,7 @@ class MappingPanel(QWidget):
 
     sheet_changed = Signal(str)
     header_row_changed = Signal(int)
-    mapping_changed = Signal(object)  # ColumnMapping
+    mapping_changed = Signal(ColumnMapping)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -16,22 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from ping_desktop.api.models import DatasourceConfig
-from ping_desktop.intake.model import FIELD_LABELS
+from ping_desktop.draft import field_label, missing_inputs, source_blockers
 
 CODE_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-
-# A single-line address can be assembled from its parts by intake.
-_SATISFIED_BY: dict[str, tuple[str, ...]] = {"address": ("address", "address_line_1")}
-
-
-def missing_inputs(config: DatasourceConfig, mapped: Iterable[str]) -> list[str]:
-    """The required inputs of ``config`` that no mapped field provides."""
-    have = set(mapped)
-    return [
-        attr
-        for attr in config.required_attrs
-        if not any(f in have for f in _SATISFIED_BY.get(attr, (attr,)))
-    ]
 
 
 def coverage_text(config: DatasourceConfig) -> str:
@@ -48,11 +35,6 @@ def coverage_text(config: DatasourceConfig) -> str:
     if config.excluded_us_states:
         parts.append("not " + ", ".join(config.excluded_us_states))
     return "; ".join(parts)
-
-
-def field_label(name: str) -> str:
-    """A location field's label for people."""
-    return FIELD_LABELS.get(name, name.replace("_", " "))
 
 
 class SourcesPanel(QWidget):
@@ -170,25 +152,7 @@ class SourcesPanel(QWidget):
 
     def blockers(self) -> list[str]:
         """Plain sentences for each ticked source whose required inputs are not mapped."""
-        out: list[str] = []
-        for code in self.selected():
-            config = self._configs[code]
-            missing = missing_inputs(config, self._mapped)
-            if missing:
-                names = " and ".join(field_label(m) for m in missing)
-                out.append(
-                    f"{config.source_name} ({code}) needs {names}, which your mapping does not "
-                    f"provide. Choose the column for it in the mapping table, or untick {code}."
-                )
-        return out
-
-    def required_by(self) -> dict[str, list[str]]:
-        """Unmapped field -> ticked source codes requiring it (highlighted in the mapping)."""
-        out: dict[str, list[str]] = {}
-        for code in self.selected():
-            for attr in missing_inputs(self._configs[code], self._mapped):
-                out.setdefault(attr, []).append(code)
-        return out
+        return source_blockers(self._configs, self.selected(), self._mapped)
 
     # -- internals ------------------------------------------------------------------------------
     def _item_changed(self, _item: QListWidgetItem) -> None:

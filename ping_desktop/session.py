@@ -234,14 +234,20 @@ class AppServices:
             self._event_sink(event)
 
     async def aclose(self) -> None:
-        """Close every client, stop the demo emulator and close the store."""
+        """Close every engine (its database thread) and client, stop the demo emulator and
+        close the store. Stop the runs first."""
+        for engine in list(self._engines.values()):
+            try:
+                await engine.aclose()
+            except Exception:  # closing must go on
+                log.exception("Closing an engine failed")
+        self._engines.clear()
         for client in list(self._clients.values()):
             try:
                 await client.aclose()
             except Exception:  # closing must go on
                 log.exception("Closing an API client failed")
         self._clients.clear()
-        self._engines.clear()
         await self.demo.stop()
         await asyncio.to_thread(self.run_store.close)
 

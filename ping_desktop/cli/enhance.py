@@ -29,9 +29,10 @@ from ping_desktop.engine.runner import Engine
 from ping_desktop.engine.timings import Timings
 from ping_desktop.export import ExportError
 from ping_desktop.export.from_store import export_run
-from ping_desktop.intake import IntakeError, build_plan, guess_mapping, read_table
+from ping_desktop.intake import IntakeError
 from ping_desktop.intake.model import FIELD_LABELS
 from ping_desktop.storage.runstore import RunRecord, RunStore
+from ping_desktop.worker.workbench import ThreadWorkbench
 
 Format = Literal["xlsx", "csv"]
 T = TypeVar("T")
@@ -113,35 +114,39 @@ def _check_sources(sources: list[str], available: dict[str, DatasourceConfig]) -
 
 
 async def _plan_run(
-    engine: Engine, args: argparse.Namespace, path: Path, sources: list[str],
-    datasources: dict[str, DatasourceConfig], origin: str,
+    bench: ThreadWorkbench, store: RunStore, tune: Tuning, args: argparse.Namespace,
+    path: Path, sources: list[str], datasources: dict[str, DatasourceConfig], origin: str,
 ) -> int:
-    """Read, map and plan the file and store the run; the table is released on return."""
+    """Read, map and plan the file and store the run through the workbench, as the window
+    does; the table is released on return."""
+    timings = bench.timings
+    assert timings is not None
     try:
-        timings = engine.timings
         with timings.measure("intake"):
-            table = await asyncio.to_thread(_on_cpu, timings, "intake", read_table, path,
-                                            args.sheet)
-            with timings.measure_cpu("intake"):
-                mapping, _ = guess_mapping(table)
+            read = await bench.read(path, args.sheet)
             required = {s: datasources[s].required_attrs for s in sources}
-            plan = await asyncio.to_thread(_on_cpu, timings, "intake", build_plan, table,
-                                           mapping, sources, required)
+            plan = await bench.plan(read.handle, read.mapping, sources, required)
     except IntakeError as exc:
         raise CliError(exc.message) from None
-    mapped = ", ".join(f"{FIELD_LABELS.get(f, f)} <- '{c}'" for f, c in mapping.fields.items())
-    print(f"{path.name}: {plan.rows:,} rows, {plan.unique_locations:,} unique locations, "
-          f"{plan.rows_with_problems:,} rows with problems. Columns: {mapped or 'none'}",
-          file=sys.stderr)
-    if not plan.locations:
-        raise CliError(
-            f"No row of {path.name} has a usable location (address or latitude/longitude), so "
-            "nothing was sent. Check the header row and column names (`ping-desktop-cli "
-            "inspect FILE` shows how the file is read)."
-        )
-    source_fields = {s: list(datasources[s].output_fields) for s in sources}
-    return await engine.create_run(table, mapping, plan, sources, origin,
-                                   source_fields=source_fields)
+    try:
+        fields = read.mapping.fields
+        mapped = ", ".join(f"{FIELD_LABELS.get(f, f)} <- '{c}'" for f, c in fields.items())
+        print(f"{path.name}: {plan.rows:,} rows, {plan.unique_locations:,} unique locations, "
+              f"{plan.rows_with_problems:,} rows with problems. Columns: {mapped or 'none'}",
+              file=sys.stderr)
+        if not plan.unique_locations:
+            raise CliError(
+                f"No row of {path.name} has a usable location (address or latitude/longitude), "
+                "so nothing was sent. Check the header row and column names (`ping-desktop-cli "
+                "inspect FILE` shows how the file is read)."
+            )
+        with timings.measure("plan_store"):
+            return await bench.create_run(
+                read.handle, plan.plan_id, store_path=store.path,
+                locations_per_job=tune.locations_per_job, sources=sources, api_origin=origin,
+                source_fields={s: list(datasources[s].output_fields) for s in sources})
+    finally:
+        await bench.release(read.handle)
 
 
 def _on_cpu(timings: Timings, phase: str, fn: Callable[..., T], *args: Any) -> T:
@@ -159,19 +164,26 @@ async def _enhance(
         async with PingDataClient(api_url, token) as client:
             datasources = await client.list_datasources()
             _check_sources(sources, datasources)
+            bench = ThreadWorkbench(timings)
+            try:
+                run_id = await _plan_run(bench, store, tune, args, path, sources, datasources,
+                                         client.origin)
+            finally:
+                bench.shutdown()
             printer = ProgressPrinter()
             engine = Engine(store, client, locations_per_job=tune.locations_per_job,
                             concurrent_jobs=tune.concurrent_jobs, on_event=printer,
                             poll=tune.poll, timings=timings)
-            run_id = await _plan_run(engine, args, path, sources, datasources, client.origin)
-            remember_target(store.run_folder(run_id), target)
             try:
+                folder = await engine.db(store.run_folder, run_id)
+                await asyncio.to_thread(remember_target, folder, target)
                 # The whole process's CPU: submit, poll and download on the loop thread, parse
                 # and store writes in worker threads.
                 with timings.measure_cpu("run", time.process_time):
                     run = await engine.run(run_id)
             finally:
                 printer.finish()
+                await engine.aclose()
         return await finish(store, run, target, timings)
     finally:
         store.close()

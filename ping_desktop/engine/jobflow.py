@@ -41,7 +41,8 @@ from ping_desktop.engine.polling import PollSchedule
 from ping_desktop.storage.runstore import JobRecord
 
 if TYPE_CHECKING:
-    from ping_desktop.engine.runner import Engine, RunContext
+    from ping_desktop.engine.context import RunContext
+    from ping_desktop.engine.runner import Engine
 
 log = logging.getLogger(__name__)
 

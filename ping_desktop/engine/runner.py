@@ -1,12 +1,21 @@
 """The engine: runs of jobs against the Bulk Enhance API, resumable, cancellable, retryable.
 
+Every public method that touches the store or the network is a coroutine (``run``,
+``resume``, ``cancel``, ``retry_failed``, ``resolve_uncertain``, ``unfinished_runs``;
+``aclose`` at the end); :meth:`Engine.active_runs` says which runs this engine is working on.
+
 Concurrency: at most ``concurrent_jobs`` workers each carry one job at a time from submit to
-stored results; a queue feeds them (a split adds its new pieces to it). Store writes run in a
-worker thread but are awaited before the next step, so the order on disk is the order of
-events; :meth:`Engine.db` also remembers writes still running when a task is cancelled, and
-the run waits for them before its final bookkeeping. The heavy end of a job, turning each
-downloaded output into stored results (:mod:`ping_desktop.engine.ingest`), goes through the
-``ingest`` callable: a worker thread by default (the CLI), the worker process in the GUI.
+stored results; a queue feeds them (a split adds its new pieces to it). Every store read and
+write goes through the engine's ONE database thread (:meth:`Engine.db`, a single-thread
+executor closed by :meth:`Engine.aclose`), never the event loop's thread, and is awaited
+before the next step, so the order on disk is the order of events; :meth:`Engine.db` also
+remembers writes still running when a task is cancelled, and the run waits for them before
+its final bookkeeping. The heavy end of a job, turning each downloaded output into stored
+results (:mod:`ping_desktop.engine.ingest`), goes through the ``ingest`` callable: the worker
+process in the GUI; by default a worker thread of its own (the CLI). That default is the one
+documented exception to "store access on the database thread": parsing is CPU-bound and would
+hold up every other store call queued behind it, so it runs (and writes its results, one
+transaction per output) in its own thread, one output at a time per run.
 """
 
 from __future__ import annotations
@@ -16,14 +25,14 @@ import functools
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
-from pathlib import Path
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from ping_desktop.api import PingDataClient
 from ping_desktop.domain import JobPhase, RunPhase
-from ping_desktop.engine import messages
-from ping_desktop.engine.creation import RunInput, create_run_blocking
+from ping_desktop.engine import bookkeeping, messages
+from ping_desktop.engine.context import RunContext, Sleep
 from ping_desktop.engine.events import EventSink
 from ping_desktop.engine.ingest import Ingest, IngestOutcome, IngestRequest, ingest_output
 from ping_desktop.engine.jobflow import JobFlow
@@ -31,15 +40,12 @@ from ping_desktop.engine.planning import chunk
 from ping_desktop.engine.polling import PollSettings
 from ping_desktop.engine.progress import ProgressTracker
 from ping_desktop.engine.timings import Timings
-from ping_desktop.intake.model import ColumnMapping, Plan, SheetTable
 from ping_desktop.storage.runstore import PlannedJob, RunRecord, RunStore
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Sleep = Callable[[float], Awaitable[None]]
 
-_ON_SERVER = (JobPhase.PENDING, JobPhase.QUEUED, JobPhase.IN_PROGRESS, JobPhase.DOWNLOADING)
 
 
 class EngineError(Exception):
@@ -48,44 +54,6 @@ class EngineError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-class RunContext:
-    """What the workers of one active run share."""
-
-    def __init__(self, run: RunRecord, tracker: ProgressTracker, outputs_dir: Path,
-                 sleep: Sleep) -> None:
-        self.run = run
-        self.tracker = tracker
-        self.outputs_dir = outputs_dir
-        self.queue: asyncio.Queue[int] = asyncio.Queue()
-        self.stop = asyncio.Event()
-        self.stop_phase: RunPhase | None = None
-        self.stop_message: str | None = None
-        self.canceled = False
-        self.workers: list[asyncio.Task[None]] = []
-        self.parse_slot = asyncio.Semaphore(1)
-        self._sleep = sleep
-
-    def request_stop(self, phase: RunPhase, message: str | None) -> None:
-        """Stop submitting and polling for this run (the first reason wins)."""
-        if not self.stop.is_set():
-            self.stop_phase, self.stop_message = phase, message
-            self.stop.set()
-
-    async def wait(self, delay: float) -> bool:
-        """Sleep ``delay`` seconds unless the run stops first; True if it may go on."""
-        if self.stop.is_set():
-            return False
-        if delay > 0:
-            sleeper = asyncio.ensure_future(self._sleep(delay))
-            stopper = asyncio.ensure_future(self.stop.wait())
-            try:
-                await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                sleeper.cancel()
-                stopper.cancel()
-        return not self.stop.is_set()
 
 
 class Engine:
@@ -123,17 +91,22 @@ class Engine:
         self._ingest: Ingest = ingest or self._ingest_in_thread
         self._active: dict[int, RunContext] = {}
         self._pending: set[asyncio.Future[Any]] = set()
+        # The one thread every store call of this engine runs on (created on first use).
+        self._db_thread: ThreadPoolExecutor | None = None
 
     # -- store access ------------------------------------------------------------------------
 
     async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a blocking store call in a worker thread and wait for it.
+        """Run a blocking store call on the engine's database thread and wait for it.
 
-        The write keeps going if the caller is cancelled meanwhile; :meth:`_settle` waits for
-        such writes so final bookkeeping never races them.
+        Calls run one at a time in the order made. The write keeps going if the caller is
+        cancelled meanwhile; :meth:`_settle` waits for such writes so final bookkeeping never
+        races them.
         """
+        if self._db_thread is None:
+            self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="engine-db")
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))
+        future = loop.run_in_executor(self._db_thread, functools.partial(fn, *args, **kwargs))
         self._pending.add(future)
         future.add_done_callback(self._pending.discard)
         future.add_done_callback(lambda f: f.cancelled() or f.exception())
@@ -161,38 +134,26 @@ class Engine:
         if self._pending:
             await asyncio.gather(*list(self._pending), return_exceptions=True)
 
-    # -- creating ----------------------------------------------------------------------------
-
-    async def create_run(
-        self,
-        table: SheetTable,
-        mapping: ColumnMapping,
-        plan: Plan,
-        sources: list[str] | tuple[str, ...],
-        api_origin: str,
-        is_demo: bool = False,
-        source_fields: dict[str, list[str]] | None = None,
-    ) -> int:
-        """Store a planned run (input copy, rows, locations, jobs); returns its id. The
-        blocking work (copying the file, 100k-row inserts) runs in a worker thread."""
-        run_input = RunInput(table, mapping, plan, tuple(sources), api_origin, is_demo,
-                             source_fields or {})
-        with self.timings.measure("plan_store"):
-            return await asyncio.to_thread(self._store_run, run_input)
-
-    def _store_run(self, run_input: RunInput) -> int:
-        with self.timings.measure_cpu("plan_store"):
-            return create_run_blocking(self.store, run_input, self.locations_per_job)
+    async def aclose(self) -> None:
+        """Wait for store calls still running, then stop the database thread (a later call
+        starts a new one). Stop the runs first: this does not cancel them."""
+        await self._settle()
+        executor, self._db_thread = self._db_thread, None
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, wait=True)
 
     # -- running -----------------------------------------------------------------------------
 
-    def unfinished_runs(self) -> list[RunRecord]:
-        """Runs that stopped before the end (app closed, offline, needing attention)."""
-        return [r for r in self.store.unfinished_runs() if r.id not in self._active]
+    async def unfinished_runs(self) -> list[RunRecord]:
+        """Runs that stopped before the end (app closed, offline, needing attention) and that
+        this engine is not working on."""
+        runs = await self.db(self.store.unfinished_runs)
+        return [r for r in runs if r.id not in self._active]
 
-    def is_active(self, run_id: int) -> bool:
-        """Whether the run is being worked on in this session."""
-        return run_id in self._active
+    def active_runs(self) -> frozenset[int]:
+        """The runs this engine is working on now (from the start of :meth:`run` until its
+        final bookkeeping is stored)."""
+        return frozenset(self._active)
 
     async def resume(self, run_id: int) -> RunRecord:
         """Continue an unfinished run: submitted jobs are polled, unsent jobs are sent,
@@ -206,12 +167,12 @@ class Engine:
         # Store reads happen in a worker thread too: a big store answers slowly, and the GUI's
         # event loop runs this coroutine.
         try:
-            run = await self.db(self.store.get_run, run_id)
+            run, folder = await self.db(
+                lambda: (self.store.get_run(run_id), self.store.run_folder(run_id)))
         except KeyError:
             raise EngineError(f"There is no run {run_id}.") from None
         if run_id in self._active:  # started meanwhile, while the store was read
             raise EngineError("This run is already in progress.")
-        folder = self.store.run_folder(run_id)
         tracker = ProgressTracker(run_id, run.file_name, self.on_event, self.clock)
         ctx = RunContext(run, tracker, folder / "outputs", self.sleep)
         self._active[run_id] = ctx
@@ -221,7 +182,7 @@ class Engine:
             tracker.load(jobs)
             todo = [j for j in jobs if not j.phase.is_final]
             # Jobs already on the server first: they are in flight and hold server capacity.
-            todo.sort(key=lambda j: (j.phase not in _ON_SERVER, j.number))
+            todo.sort(key=lambda j: (j.phase not in bookkeeping.ON_SERVER, j.number))
             await self.db(self.store.set_run_phase, run_id, RunPhase.RUNNING, None)
             tracker.publish_run(RunPhase.RUNNING)
             for job in todo:
@@ -230,8 +191,13 @@ class Engine:
                 await self._work(ctx)
         except asyncio.CancelledError:
             self._stop_workers(ctx)
-            self.store.set_run_phase(run_id, RunPhase.PAUSED, messages.APP_CLOSED)
-            self._active.pop(run_id, None)
+            try:
+                # Queued behind the workers' last writes on the database thread; shielded by
+                # db(), so a second cancel does not lose it.
+                await self.db(self.store.set_run_phase, run_id, RunPhase.PAUSED,
+                              messages.APP_CLOSED)
+            finally:
+                self._active.pop(run_id, None)
             raise
         try:
             return await self._finalize(ctx)
@@ -270,14 +236,8 @@ class Engine:
                 raise
             except Exception as exc:  # a bug must not take the whole run down silently
                 log.exception("Job %d failed unexpectedly", job_id)
-                # A failure during the POST may come after the server created the job.
-                sending = self.store.get_job(job_id).phase is JobPhase.SUBMITTING
-                await self.db(
-                    self.store.update_job, job_id,
-                    phase=JobPhase.UNCERTAIN if sending else JobPhase.NEEDS_ATTENTION,
-                    message=messages.unexpected(type(exc).__name__, sending),
-                )
-                ctx.tracker.update(self.store.get_job(job_id))
+                ctx.tracker.update(await self.db(bookkeeping.record_unexpected, self.store, job_id,
+                                                 type(exc).__name__))
             finally:
                 ctx.queue.task_done()
 
@@ -286,70 +246,30 @@ class Engine:
         phase: RunPhase
         message: str | None
         if ctx.canceled:
-            changed = await self.db(self._mark_canceled, run_id)
-            for job_id in changed:  # events go out on the loop thread, never a worker's
-                ctx.tracker.update(self.store.get_job(job_id))
+            changed = await self.db(bookkeeping.mark_canceled, self.store, run_id)
+            for job in changed:  # events go out on the loop thread, never a worker's
+                ctx.tracker.update(job)
             phase, message = RunPhase.CANCELED, messages.CANCELED_RUN
         elif ctx.stop_phase is not None:
             phase, message = ctx.stop_phase, ctx.stop_message
         else:
-            phase, message = await self.db(self._outcome, run_id)
+            phase, message = await self.db(bookkeeping.outcome, self.store, run_id)
         await self.db(self.store.refresh_run_counters, run_id)
         await self.db(self.store.set_run_phase, run_id, phase, message)
         ctx.tracker.publish_run(phase, message)
         return await self.db(self.store.get_run, run_id)
 
-    def _outcome(self, run_id: int) -> tuple[RunPhase, str | None]:
-        jobs = self.store.jobs(run_id)
-        attention = [j for j in jobs if j.phase in (JobPhase.UNCERTAIN,
-                                                     JobPhase.NEEDS_ATTENTION)]
-        if attention:
-            return RunPhase.NEEDS_ATTENTION, messages.attention(len(attention),
-                                                                attention[0].message)
-        unfinished = [j for j in jobs if not j.phase.is_final]
-        if unfinished:
-            return RunPhase.PAUSED, messages.APP_CLOSED
-        failed = [j for j in jobs if j.phase is JobPhase.FAILED]
-        if jobs and len(failed) == len(jobs):
-            return RunPhase.FAILED, messages.all_failed(failed[0].message)
-        candidates, _ = self.store.retry_candidates(run_id)
-        missing = len(candidates) + sum(
-            j.location_count for j in jobs if j.phase is JobPhase.CANCELED
-        )
-        if missing:
-            return RunPhase.COMPLETE_WITH_PROBLEMS, messages.with_problems(missing)
-        return RunPhase.COMPLETE, None
-
-    def _mark_canceled(self, run_id: int) -> list[int]:
-        """Put every unfinished job of a canceled run in its final phase; returns their ids."""
-        changed: list[int] = []
-        for job in self.store.jobs(run_id):
-            if job.phase is JobPhase.WAITING:
-                change = (JobPhase.CANCELED, messages.CANCELED_WAITING)
-            elif job.phase is JobPhase.SUBMITTING:
-                change = (JobPhase.UNCERTAIN, messages.CANCELED_DURING_SUBMIT)
-            elif job.phase in _ON_SERVER or job.phase is JobPhase.NEEDS_ATTENTION:
-                change = (JobPhase.CANCELED, messages.CANCELED_SUBMITTED)
-            else:
-                continue
-            self.store.update_job(job.id, phase=change[0], message=change[1])
-            changed.append(job.id)
-        return changed
-
-    # -- user actions ------------------------------------------------------------------------
-
-    def cancel(self, run_id: int) -> None:
+    async def cancel(self, run_id: int) -> None:
         """Stop submitting and polling for the run at once. Jobs already submitted may still
-        complete on the server and use credits; the run's message says so."""
+        complete on the server and use credits; the run's message says so. An active run
+        stops at once (its own task records CANCELED); a stored one is marked here."""
         ctx = self._active.get(run_id)
         if ctx is not None:
             ctx.canceled = True
             ctx.request_stop(RunPhase.CANCELED, messages.CANCELED_RUN)
             self._stop_workers(ctx)
             return
-        self._mark_canceled(run_id)
-        self.store.refresh_run_counters(run_id)
-        self.store.set_run_phase(run_id, RunPhase.CANCELED, messages.CANCELED_RUN)
+        await self.db(bookkeeping.cancel_stored, self.store, run_id)
 
     async def retry_failed(self, run_id: int) -> int:
         """Send again, as new jobs of the same run, the locations whose chosen sources failed
@@ -374,21 +294,18 @@ class Engine:
         """The user's decision on a job whose submission may or may not have arrived:
         ``resubmit`` sends it again (on the run's next start or at once if it is running),
         otherwise it is left unsent."""
-        job = self.store.get_job(job_id)
+        job = await self.db(self.store.get_job, job_id)
         if job.phase is not JobPhase.UNCERTAIN:
             raise EngineError("This job is not waiting for a decision.")
         if resubmit:
-            await self.db(self.store.update_job, job_id, phase=JobPhase.WAITING, message=None,
-                          server_job_id=None)
+            job = await self.db(bookkeeping.update_and_get, self.store, job_id,
+                                phase=JobPhase.WAITING, message=None, server_job_id=None)
             ctx = self._active.get(job.run_id)
             if ctx is not None and not ctx.stop.is_set():
-                ctx.tracker.update(self.store.get_job(job_id))
+                ctx.tracker.update(job)
                 ctx.queue.put_nowait(job_id)
         else:
             await self.db(self.store.update_job, job_id, phase=JobPhase.CANCELED,
                           message=messages.LEFT_UNSENT)
             if job.run_id not in self._active:
-                run = self.store.get_run(job.run_id)
-                if run.phase is RunPhase.NEEDS_ATTENTION:
-                    phase, message = await self.db(self._outcome, job.run_id)
-                    await self.db(self.store.set_run_phase, job.run_id, phase, message)
+                await self.db(bookkeeping.settle_attention, self.store, job.run_id)

@@ -20,7 +20,8 @@ from PySide6.QtCore import QObject, Signal
 from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.intake.model import ColumnMapping, IntakeError
 from ping_desktop.worker.contract import PlanSummary, ReadResult, TablePreview
-from ping_desktop.worker.pool import OffloadPool, shared_pool
+from ping_desktop.worker.pool import shared_pool
+from ping_desktop.worker.workbench import Workbench
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +52,10 @@ class IntakeController(QObject):
     queue_changed = Signal(int)
 
     def __init__(self, tasks: TaskOwner, parent: QObject | None = None,
-                 offload: OffloadPool | None = None) -> None:
+                 offload: Workbench | None = None) -> None:
         super().__init__(parent)
         self.tasks = tasks
-        self.offload = offload or shared_pool()
+        self.offload: Workbench = offload or shared_pool()
         self.current: LoadedFile | None = None
         self.plan: PlanSummary | None = None
         self.queue: list[Path] = []

@@ -1,37 +1,32 @@
 """Starts, cancels, retries and resumes runs through the engine, and keeps their tasks alive.
 
 Each run's ``engine.run(run_id)`` is a long task owned by the window's :class:`TaskOwner`
-(named ``run-<id>``). Closing the window either pauses the runs (their tasks are cancelled,
-which leaves them PAUSED in the store so the next start resumes them) or cancels them.
+(named ``run-<id>``); whether a run is going is the engine's word
+(:meth:`~ping_desktop.engine.runner.Engine.active_runs`), not the task's. Closing the window
+either pauses the runs (their tasks are cancelled, which leaves them PAUSED in the store so the
+next start resumes them) or cancels them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from ping_desktop.engine.events import Event, RunProgress
+from ping_desktop.engine.runner import Engine
 from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.gui.intake_controller import LoadedFile
 from ping_desktop.session import AppServices
-from ping_desktop.worker.contract import NewRun, PlanSummary
+from ping_desktop.worker.contract import PlanSummary
 
 log = logging.getLogger(__name__)
 
-async def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Await ``fn(*args)``: directly if it is a coroutine function, else in a worker thread
-    (engine methods that only touch the SQLite store may be plain blocking functions)."""
-    if inspect.iscoroutinefunction(fn):
-        return await fn(*args, **kwargs)
-    result = await asyncio.to_thread(fn, *args, **kwargs)
-    if inspect.isawaitable(result):
-        return await result
-    return result
+#: An engine command that carries a run: ``run``, ``resume`` or ``retry_failed``.
+RunCommand = Callable[[int], Awaitable[object]]
 
 
 class RunController(QObject):
@@ -54,7 +49,7 @@ class RunController(QObject):
         super().__init__(parent)
         self.services = services
         self.tasks = tasks
-        self._engines: dict[int, Any] = {}
+        self._engines: dict[int, Engine] = {}
         self._demo_runs: set[int] = set()
         # Engines may publish from worker threads: a queued signal brings events to Qt's thread.
         services.set_event_sink(self._publish)
@@ -69,8 +64,13 @@ class RunController(QObject):
 
     # -- queries --------------------------------------------------------------------------------
     def active_runs(self) -> list[int]:
-        """Runs whose task is still going."""
-        return [rid for rid in self._engines if self.tasks.running(f"run-{rid}")]
+        """Runs an engine of this window is working on."""
+        return sorted({rid for engine in set(self._engines.values())
+                       for rid in engine.active_runs()})
+
+    def _is_running(self, run_id: int) -> bool:
+        engine = self._engines.get(run_id)
+        return engine is not None and run_id in engine.active_runs()
 
     def is_demo(self, run_id: int) -> bool:
         """Whether ``run_id`` runs against the demo emulator."""
@@ -86,34 +86,27 @@ class RunController(QObject):
         holds the file's table and plan stores the run (100k rows never cross to this process).
         """
         engine = await self.services.engine_for(demo=loaded.is_demo)
-        origin = engine.client.origin if hasattr(engine, "client") else (
-            self.services.api_origin()
-        )
-        run_id = await self.services.offload.create_run(loaded.handle, plan.plan_id, NewRun(
-            store_path=engine.store.path,
-            locations_per_job=engine.locations_per_job,
-            sources=tuple(sources),
-            api_origin=origin,
-            is_demo=loaded.is_demo,
-            source_fields=source_fields or {},
-        ))
+        run_id = await self.services.offload.create_run(
+            loaded.handle, plan.plan_id, store_path=engine.store.path,
+            locations_per_job=engine.locations_per_job, sources=sources,
+            api_origin=engine.client.origin, is_demo=loaded.is_demo,
+            source_fields=source_fields)
         store = engine.store
-        run, jobs = await asyncio.to_thread(lambda: (store.get_run(run_id), store.jobs(run_id)))
+        run, jobs = await engine.db(lambda: (store.get_run(run_id), store.jobs(run_id)))
         self.jobs_listed.emit(run, jobs)
         self._launch(engine, run_id, loaded.is_demo, engine.run)
         self.run_started.emit(run_id)
         return run_id
 
-    def _launch(self, engine: Any, run_id: int, demo: bool,
-                method: Callable[..., Any], *args: Any) -> None:
+    def _launch(self, engine: Engine, run_id: int, demo: bool, method: RunCommand) -> None:
         self._engines[run_id] = engine
         if demo:
             self._demo_runs.add(run_id)
-        self.tasks.start(self._drive(method, run_id, *args), f"run-{run_id}", preempt=True)
+        self.tasks.start(self._drive(method, run_id), f"run-{run_id}", preempt=True)
 
-    async def _drive(self, method: Callable[..., Any], run_id: int, *args: Any) -> None:
+    async def _drive(self, method: RunCommand, run_id: int) -> None:
         try:
-            await call(method, run_id, *args)
+            await method(run_id)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -124,7 +117,7 @@ class RunController(QObject):
                 return
             raise
 
-    async def _engine_of(self, run_id: int) -> Any:
+    async def _engine_of(self, run_id: int) -> Engine:
         engine = self._engines.get(run_id)
         if engine is None:
             record = await asyncio.to_thread(self.services.run_store.get_run, run_id)
@@ -139,12 +132,11 @@ class RunController(QObject):
     async def cancel(self, run_id: int) -> None:
         """Stop submitting and polling ``run_id`` (submitted jobs may still finish server-side)."""
         engine = await self._engine_of(run_id)
-        # On the loop thread: cancelling an active run sets asyncio events of that run.
-        engine.cancel(run_id)
+        await engine.cancel(run_id)
 
     async def resume(self, run_id: int) -> None:
         """Continue a paused run or one that needed attention (e.g. after a new token)."""
-        if self.tasks.running(f"run-{run_id}"):
+        if self._is_running(run_id):
             return
         engine = await self._engine_of(run_id)
         self._launch(engine, run_id, self.is_demo(run_id), engine.resume)
@@ -158,8 +150,8 @@ class RunController(QObject):
         """The user's answer for a job whose submission may or may not have arrived."""
         job = await asyncio.to_thread(self.services.run_store.get_job, job_id)
         engine = await self._engine_of(job.run_id)
-        await call(engine.resolve_uncertain, job_id, resubmit)
-        if resubmit and not self.tasks.running(f"run-{job.run_id}"):
+        await engine.resolve_uncertain(job_id, resubmit)
+        if resubmit and not self._is_running(job.run_id):
             self._launch(engine, job.run_id, self.is_demo(job.run_id), engine.resume)
 
     async def resume_unfinished(self) -> list[int]:
@@ -168,13 +160,13 @@ class RunController(QObject):
         runs = await asyncio.to_thread(self.services.run_store.unfinished_runs)
         resumed: list[int] = []
         for record in runs:
-            if self.tasks.running(f"run-{record.id}"):
+            if self._is_running(record.id):
                 continue
             if record.is_demo:
                 engine = await self.services.engine_for(demo=True)
                 self._engines[record.id] = engine
                 self._demo_runs.add(record.id)
-                engine.cancel(record.id)
+                await engine.cancel(record.id)
                 continue
             try:
                 engine = await self.services.engine_for(demo=False, api_origin=record.api_origin)
@@ -190,11 +182,12 @@ class RunController(QObject):
     async def stop_all(self, *, keep: bool) -> None:
         """Window closing: ``keep`` pauses runs for next time, otherwise cancels them."""
         cancelled: list[asyncio.Task[Any]] = []
-        for run_id in self.active_runs():
-            engine = self._engines[run_id]
+        active = [(engine, run_id) for engine in set(self._engines.values())
+                  for run_id in sorted(engine.active_runs())]
+        for engine, run_id in active:
             if not keep or self.is_demo(run_id):
                 try:
-                    engine.cancel(run_id)
+                    await engine.cancel(run_id)
                 except Exception:
                     log.exception("Cancelling run %s failed", run_id)
                     continue

@@ -1,8 +1,9 @@
 """ "Save results…": a save dialog opened without blocking, then the export in the background.
 
-With an :class:`~ping_desktop.worker.pool.OffloadPool` (the window's case) the export runs in
-the worker process: merging and writing 100,000 rows holds the GIL for long stretches, which in
-a thread would freeze the window. Without one it runs in a worker thread.
+With a :class:`~ping_desktop.worker.workbench.Workbench` (the window passes its
+:class:`~ping_desktop.worker.pool.OffloadPool`) the export runs in the worker process:
+merging and writing 100,000 rows holds the GIL for long stretches, which in a thread would
+freeze the window. Without one it runs in a worker thread.
 
 The dialog is shown with ``open()`` and answered through its signals, never ``exec()``: a
 nested event loop inside the qasync loop can hang the app (engineering notes §3). Overwriting an
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from ping_desktop.export import ExportError
 from ping_desktop.export.from_store import export_raw, export_run
 from ping_desktop.storage.runstore import RunStore
-from ping_desktop.worker.pool import OffloadPool
+from ping_desktop.worker.workbench import Workbench
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class SaveResultsFlow(QObject):
 
     def __init__(
         self, parent_widget: QWidget | None, store: RunStore, run_id: int, last_dir: str | None,
-        *, offload: OffloadPool | None = None,
+        *, offload: Workbench | None = None,
     ) -> None:
         super().__init__(parent_widget)
         self._offload = offload

@@ -73,11 +73,6 @@ class PlanSummary:
         """Lookups charged: unique locations x sources."""
         return self.unique_locations * len(self.sources)
 
-    @property
-    def warning_count(self) -> int:
-        """Problems that are warnings."""
-        return self.problem_count - self.error_count
-
 
 def summarise(plan: Plan, plan_id: str) -> PlanSummary:
     """The window's view of ``plan``."""
@@ -87,16 +82,3 @@ def summarise(plan: Plan, plan_id: str) -> PlanSummary:
     return PlanSummary(plan_id, tuple(plan.sources), plan.rows, plan.unique_locations,
                        plan.rows_with_problems, plan.sendable_rows, tuple(first),
                        len(plan.problems), errors)
-
-
-
-@dataclass(frozen=True)
-class NewRun:
-    """What :meth:`OffloadPool.create_run` needs besides the table and plan."""
-
-    store_path: Path
-    locations_per_job: int
-    sources: tuple[str, ...]
-    api_origin: str
-    is_demo: bool
-    source_fields: dict[str, list[str]]

@@ -1,7 +1,10 @@
-"""The worker process's side of :class:`~ping_desktop.worker.pool.OffloadPool`.
+"""The worker side of the workbench (:mod:`ping_desktop.worker.workbench`).
 
-The ``w_*`` functions run inside the worker (one worker, so calls are serialised). It keeps the
-tables it read and their latest plans by handle, so only previews and summaries travel back.
+The ``w_*`` functions run inside the worker process of
+:class:`~ping_desktop.worker.pool.OffloadPool` or the thread of
+:class:`~ping_desktop.worker.workbench.ThreadWorkbench` (one worker, so calls are
+serialised). It keeps the tables it read and their latest plans by handle, so only previews
+and summaries travel back.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from ping_desktop.intake.model import ColumnMapping, Plan, SheetTable
 from ping_desktop.worker.contract import (
     PREVIEW_ROWS,
     ExportFormat,
-    NewRun,
     PlanSummary,
     ReadResult,
     TablePreview,
@@ -98,7 +100,9 @@ def w_release(handle: str) -> None:
         _plans.pop(handle, None)
 
 
-def w_create_run(handle: str, plan_id: str, run: NewRun) -> int:
+def w_create_run(handle: str, plan_id: str, store_path: Path, locations_per_job: int,
+                 sources: tuple[str, ...], api_origin: str, is_demo: bool,
+                 source_fields: dict[str, list[str]]) -> int:
     from ping_desktop.engine.creation import RunInput, create_run_blocking
     from ping_desktop.storage.runstore import RunStore
 
@@ -108,13 +112,12 @@ def w_create_run(handle: str, plan_id: str, run: NewRun) -> int:
     if found is None:
         raise WorkerLostError("The plan of this file is no longer available. Start again.")
     plan, mapping = found
-    store = RunStore(run.store_path)
+    store = RunStore(store_path)
     try:
         return create_run_blocking(
             store,
-            RunInput(table, mapping, plan, run.sources, run.api_origin, run.is_demo,
-                     run.source_fields),
-            run.locations_per_job,
+            RunInput(table, mapping, plan, sources, api_origin, is_demo, source_fields),
+            locations_per_job,
         )
     finally:
         store.close()

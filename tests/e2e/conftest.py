@@ -15,10 +15,10 @@ from ping_desktop.emulator.config import EmulatorConfig
 from ping_desktop.engine.events import Event, JobProgress, RunProgress
 from ping_desktop.engine.polling import PollSettings
 from ping_desktop.engine.runner import Engine
-from ping_desktop.intake import build_plan, guess_mapping, read_table
 from ping_desktop.storage.runstore import RunStore
 from tests.conftest import TEST_TOKEN
 from tests.e2e.sov import write_messy_sov
+from tests.e2e.workbench import create_run
 
 FAST_POLL = PollSettings(initial=0.02, cap=0.1, max_consecutive_errors=3)
 FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=2.0, max_total=5.0)
@@ -51,12 +51,10 @@ class Harness:
     events: list[Event] = field(default_factory=list)
 
     async def create(self, path: Path, sources: Sequence[str] = ("PG", "PH")) -> int:
-        """Read, map, plan and store ``path`` as a new run."""
-        table = read_table(path)
-        mapping, _ = guess_mapping(table)
-        plan = build_plan(table, mapping, list(sources))
-        return await self.engine.create_run(table, mapping, plan, list(sources),
-                                            self.client.origin)
+        """Read, map, plan and store ``path`` as a new run (through the in-thread workbench,
+        as the command line does)."""
+        return await create_run(self.store, path, sources, self.client.origin,
+                                self.engine.locations_per_job)
 
     def job_events(self) -> list[JobProgress]:
         """Every job event so far."""
@@ -77,6 +75,9 @@ async def harness(api_url: str, home: Path, **engine_options: Any) -> AsyncItera
         async with PingDataClient(api_url, TEST_TOKEN, retry=FAST_RETRY) as client:
             events: list[Event] = []
             engine = Engine(store, client, on_event=events.append, **options)
-            yield Harness(store, client, engine, events)
+            try:
+                yield Harness(store, client, engine, events)
+            finally:
+                await engine.aclose()
     finally:
         store.close()

@@ -268,7 +268,7 @@ def test_offline_pauses_the_run_and_resume_finishes_it(
     assert {j.phase for j in jobs} == {JobPhase.WAITING}
 
     async def back_online(h: Harness) -> tuple[RunRecord, bool]:
-        assert [r.id for r in h.engine.unfinished_runs()] == [run_id]
+        assert [r.id for r in await h.engine.unfinished_runs()] == [run_id]
         return await h.engine.resume(run_id), all_rows_have(h, run_id, ("PG",))
 
     done, complete = run_with(emulator, tmp_path, back_online)
@@ -287,7 +287,7 @@ def test_cancel_stops_at_once_and_says_jobs_may_still_use_credits(
         task = asyncio.create_task(h.engine.run(run_id))
         while not any(j.server_job_id for j in h.store.jobs(run_id)):  # noqa: ASYNC110
             await asyncio.sleep(0.01)  # polling the store is what the test is about
-        h.engine.cancel(run_id)
+        await h.engine.cancel(run_id)
         run = await asyncio.wait_for(task, 5)
         return run, h.store.jobs(run_id)
 

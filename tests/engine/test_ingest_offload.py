@@ -19,6 +19,7 @@ from ping_desktop.engine.ingest import IngestLostError, IngestOutcome, IngestReq
 from ping_desktop.engine.parsing import OutputParseError
 from ping_desktop.storage.runstore import RunStore
 from ping_desktop.worker.pool import OffloadPool
+from ping_desktop.worker.workbench import ThreadWorkbench
 from tests.e2e.conftest import harness
 from tests.e2e.sov import write_messy_sov
 from tests.engine.ingest_support import request_for, store_run, write_output
@@ -199,7 +200,7 @@ def test_a_worker_lost_after_recording_needs_attention_and_resume_recovers(
 
 
 def test_in_process_pool_ingests_too(tmp_path: Path) -> None:
-    threads = OffloadPool(in_process=True)
+    threads = ThreadWorkbench()
     try:
         with RunStore(tmp_path / "runs.sqlite3") as store:
             run_id, job_id = store_run(store)

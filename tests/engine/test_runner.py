@@ -123,7 +123,7 @@ def test_cancel_of_an_idle_run_marks_everything_and_says_credits_may_be_used(
         engine = _engine(store, ScriptedClient())
         first, _ = store.jobs(run_id)
         store.set_job_submitted(first.id, "job-x")
-        engine.cancel(run_id)
+        asyncio.run(engine.cancel(run_id))
         run = store.get_run(run_id)
         jobs = store.jobs(run_id)
     assert run.phase is RunPhase.CANCELED
@@ -161,7 +161,7 @@ def test_cancel_mid_run_publishes_every_event_on_the_loop_thread(tmp_path: Path)
             task = asyncio.create_task(engine.run(run_id))
             while not any(j.server_job_id for j in store.jobs(run_id)):  # noqa: ASYNC110
                 await asyncio.sleep(0.001)
-            engine.cancel(run_id)
+            await engine.cancel(run_id)
             return (await task).phase
 
     assert asyncio.run(main()) is RunPhase.CANCELED

@@ -32,7 +32,7 @@ def test_worker_logs_reach_the_app_log_and_it_runs_at_lower_priority(
     try:
         with caplog.at_level(logging.INFO):
             pid, niceness = asyncio.run(
-                pool._call(_log_from_worker, f"hello from the worker, Token {SECRET}"))
+                pool._call("", _log_from_worker, f"hello from the worker, Token {SECRET}"))
             deadline = time.monotonic() + 10
             while not [r for r in caplog.records if "hello from the worker" in r.getMessage()]:
                 assert time.monotonic() < deadline, "the worker's record never arrived"

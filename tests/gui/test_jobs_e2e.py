@@ -3,7 +3,6 @@ then, with the emulator stopped, the run is found in the history, reviewed and s
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,9 @@ from ping_desktop.gui.jobs_model import JobColumn, JobsModel
 from ping_desktop.gui.jobs_view import JobsView
 from ping_desktop.gui.results_view import ResultsView
 from ping_desktop.gui.save_flow import SaveResultsFlow
-from ping_desktop.intake import build_plan, guess_mapping, read_table
 from ping_desktop.storage.runstore import RunStore
 from tests.conftest import TEST_TOKEN
+from tests.e2e.workbench import create_run
 from tests.gui.test_save_flow import AnsweringDialog
 
 SOURCES = ("PG", "GG")
@@ -49,10 +48,7 @@ def write_sov(path: Path) -> None:
 async def enhance(store: RunStore, api_url: str, sov: Path, on_event: Any) -> int:
     async with PingDataClient(api_url, TEST_TOKEN) as client:
         datasources = await client.list_datasources()
-        table = await asyncio.to_thread(read_table, sov)
-        mapping, _ = guess_mapping(table)
         required = {s: datasources[s].required_attrs for s in SOURCES}
-        plan = await asyncio.to_thread(build_plan, table, mapping, SOURCES, required)
         engine = Engine(
             store,
             client,
@@ -61,15 +57,12 @@ async def enhance(store: RunStore, api_url: str, sov: Path, on_event: Any) -> in
             on_event=on_event,
             poll=PollSettings(initial=0.05, cap=0.2, jitter=0.0),
         )
-        run_id = await engine.create_run(
-            table,
-            mapping,
-            plan,
-            SOURCES,
-            client.origin,
+        run_id = await create_run(
+            store, sov, SOURCES, client.origin, engine.locations_per_job, required,
             source_fields={s: list(datasources[s].output_fields) for s in SOURCES},
         )
         await engine.run(run_id)
+        await engine.aclose()
         return run_id
 
 

@@ -18,7 +18,6 @@ from ping_desktop.intake.reader import read_table
 from ping_desktop.storage.runstore import RunStore
 from ping_desktop.worker.contract import (
     PREVIEW_ROWS,
-    NewRun,
     PlanSummary,
     TablePreview,
     WorkerLostError,
@@ -63,8 +62,9 @@ def test_worker_stores_the_run_and_exports_it(
         summary = run_coro(pool.plan(read.handle, read.mapping, ("PG",), {}), timeout=60_000)
         store_path = tmp_path / "runs.sqlite3"
         RunStore(store_path).close()
-        run_id = run_coro(pool.create_run(read.handle, summary.plan_id, NewRun(
-            store_path, 25, ("PG",), "http://127.0.0.1:1", False, {})), timeout=60_000)
+        run_id = run_coro(pool.create_run(
+            read.handle, summary.plan_id, store_path=store_path, locations_per_job=25,
+            sources=("PG",), api_origin="http://127.0.0.1:1"), timeout=60_000)
         store = RunStore(store_path)
         try:
             run = store.get_run(run_id)

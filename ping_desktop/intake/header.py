@@ -21,7 +21,6 @@ _DATA_LIKE = re.compile(
 )
 
 
-
 def is_label(value: CellValue) -> bool:
     """A short text that could be a column name (not a number, not a long sentence)."""
     if not isinstance(value, str):
@@ -108,14 +107,22 @@ def column_names(header: Sequence[CellValue], width: int, first_column: int) -> 
     """Unique header texts: blanks become "Column F", repeats become "Limit (2)"."""
     names: list[str] = []
     seen: set[str] = set()
+    # The last number tried per repeated text: names only join ``seen``, so every number below
+    # it is still taken and counting resumes there (counting up from 2 each time made 40,000
+    # repeats of one name take minutes).
+    last_number: dict[str, int] = {}
     for i in range(width):
         text = header_text(header[i]) if i < len(header) else ""
         if not text:
             text = f"Column {column_letter(first_column + i)}"
-        candidate, n = text, 1
-        while candidate.lower() in seen:
-            n += 1
-            candidate = f"{text} ({n})"
+        candidate = text
+        if candidate.lower() in seen:
+            key = text.lower()
+            n = last_number.get(key, 1)
+            while candidate.lower() in seen:
+                n += 1
+                candidate = f"{text} ({n})"
+            last_number[key] = n
         seen.add(candidate.lower())
         names.append(candidate)
     return tuple(names)

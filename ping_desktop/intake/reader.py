@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ping_desktop.intake import text_reader, workbook
+from ping_desktop.intake import limits, text_reader, workbook
 from ping_desktop.intake.header import SCAN_ROWS, column_names, find_header
 from ping_desktop.intake.model import CellValue, IntakeError, SheetTable
 from ping_desktop.intake.sniff import EXCEL_SUFFIXES, check_suffix, os_error, sniff
@@ -63,15 +63,15 @@ def _read_text(
     if sheet:
         raise IntakeError(f"{path.name} is a text file with no sheets; leave the sheet empty.")
     try:
-        data = path.read_bytes()
+        data = limits.read_bounded(path)
     except OSError as exc:
         raise os_error(path, exc) from exc
     decoded = text_reader.open_text(data, suffix, header_row)
+    del data  # the decoded text holds it all; do not keep two copies while splitting rows
     notes.append(f"Encoding: {decoded.encoding}")
     notes.append(f"Delimiter: {text_reader.delimiter_name(decoded.delimiter)}")
-    return build_table(
-        path, "", ("",), text_reader.iter_text_rows(decoded), normalise_text, header_row, 0, notes
-    )
+    rows = text_reader.iter_text_rows(decoded, path.name)
+    return build_table(path, "", ("",), rows, normalise_text, header_row, 0, notes)
 
 
 def build_table(

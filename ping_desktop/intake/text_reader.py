@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ping_desktop.intake import limits
 from ping_desktop.intake.model import IntakeError
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -126,18 +127,32 @@ def open_text(data: bytes, suffix: str, header_row: int | None) -> DecodedText:
     return DecodedText(text, encoding, detect_delimiter(text, preferred, anchor), skip_first)
 
 
-def iter_text_rows(decoded: DecodedText) -> Iterator[list[str]]:
+def iter_text_rows(decoded: DecodedText, where: str = "The file") -> Iterator[list[str]]:
     """Rows of a decoded file, quoted fields with embedded newlines kept whole.
 
     Yields one list per *sheet row*: a quoted cell spanning lines is still one row, so the row
-    counter follows csv records (what Excel shows) rather than physical lines.
+    counter follows csv records (what Excel shows) rather than physical lines. A row wider than
+    Excel's column limit, more rows than Excel's row limit or more cells than the cell budget
+    end the read with an IntakeError before the rows use up memory.
     """
     reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=decoded.delimiter)
+    cells = 0
     try:
         if decoded.skip_first_line:
             next(reader, None)
-        yield from reader
+        for number, row in enumerate(reader, start=1):
+            width = len(row)
+            if width > limits.MAX_COLUMNS:
+                raise limits.too_many_columns(where, number, width)
+            cells += width
+            if cells > limits.MAX_CELLS:
+                raise limits.too_many_cells(where, number, width)
+            if number > limits.MAX_ROWS:
+                raise limits.too_many_rows(where)
+            yield row
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise limits.cell_too_long(where) from exc
         raise IntakeError(
             f"The text file could not be split into rows ({exc}). "
             "Open it in Excel and save it again as .xlsx or CSV."

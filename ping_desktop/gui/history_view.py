@@ -15,17 +15,16 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ping_desktop.gui.job_texts import run_phase_text
+from ping_desktop.gui.tables import row_table
 from ping_desktop.storage.runstore_records import RunRecord
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -145,17 +144,8 @@ class HistoryView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = HistoryModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("historyList")
-        self.table.setAccessibleName("Run history")
-        self.table.setAccessibleDescription("Every run, newest first. Press Enter to open one.")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
+        self.table = row_table(self, "historyList", "Run history", self.model,
+                               description="Every run, newest first. Press Enter to open one.")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -5,13 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -22,6 +20,7 @@ from ping_desktop.engine.events import JobProgress
 from ping_desktop.gui.job_texts import job_status_tooltip, needs_user
 from ping_desktop.gui.jobs_model import FRACTION_ROLE, JobColumn, JobsModel
 from ping_desktop.gui.progress_delegate import ProgressBarDelegate
+from ping_desktop.gui.tables import row_table
 
 
 class JobsView(QWidget):
@@ -42,22 +41,13 @@ class JobsView(QWidget):
     def __init__(self, model: JobsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
-        self.table = QTableView(self)
-        self.table.setObjectName("jobsTable")
-        self.table.setAccessibleName("Jobs")
-        self.table.setAccessibleDescription(
-            "One row per job: file, job number, status, progress, problems, elapsed and time left"
-        )
-        self.table.setModel(model)
+        self.table = row_table(
+            self, "jobsTable", "Jobs", model, description=(
+                "One row per job: file, job number, status, progress, problems, elapsed and "
+                "time left"))
         self.table.setItemDelegateForColumn(
             JobColumn.PROGRESS, ProgressBarDelegate(FRACTION_ROLE, self.table)
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from ping_desktop.gui.results_model import (
     result_flag,
     status_text,
 )
+from ping_desktop.gui.tables import row_table
 from ping_desktop.storage.review import FilterKind, ReviewFilter, ReviewQuery, ReviewRow
 from ping_desktop.storage.runstore import RunStore
 
@@ -88,15 +88,7 @@ class ResultsView(QWidget):
         search_label = QLabel("S&earch:", self)
         search_label.setBuddy(self.search)
 
-        self.table = QTableView(self)
-        self.table.setObjectName("resultsTable")
-        self.table.setAccessibleName("Results")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
+        self.table = row_table(self, "resultsTable", "Results", self.model, row_headers=True)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         # Fixed row heights: the view never measures 100,000 rows to lay them out.
         vertical = _RowNumberHeader(self.table)

@@ -21,9 +21,7 @@ CommandFunc = Callable[[argparse.Namespace], int]
 def build_parser() -> argparse.ArgumentParser:
     """Build the full argument parser with every package's subcommands."""
     # Imported here so that `ping-desktop-cli --version` stays instant.
-    from ping_desktop.cli import emulator as emulator_cli
-    from ping_desktop.cli import inspect as intake_cli
-    from ping_desktop.cli import runs as engine_cli
+    from ping_desktop.cli import emulator, enhance, export, inspect, resume, runs
 
     parser = argparse.ArgumentParser(
         prog="ping-desktop-cli",
@@ -32,9 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    intake_cli.register(subparsers)
-    engine_cli.register(subparsers)
-    emulator_cli.register(subparsers)
+    # One module per subcommand, in the order `--help` lists them.
+    for command in (inspect, enhance, runs, resume, export, emulator):
+        command.register(subparsers)
     return parser
 
 

@@ -7,75 +7,51 @@ import asyncio
 import json
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any
 
 from ping_desktop.api import DatasourceConfig, PingDataClient
 from ping_desktop.cli.progress import ProgressPrinter
+from ping_desktop.cli.results import Target, finish, remember_target, target_for
 from ping_desktop.cli.support import (
-    EXIT_FAILED,
-    EXIT_OK,
     EXIT_USAGE,
     CliError,
     Tuning,
     api_url_from,
+    guarded,
+    positive_int,
     token_for,
     tuning,
 )
-from ping_desktop.domain import RunPhase
 from ping_desktop.engine.runner import Engine
 from ping_desktop.engine.timings import Timings
-from ping_desktop.export import ExportError
-from ping_desktop.export.from_store import export_run
 from ping_desktop.intake import IntakeError
 from ping_desktop.intake.model import FIELD_LABELS
-from ping_desktop.storage.runstore import RunRecord, RunStore
+from ping_desktop.storage.runstore import RunStore
 from ping_desktop.worker.workbench import ThreadWorkbench
 
-Format = Literal["xlsx", "csv"]
-T = TypeVar("T")
-TARGET_FILE = "cli-output.json"
-_DONE = (RunPhase.COMPLETE, RunPhase.COMPLETE_WITH_PROBLEMS)  # finished with results to save
 
-
-@dataclass(frozen=True)
-class Target:
-    """Where a run's enriched file goes."""
-
-    path: Path
-    fmt: Format
-
-
-def target_for(output: Path | None, input_path: Path) -> Target:
-    """The output file and its format; never the input file itself."""
-    path = output or input_path.with_name(f"{input_path.stem}-enriched.xlsx")
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise CliError(f"The output must end in .xlsx or .csv (got '{path.name}').", EXIT_USAGE)
-    if path.exists() and input_path.exists() and path.resolve() == input_path.resolve():
-        raise CliError("The output would overwrite the input file; choose another --output.",
-                       EXIT_USAGE)
-    return Target(path, "xlsx" if suffix == ".xlsx" else "csv")
-
-
-def remember_target(folder: Path, target: Target) -> None:
-    """Note in the run folder where ``resume`` should write the result."""
-    (folder / TARGET_FILE).write_text(
-        json.dumps({"output": str(target.path.resolve()), "format": target.fmt}),
-        encoding="utf-8",
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add ``enhance``."""
+    p = subparsers.add_parser(
+        "enhance", help="enrich a spreadsheet with Ping.Data (a resumable run)",
+        description="Read FILE, send its unique locations to Ping.Data Bulk Enhance and save "
+        "the enriched workbook. The token comes from PING_DATA_AUTH_TOKEN or the keyring.",
     )
-
-
-def remembered_target(folder: Path) -> Target | None:
-    """The output noted by :func:`remember_target`, if any."""
-    try:
-        data = json.loads((folder / TARGET_FILE).read_text(encoding="utf-8"))
-        fmt: Format = "csv" if data.get("format") == "csv" else "xlsx"
-        return Target(Path(data["output"]), fmt)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    p.add_argument("file", type=Path, help="the .xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv file")
+    p.add_argument("--sources", required=True, help="datasource codes, e.g. PG,PH")
+    p.add_argument("--sheet", help="sheet name (default: the one that looks like an SOV)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--api-url", help="API address (default: from the app's settings)")
+    where.add_argument("--environment", help="a documented environment key, e.g. prod")
+    p.add_argument("--output", type=Path,
+                   help="OUT.xlsx or OUT.csv (default: <input>-enriched.xlsx beside the input)")
+    p.add_argument("--locations-per-job", type=positive_int, metavar="N")
+    p.add_argument("--concurrency", type=positive_int, metavar="M", help="jobs in flight at once")
+    p.add_argument("--timings", action="store_true",
+                   help="print a JSON line of phase timings on stdout at the end")
+    p.add_argument("--poll-interval", type=float, help=argparse.SUPPRESS)
+    p.set_defaults(func=guarded(run_enhance))
 
 
 def parse_sources(text: str) -> list[str]:
@@ -149,12 +125,6 @@ async def _plan_run(
         await bench.release(read.handle)
 
 
-def _on_cpu(timings: Timings, phase: str, fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)`` with its CPU seconds (of the worker thread it runs in) added to ``phase``."""
-    with timings.measure_cpu(phase):
-        return fn(*args)
-
-
 async def _enhance(
     args: argparse.Namespace, path: Path, sources: list[str], target: Target, api_url: str,
     token: str, tune: Tuning, timings: Timings,
@@ -189,25 +159,3 @@ async def _enhance(
         store.close()
 
 
-async def finish(store: RunStore, run: RunRecord, target: Target | None,
-                 timings: Timings) -> int:
-    """Export a finished run to ``target`` and report; explain how to continue otherwise."""
-    if run.phase not in _DONE:
-        print(f"Run {run.id} {run.phase.value}: {run.message or ''}".rstrip(), file=sys.stderr)
-        if run.phase in (RunPhase.PAUSED, RunPhase.NEEDS_ATTENTION):
-            print(f"Continue with: ping-desktop-cli resume {run.id}", file=sys.stderr)
-        return EXIT_FAILED
-    if run.message:
-        print(run.message, file=sys.stderr)
-    if target is None:
-        print(f"Run {run.id} finished. Save it with: ping-desktop-cli export {run.id} "
-              "--output FILE", file=sys.stderr)
-        return EXIT_OK
-    try:
-        with timings.measure("merge_export"):
-            stats = await asyncio.to_thread(_on_cpu, timings, "merge_export", export_run, store,
-                                            run.id, target.path, target.fmt)
-    except ExportError as exc:
-        raise CliError(exc.message) from None
-    print(f"Saved {stats.path} ({stats.rows:,} rows).", file=sys.stderr)
-    return EXIT_OK

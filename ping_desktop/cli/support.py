@@ -13,6 +13,7 @@ from ping_desktop.engine.polling import PollSettings
 from ping_desktop.session import lookup_token, origin_of, resolve_api_url
 from ping_desktop.storage.credentials import TOKEN_ENV
 from ping_desktop.storage.logging_setup import redact, register_secret
+from ping_desktop.storage.runstore import RunRecord, RunStore
 
 log = logging.getLogger(__name__)
 
@@ -100,3 +101,20 @@ def tuning(args: argparse.Namespace) -> Tuning:
     interval = getattr(args, "poll_interval", None)
     poll = PollSettings(initial=interval, cap=max(interval, 2.0)) if interval else PollSettings()
     return Tuning(per_job, concurrency, poll)
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def stored_run(store: RunStore, run_id: int) -> RunRecord:
+    """Run ``run_id`` of ``store``, or a usage error that says how to list them."""
+    try:
+        return store.get_run(run_id)
+    except KeyError:
+        raise CliError(f"There is no run {run_id}. `ping-desktop-cli runs` lists them.",
+                       EXIT_USAGE) from None

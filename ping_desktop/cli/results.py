@@ -1,0 +1,92 @@
+"""Where a run's enriched file goes and the final export: shared by ``enhance``, ``resume``
+and ``export``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from ping_desktop.cli.support import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError
+from ping_desktop.domain import RunPhase
+from ping_desktop.engine.timings import Timings
+from ping_desktop.export import ExportError
+from ping_desktop.export.from_store import export_run
+from ping_desktop.storage.runstore import RunRecord, RunStore
+
+Format = Literal["xlsx", "csv"]
+T = TypeVar("T")
+TARGET_FILE = "cli-output.json"
+_DONE = (RunPhase.COMPLETE, RunPhase.COMPLETE_WITH_PROBLEMS)  # finished with results to save
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a run's enriched file goes."""
+
+    path: Path
+    fmt: Format
+
+
+def target_for(output: Path | None, input_path: Path) -> Target:
+    """The output file and its format; never the input file itself."""
+    path = output or input_path.with_name(f"{input_path.stem}-enriched.xlsx")
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise CliError(f"The output must end in .xlsx or .csv (got '{path.name}').", EXIT_USAGE)
+    if path.exists() and input_path.exists() and path.resolve() == input_path.resolve():
+        raise CliError("The output would overwrite the input file; choose another --output.",
+                       EXIT_USAGE)
+    return Target(path, "xlsx" if suffix == ".xlsx" else "csv")
+
+
+def remember_target(folder: Path, target: Target) -> None:
+    """Note in the run folder where ``resume`` should write the result."""
+    (folder / TARGET_FILE).write_text(
+        json.dumps({"output": str(target.path.resolve()), "format": target.fmt}),
+        encoding="utf-8",
+    )
+
+
+def remembered_target(folder: Path) -> Target | None:
+    """The output noted by :func:`remember_target`, if any."""
+    try:
+        data = json.loads((folder / TARGET_FILE).read_text(encoding="utf-8"))
+        fmt: Format = "csv" if data.get("format") == "csv" else "xlsx"
+        return Target(Path(data["output"]), fmt)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def on_cpu(timings: Timings, phase: str, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` with its CPU seconds (of the worker thread it runs in) added to ``phase``."""
+    with timings.measure_cpu(phase):
+        return fn(*args)
+
+
+async def finish(store: RunStore, run: RunRecord, target: Target | None,
+                 timings: Timings) -> int:
+    """Export a finished run to ``target`` and report; explain how to continue otherwise."""
+    if run.phase not in _DONE:
+        print(f"Run {run.id} {run.phase.value}: {run.message or ''}".rstrip(), file=sys.stderr)
+        if run.phase in (RunPhase.PAUSED, RunPhase.NEEDS_ATTENTION):
+            print(f"Continue with: ping-desktop-cli resume {run.id}", file=sys.stderr)
+        return EXIT_FAILED
+    if run.message:
+        print(run.message, file=sys.stderr)
+    if target is None:
+        print(f"Run {run.id} finished. Save it with: ping-desktop-cli export {run.id} "
+              "--output FILE", file=sys.stderr)
+        return EXIT_OK
+    try:
+        with timings.measure("merge_export"):
+            stats = await asyncio.to_thread(on_cpu, timings, "merge_export", export_run, store,
+                                            run.id, target.path, target.fmt)
+    except ExportError as exc:
+        raise CliError(exc.message) from None
+    print(f"Saved {stats.path} ({stats.rows:,} rows).", file=sys.stderr)
+    return EXIT_OK

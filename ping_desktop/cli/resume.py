@@ -1,0 +1,82 @@
+"""``resume``: continue unfinished runs where they stopped."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from ping_desktop.api import PingDataClient, normalise_api_url
+from ping_desktop.cli.progress import ProgressPrinter
+from ping_desktop.cli.results import Target, finish, remembered_target, target_for
+from ping_desktop.cli.support import EXIT_OK, guarded, stored_run, token_for, tuning
+from ping_desktop.domain import JobPhase
+from ping_desktop.engine.runner import Engine
+from ping_desktop.engine.timings import Timings
+from ping_desktop.storage.runstore import RunRecord, RunStore
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add ``resume``."""
+    p = subparsers.add_parser(
+        "resume", help="continue unfinished runs",
+        description="Continue RUN (or every unfinished run): submitted jobs are polled, unsent "
+        "jobs are sent, downloaded results are kept. Jobs whose submission is uncertain are "
+        "only sent again with --resubmit-uncertain.",
+    )
+    p.add_argument("run", nargs="?", type=int, help="run id (default: every unfinished run)")
+    p.add_argument("--resubmit-uncertain", action="store_true",
+                   help="send again jobs that may or may not have reached the server "
+                        "(may use credits twice)")
+    p.add_argument("--output", type=Path, help="where to save the result (default: as enhance)")
+    p.add_argument("--poll-interval", type=float, help=argparse.SUPPRESS)
+    p.set_defaults(func=guarded(run_resume))
+
+
+def run_resume(args: argparse.Namespace) -> int:
+    """Continue one or every unfinished run."""
+    with RunStore() as store:
+        runs = [stored_run(store, args.run)] if args.run else store.unfinished_runs()
+    if not runs:
+        print("Nothing to resume: every run has finished.", file=sys.stderr)
+        return EXIT_OK
+    code = EXIT_OK
+    for run in runs:
+        code = max(code, asyncio.run(_resume_one(args, run)))
+    return code
+
+
+async def _resume_one(args: argparse.Namespace, run: RunRecord) -> int:
+    """Resume ``run`` with its own engine, then save it where ``enhance`` meant to."""
+    api_url = normalise_api_url(run.api_origin)
+    token = token_for(api_url)
+    tune = tuning(args)
+    store = RunStore()
+    try:
+        async with PingDataClient(api_url, token) as client:
+            printer = ProgressPrinter()
+            engine = Engine(store, client, locations_per_job=tune.locations_per_job,
+                            concurrent_jobs=tune.concurrent_jobs, on_event=printer,
+                            poll=tune.poll)
+            try:
+                folder, jobs = await engine.db(
+                    lambda: (store.run_folder(run.id), store.jobs(run.id)))
+                target: Target | None = remembered_target(folder)
+                if args.output is not None:
+                    target = target_for(args.output, run.input_path)
+                for job in (j for j in jobs if j.phase is JobPhase.UNCERTAIN):
+                    if args.resubmit_uncertain:
+                        await engine.resolve_uncertain(job.id, resubmit=True)
+                    else:
+                        print(f"Job {job.number} of run {run.id}: {job.message} Use "
+                              "--resubmit-uncertain to send it again.", file=sys.stderr)
+                print(f"Resuming run {run.id} ({run.file_name}).", file=sys.stderr)
+                done = await engine.resume(run.id)
+            finally:
+                printer.finish()
+                await engine.aclose()
+        return await finish(store, done, target, Timings())
+    finally:
+        store.close()

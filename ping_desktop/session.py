@@ -236,18 +236,15 @@ class AppServices:
     async def aclose(self) -> None:
         """Close every engine (its database thread) and client, stop the demo emulator and
         close the store. Stop the runs first."""
-        for engine in list(self._engines.values()):
-            try:
-                await engine.aclose()
-            except Exception:  # closing must go on
-                log.exception("Closing an engine failed")
+        closing: list[Engine | PingDataClient] = [*self._engines.values(),
+                                                  *self._clients.values()]
         self._engines.clear()
-        for client in list(self._clients.values()):
-            try:
-                await client.aclose()
-            except Exception:  # closing must go on
-                log.exception("Closing an API client failed")
         self._clients.clear()
+        for item in closing:  # engines first: their last store writes may still be running
+            try:
+                await item.aclose()
+            except Exception:  # closing must go on
+                log.exception("Closing %s failed", type(item).__name__)
         await self.demo.stop()
         await asyncio.to_thread(self.run_store.close)
 

@@ -10,6 +10,7 @@ would freeze the window. The window keeps a preview and the plan's summary only.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,14 +29,32 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class LoadedFile:
-    """A file read and ready for mapping; ``handle`` names its full table in the worker."""
+    """A file read in the worker (``read``) and ready for mapping, with the mapping chosen so
+    far (first the guessed one)."""
 
-    path: Path
-    sheets: tuple[str, ...]
-    table: TablePreview
+    read: ReadResult
     mapping: ColumnMapping
     is_demo: bool = False
-    handle: str = ""
+
+    @property
+    def path(self) -> Path:
+        """The file."""
+        return self.read.preview.path
+
+    @property
+    def sheets(self) -> tuple[str, ...]:
+        """Every sheet of the file."""
+        return self.read.sheets
+
+    @property
+    def table(self) -> TablePreview:
+        """What the window shows of the read sheet."""
+        return self.read.preview
+
+    @property
+    def handle(self) -> str:
+        """Names the full table in the worker."""
+        return self.read.handle
 
 
 class IntakeController(QObject):
@@ -132,8 +151,7 @@ class IntakeController(QObject):
         except OSError as error:  # intake maps these, but a race (file deleted) must not crash
             self.failed.emit(path.name, f"{path.name} could not be opened: {error.strerror}.")
             return
-        self._set_current(LoadedFile(path, result.sheets, result.preview, result.mapping, demo,
-                                     result.handle))
+        self._set_current(LoadedFile(result, result.mapping, demo))
         self.plan = None
         assert self.current is not None
         self.loaded.emit(self.current)
@@ -151,8 +169,7 @@ class IntakeController(QObject):
         """The user changed the mapping: keep it and recompute the plan."""
         if self.current is None:
             return
-        self.current = LoadedFile(self.current.path, self.current.sheets, self.current.table,
-                                  mapping, self.current.is_demo, self.current.handle)
+        self.current = dataclasses.replace(self.current, mapping=mapping)
         self.replan()
 
     def set_sources(self, sources: Sequence[str],

@@ -14,6 +14,7 @@ from ping_desktop.intake.header import find_header
 from ping_desktop.intake.model import IntakeError, SheetTable
 from ping_desktop.intake.sniff import Kind, corrupt, encrypted, os_error
 from ping_desktop.intake.values import normalise_excel
+from ping_desktop.intake.workbook_check import check_workbook
 
 # The extension calamine expects for each real content kind (it dispatches on the name).
 _KIND_SUFFIXES: dict[str, tuple[str, ...]] = {
@@ -30,6 +31,9 @@ def open_workbook(path: Path, kind: Kind, suffix: str) -> Iterator[Any]:
     """Open a workbook by its real content kind; IntakeError for locked/encrypted/corrupt."""
     if kind == "encrypted":
         raise encrypted(path)
+    # Before calamine sees it: a far-away cell or a giant string would make calamine abort the
+    # process or take gigabytes, and nothing can catch that once it starts.
+    check_workbook(path, kind)
     try:
         if suffix in _KIND_SUFFIXES.get(kind, ()):
             wb = pc.CalamineWorkbook.from_path(str(path))

@@ -7,12 +7,16 @@ code only assert on the new pre-checks, or run the reader in a child process wit
 
 from __future__ import annotations
 
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from ping_desktop.intake import IntakeError, limits, read_table
 from ping_desktop.intake.header import column_names
+from tests.intake import hostile
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,3 +99,120 @@ def test_a_giant_csv_cell_gets_a_plain_message(tmp_path: Path) -> None:
     path.write_text('Address,City,State,ZIP\n"' + "x" * 200_000 + '",Boston,MA,02134\n')
     message = _error(path)
     assert "more than 32,767 characters" in message
+
+
+# Finding 2: a value far away makes calamine ask for half a terabyte ------------------------
+
+def _cli_inspect(path: Path) -> subprocess.CompletedProcess[str]:
+    """``ping-desktop-cli inspect`` in a child with 2 GB of address space: the old code
+    aborted (exit 134) or was refused memory there instead of taking this test run down."""
+    def cap_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    code = "import sys\nfrom ping_desktop.cli import main\nsys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", code, "inspect", str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, preexec_fn=cap_memory,
+                          check=False)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm"])
+def test_value_in_the_last_cell_is_refused_by_the_cli(tmp_path: Path, suffix: str) -> None:
+    path = hostile.far_cell_xlsx(tmp_path / f"far{suffix}")
+    assert path.stat().st_size < 3000
+    done = _cli_inspect(path)
+    assert done.returncode == 1, done.stderr[-500:]
+    assert "Traceback" not in done.stderr
+    assert "spans 1,048,576 rows x 16,384 columns" in done.stderr
+    assert "Ctrl+End" in done.stderr
+
+
+def test_a_declared_range_that_lies_is_not_trusted(tmp_path: Path) -> None:
+    path = hostile.far_cell_xlsx(tmp_path / "lie.xlsx", dimension="A1:D4")
+    done = _cli_inspect(path)
+    assert done.returncode == 1, done.stderr[-500:]
+    assert "spans 1,048,576 rows x 16,384 columns" in done.stderr
+
+
+def test_far_value_in_an_ods_is_refused_with_the_reason(tmp_path: Path) -> None:
+    # calamine refuses this one itself (over its own 100 million cell cap), which used to
+    # reach the user as "damaged"; below that cap it would take gigabytes.
+    message = _error(hostile.far_cell_ods(tmp_path / "far.ods"))
+    assert "spans 1,048,574 rows x 16,384 columns" in message
+
+
+def test_columns_beyond_xfd_are_refused(tmp_path: Path) -> None:
+    path = hostile.write_raw_xlsx(tmp_path / "beyond.xlsx", hostile.sov_rows_xml()
+                                  + '<row r="5"><c r="XFZ5"><v>1</v></c></row>')
+    message = _error(path)
+    assert "16,406 columns" in message
+    assert "16,384" in message
+
+
+def test_cells_without_references_count_too(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_CELLS", 100)
+    # calamine places a cell without a reference right of the one before it.
+    wide_row = '<row r="6">' + "<c><v>1</v></c>" * 20 + "</row>"
+    path = hostile.write_raw_xlsx(tmp_path / "norefs.xlsx", hostile.sov_rows_xml() + wide_row)
+    assert "spans 6 rows x 17 columns" in _error(path)  # the walk stops at the first cell over
+
+
+def test_formatting_far_away_is_not_refused(tmp_path: Path) -> None:
+    # Excel keeps styled empty cells (<c r=".." s="3"/>) and counts them in the declared
+    # range; calamine leaves them out, so the check does too.
+    path = hostile.write_raw_xlsx(
+        tmp_path / "styled.xlsx",
+        hostile.sov_rows_xml() + '<row r="1048576"><c r="XFD1048576" s="1"/></row>',
+        dimension="A1:XFD1048576")
+    table = read_table(path)
+    assert table.columns == hostile.SOV_HEADER
+    assert len(table.rows) == 3
+
+
+# Finding 4: long texts and zip bombs in workbooks -------------------------------------------
+
+def test_a_huge_shared_string_is_refused(tmp_path: Path) -> None:
+    big = "x" * 1_000_000  # 1 MB of text, ~1 KB packed; the finding's was 1.5 GB
+    path = hostile.write_raw_xlsx(tmp_path / "sst.xlsx", hostile.sov_rows_xml()
+                                  + '<row r="5"><c r="A5" t="s"><v>0</v></c></row>', [big])
+    assert path.stat().st_size < 10_000
+    assert "more than 32,767 characters" in _error(path)
+
+
+def test_a_huge_shared_string_in_rich_text_runs_is_refused(tmp_path: Path) -> None:
+    runs = "".join(f"<r><t>{'y' * 100}</t></r>" for _ in range(5000))  # 500 KB in short runs
+    path = hostile.write_raw_xlsx(tmp_path / "rich.xlsx", hostile.sov_rows_xml()
+                                  + '<row r="5"><c r="A5" t="s"><v>0</v></c></row>',
+                                  [f"<si>{runs}</si>".encode()])
+    assert "more than 32,767 characters" in _error(path)
+
+
+def test_a_huge_inline_string_is_refused(tmp_path: Path) -> None:
+    cell = f'<row r="5"><c r="A5" t="inlineStr"><is><t>{"z" * 1_000_000}</t></is></c></row>'
+    path = hostile.write_raw_xlsx(tmp_path / "inline.xlsx", hostile.sov_rows_xml() + cell)
+    assert "more than 32,767 characters" in _error(path)
+
+
+def test_a_long_shared_string_copied_into_many_cells_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_SHEET_TEXT_BYTES", 50_000)
+    cells = "".join(f'<row r="{r}"><c r="E{r}" t="s"><v>0</v></c></row>' for r in range(5, 505))
+    path = hostile.write_raw_xlsx(tmp_path / "copies.xlsx", hostile.sov_rows_xml() + cells,
+                                  ["note " * 40])
+    assert "repeats long texts so often" in _error(path)
+
+
+def test_a_zip_bomb_is_refused_before_unpacking(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "BOMB_FLOOR_BYTES", 1_000_000)
+    padding = (b" " * 1_000_000 for _ in range(5))  # 5 MB of blanks pack to ~5 KB
+    path = hostile.write_raw_xlsx(tmp_path / "bomb.xlsx", padding)
+    message = _error(path)
+    assert "unpacks to more than 5 MB" in message
+    assert "times its size" in message
+
+
+def test_an_ordinary_workbook_still_reads(tmp_path: Path) -> None:
+    path = hostile.write_raw_xlsx(tmp_path / "fine.xlsx", hostile.sov_rows_xml(10),
+                                  dimension="A1:D11")
+    assert len(read_table(path).rows) == 10

@@ -17,6 +17,7 @@ tag by tag, which is slower but exact.
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import zipfile
@@ -36,6 +37,9 @@ _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s+ref=\"([A-Z]{1,3})(\d{1,7})
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
 _REF = re.compile(rb"\br\s*=\s*[\"']\s*([A-Za-z]*)(\d*)")
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_REL_TAG = re.compile(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>")
+_SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\b[^>]*>")
+_ATTR = re.compile(rb"(?:\s|^)([\w.:-]+)\s*=\s*\"([^\"]*)\"")
 _SI = re.compile(rb"<(?:[\w.-]+:)?si[\s>]")
 _V_NUMBER = re.compile(rb"<(?:[\w.-]+:)?v>\s*(\d{1,9})\s*<")
 _ODS_TAG = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])"
@@ -116,8 +120,10 @@ def _check_xlsx(path: Path, zf: zipfile.ZipFile) -> None:
                   None)
     lengths = _shared_string_lengths(zf, shared, path.name) if shared else []
     longest = max(lengths, default=0)
+    titles = _sheet_titles(zf)
     for name in _sheet_names(zf):
-        where = f"{path.name} ({name.rsplit('/', 1)[-1]})"
+        title = titles.get(name)
+        where = f'Sheet "{title}" of {path.name}' if title else path.name
         _check_sheet(zf, name, where)
         # Every used cell may copy the longest shared string; only when that bound is too high
         # are the references counted (a second pass, needed only for sheets with long notes).
@@ -126,6 +132,37 @@ def _check_xlsx(path: Path, zf: zipfile.ZipFile) -> None:
                         for i in map(int, _V_NUMBER.findall(chunk)) if i < len(lengths))
             if total > limits.MAX_SHEET_TEXT_BYTES:
                 raise limits.text_expands_too_far(where, total)
+
+
+def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Part name -> the sheet's name as Excel shows it, for the messages; {} if unclear."""
+    try:
+        book = zf.read("xl/workbook.xml") if _small(zf, "xl/workbook.xml") else b""
+        rels = (zf.read("xl/_rels/workbook.xml.rels")
+                if _small(zf, "xl/_rels/workbook.xml.rels") else b"")
+    except KeyError:
+        return {}
+    targets = {}
+    for tag in _REL_TAG.findall(rels):
+        attrs = dict(_ATTR.findall(tag))
+        if b"Id" in attrs and b"Target" in attrs:
+            targets[attrs[b"Id"]] = attrs[b"Target"].lstrip(b"/").removeprefix(b"xl/")
+    titles: dict[str, str] = {}
+    for tag in _SHEET_TAG.findall(book):
+        attrs = dict(_ATTR.findall(tag))
+        rid = next((v for k, v in attrs.items() if k.endswith(b":id")), None)
+        target = targets.get(rid) if rid else None
+        if target and b"name" in attrs:
+            text = html.unescape(attrs[b"name"].decode("utf-8", "replace"))
+            titles["xl/" + target.decode("utf-8", "replace")] = text
+    return titles
+
+
+def _small(zf: zipfile.ZipFile, name: str) -> bool:
+    try:
+        return zf.getinfo(name).file_size <= 10_000_000
+    except KeyError:
+        return False
 
 
 def _shared_string_lengths(zf: zipfile.ZipFile, name: str, where: str) -> list[int]:
@@ -245,8 +282,8 @@ def _check_ods(path: Path, zf: zipfile.ZipFile) -> None:
     row_span = 1
     for chunk in _chunks(zf, "content.xml", where):
         for tag, attrs, empty in _ODS_TAG.findall(chunk):
-            if tag == b"table":
-                row = col = 0
+            if tag == b"table":  # a new sheet: its own extent
+                row = col = max_row = max_col = 0
                 row_span = 1
             elif tag == b"table-row":
                 row += row_span

@@ -122,7 +122,7 @@ def test_value_in_the_last_cell_is_refused_by_the_cli(tmp_path: Path, suffix: st
     done = _cli_inspect(path)
     assert done.returncode == 1, done.stderr[-500:]
     assert "Traceback" not in done.stderr
-    assert "spans 1,048,576 rows x 16,384 columns" in done.stderr
+    assert f'Sheet "Sheet1" of far{suffix} spans 1,048,576 rows x 16,384 columns' in done.stderr
     assert "Ctrl+End" in done.stderr
 
 
@@ -216,3 +216,14 @@ def test_an_ordinary_workbook_still_reads(tmp_path: Path) -> None:
     path = hostile.write_raw_xlsx(tmp_path / "fine.xlsx", hostile.sov_rows_xml(10),
                                   dimension="A1:D11")
     assert len(read_table(path).rows) == 10
+
+
+def test_each_ods_sheet_is_measured_on_its_own(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.intake.sheets import write_ods
+
+    monkeypatch.setattr(limits, "MAX_CELLS", 200)
+    tall = [["Address", "City", "State"]] + [["1 Main St", "Boston", "MA"]] * 59  # 180 cells
+    wide = [[f"Col {i}" for i in range(40)], ["x"] * 40]  # 80 cells
+    path = write_ods(tmp_path / "two.ods", {"Tall": tall, "Wide": wide})
+    assert len(read_table(path, sheet="Tall").rows) == 59

@@ -92,6 +92,15 @@ def too_many_cells(where: str, rows: int, columns: int) -> IntakeError:
     )
 
 
+def area_error(where: str, rows: int, cols: int) -> IntakeError:
+    """The message for a sheet whose used area passes one of the limits."""
+    if cols > MAX_COLUMNS:
+        return too_many_columns(where, rows, cols)
+    if rows > MAX_ROWS:
+        return too_many_rows(where)
+    return too_many_cells(where, rows, cols)
+
+
 def cell_too_long(where: str) -> IntakeError:
     """A cell whose text is longer than Excel allows."""
     return IntakeError(

@@ -25,13 +25,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ping_desktop.intake import limits
-from ping_desktop.intake.model import IntakeError
+from ping_desktop.intake.ods_check import check_ods
 from ping_desktop.intake.sniff import Kind, corrupt, os_error
+from ping_desktop.intake.zip_stream import CELL_BYTES, bounded_chunks
 
-_CHUNK = 1 << 20
-#: Bytes one cell's text may take in the XML: Excel's 32,767 characters, each up to six bytes
-#: as an entity (``&quot;``), plus its tags. Runs of text without a tag this long are refused.
-CELL_BYTES = 6 * limits.MAX_CELL_CHARS + 1024
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s+ref=\"([A-Z]{1,3})(\d{1,7})"
                         rb"(?::([A-Z]{1,3})(\d{1,7}))?\"")
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
@@ -42,10 +39,6 @@ _SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\b[^>]*>")
 _ATTR = re.compile(rb"(?:\s|^)([\w.:-]+)\s*=\s*\"([^\"]*)\"")
 _SI = re.compile(rb"<(?:[\w.-]+:)?si[\s>]")
 _V_NUMBER = re.compile(rb"<(?:[\w.-]+:)?v>\s*(\d{1,9})\s*<")
-_ODS_TAG = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])"
-                      rb"([^>]*?)(/?)>|</table:table-row>")
-_ROWS_REPEATED = re.compile(rb"number-rows-repeated=\"(\d+)\"")
-_COLS_REPEATED = re.compile(rb"number-columns-repeated=\"(\d+)\"")
 
 
 def check_workbook(path: Path, kind: Kind) -> None:
@@ -58,7 +51,7 @@ def check_workbook(path: Path, kind: Kind) -> None:
             if kind == "xlsx":
                 _check_xlsx(path, zf)
             elif kind == "ods" and "content.xml" in zf.namelist():
-                _check_ods(path, zf)
+                check_ods(zf, path.name)
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
         raise corrupt(path) from exc
     except OSError as exc:
@@ -74,38 +67,6 @@ def _check_sizes(path: Path, zf: zipfile.ZipFile) -> None:
     ratio_hit = unpacked > limits.BOMB_FLOOR_BYTES and unpacked > limits.MAX_UNPACK_RATIO * packed
     if unpacked > limits.MAX_UNPACKED_BYTES or ratio_hit:
         raise limits.unpacks_too_big(path, unpacked, packed)
-
-
-def _chunks(zf: zipfile.ZipFile, name: str, where: str) -> Iterator[bytes]:
-    """A part's bytes in chunks that end just after a ``>`` (no tag is cut in two).
-
-    zipfile stops at the size the archive declares and checks the CRC, so a part that unpacks
-    to more than it claims is refused as damaged rather than read on. A text run longer than
-    any cell may hold is refused here, before anything keeps it.
-    """
-    carry = b""
-    run = 0  # bytes since the last "<" seen
-    window = CELL_BYTES // 2
-    with zf.open(name) as fh:
-        while block := fh.read(_CHUNK):
-            data = carry + block
-            first = data.find(b"<")
-            if run + (first if first >= 0 else len(data)) > CELL_BYTES:
-                raise limits.cell_too_long(where)
-            # Any run of 2 * window bytes without "<" covers one whole aligned window.
-            for start in range(0, len(data) - window + 1, window):
-                if data.find(b"<", start, start + window) < 0:
-                    raise limits.cell_too_long(where)
-            last_lt = data.rfind(b"<")
-            run = len(data) - last_lt - 1 if last_lt >= 0 else run + len(data)
-            cut = data.rfind(b">") + 1
-            if len(data) - cut > CELL_BYTES:
-                raise limits.cell_too_long(where)  # a tag that never closes
-            carry = data[cut:]
-            if cut:
-                yield data[:cut]
-    if carry:
-        yield carry
 
 
 def _sheet_names(zf: zipfile.ZipFile) -> list[str]:
@@ -128,7 +89,7 @@ def _check_xlsx(path: Path, zf: zipfile.ZipFile) -> None:
         # Every used cell may copy the longest shared string; only when that bound is too high
         # are the references counted (a second pass, needed only for sheets with long notes).
         if longest * limits.MAX_CELLS > limits.MAX_SHEET_TEXT_BYTES:
-            total = sum(lengths[i] for chunk in _chunks(zf, name, where)
+            total = sum(lengths[i] for chunk in bounded_chunks(zf, name, where)
                         for i in map(int, _V_NUMBER.findall(chunk)) if i < len(lengths))
             if total > limits.MAX_SHEET_TEXT_BYTES:
                 raise limits.text_expands_too_far(where, total)
@@ -169,7 +130,7 @@ def _shared_string_lengths(zf: zipfile.ZipFile, name: str, where: str) -> list[i
     """Bytes each shared string takes in the XML (an upper bound on its text)."""
     starts: list[int] = []
     offset = 0
-    for chunk in _chunks(zf, name, where):
+    for chunk in bounded_chunks(zf, name, where):
         starts.extend(offset + m.start() for m in _SI.finditer(chunk))
         offset += len(chunk)
     starts.append(offset)
@@ -187,7 +148,7 @@ def _column_number(letters: bytes) -> int:
 
 
 def _check_sheet(zf: zipfile.ZipFile, name: str, where: str) -> None:
-    chunks = _chunks(zf, name, where)
+    chunks = bounded_chunks(zf, name, where)
     first = next(chunks, b"")
     declared = _DIMENSION.search(first)
     if declared:
@@ -200,7 +161,7 @@ def _check_sheet(zf: zipfile.ZipFile, name: str, where: str) -> None:
             if not any(outside.search(c) or _PREFIXED_CELL.search(c)
                        for c in _chain(first, chunks)):
                 return
-    _walk_sheet(_chain(first, _chunks(zf, name, where)), where)
+    _walk_sheet(_chain(first, bounded_chunks(zf, name, where)), where)
 
 
 def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
@@ -230,15 +191,7 @@ def _walk_sheet(chunks: Iterator[bytes], where: str) -> None:
             max_row, max_col = max(max_row, row), max(max_col, col)
             if (max_col > limits.MAX_COLUMNS or max_row > limits.MAX_ROWS
                     or max_row * max_col > limits.MAX_CELLS):
-                raise _area_error(where, max_row, max_col)
-
-
-def _area_error(where: str, rows: int, cols: int) -> IntakeError:
-    if cols > limits.MAX_COLUMNS:
-        return limits.too_many_columns(where, rows, cols)
-    if rows > limits.MAX_ROWS:
-        return limits.too_many_rows(where)
-    return limits.too_many_cells(where, rows, cols)
+                raise limits.area_error(where, max_row, max_col)
 
 
 def _at_most_letters(last: str) -> bytes:
@@ -272,32 +225,3 @@ def _outside_pattern(last_col: bytes, last_row: int) -> re.Pattern[bytes]:
     # No optional namespace prefix here: it would make the search try every "<" the slow way
     # (1.2 s instead of 0.4 s on a 120 MB sheet); prefixed cells are looked for on their own.
     return re.compile(rb"<c(?=[\s/>])(?!\s+r=\"(?:" + letters + rb")(?:" + digits + rb")\")")
-
-
-def _check_ods(path: Path, zf: zipfile.ZipFile) -> None:
-    """OpenDocument repeats empty rows and cells by count; the used area counts them."""
-    where = path.name
-    max_row = max_col = 0
-    row = col = 0
-    row_span = 1
-    for chunk in _chunks(zf, "content.xml", where):
-        for tag, attrs, empty in _ODS_TAG.findall(chunk):
-            if tag == b"table":  # a new sheet: its own extent
-                row = col = max_row = max_col = 0
-                row_span = 1
-            elif tag == b"table-row":
-                row += row_span
-                col = 0
-                found = _ROWS_REPEATED.search(attrs)
-                row_span = int(found.group(1)) if found else 1
-            elif tag:
-                found = _COLS_REPEATED.search(attrs)
-                span = int(found.group(1)) if found else 1
-                col += span
-                if empty and b"value-type" not in attrs:
-                    continue  # repeated blanks: calamine skips them
-                max_row = max(max_row, row + row_span - 1)
-                max_col = max(max_col, col)
-                if (max_col > limits.MAX_COLUMNS or max_row > limits.MAX_ROWS
-                        or max_row * max_col > limits.MAX_CELLS):
-                    raise _area_error(where, max_row, max_col)

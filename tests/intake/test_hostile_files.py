@@ -227,3 +227,13 @@ def test_each_ods_sheet_is_measured_on_its_own(tmp_path: Path,
     wide = [[f"Col {i}" for i in range(40)], ["x"] * 40]  # 80 cells
     path = write_ods(tmp_path / "two.ods", {"Tall": tall, "Wide": wide})
     assert len(read_table(path, sheet="Tall").rows) == 59
+
+
+def test_a_wide_ods_row_without_repeats_is_measured_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_CELLS", 100)
+    cell = ('<table:table-cell office:value-type="float" office:value="1">'
+            "<text:p>1</text:p></table:table-cell>")
+    path = hostile.write_raw_ods(tmp_path / "wide.ods",
+                                 "<table:table-row>" + cell * 30 + "</table:table-row>")
+    assert "spans 4 rows x 30 columns" in _error(path)

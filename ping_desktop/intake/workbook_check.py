@@ -20,7 +20,9 @@ from __future__ import annotations
 import html
 import itertools
 import re
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,15 +39,27 @@ _PREFIXED_CELL = re.compile(rb":c[\s/>]")
 _REL_TAG = re.compile(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>")
 _SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\b[^>]*>")
 _ATTR = re.compile(rb"(?:\s|^)([\w.:-]+)\s*=\s*\"([^\"]*)\"")
+#: Files that passed, by (path, size, mtime, inode); the worker reads from several threads.
+_passed: OrderedDict[tuple[str, int, int, int], None] = OrderedDict()
+_passed_lock = threading.Lock()
 _SI = re.compile(rb"<(?:[\w.-]+:)?si[\s>]")
 _V_NUMBER = re.compile(rb"<(?:[\w.-]+:)?v>\s*(\d{1,9})\s*<")
 
 
 def check_workbook(path: Path, kind: Kind) -> None:
-    """Raise IntakeError (plain) if reading ``path`` could exhaust memory; else return."""
+    """Raise IntakeError (plain) if reading ``path`` could exhaust memory; else return.
+
+    A file that passed is remembered by its size and modification time, so choosing another
+    sheet or header row of the same file (a new read each time) does not pay again.
+    """
     if kind not in ("xlsx", "xlsb", "ods"):
         return  # .xls: a compound file of at most 65,536 x 256 cells, read by calamine as is
     try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        with _passed_lock:
+            if key in _passed:
+                return
         with zipfile.ZipFile(path) as zf:
             _check_sizes(path, zf)
             if kind == "xlsx":
@@ -58,6 +72,10 @@ def check_workbook(path: Path, kind: Kind) -> None:
         raise os_error(path, exc) from exc
     except RuntimeError as exc:  # zipfile: "File is encrypted" and the like
         raise corrupt(path) from exc
+    with _passed_lock:
+        _passed[key] = None
+        while len(_passed) > 32:
+            _passed.popitem(last=False)
 
 
 def _check_sizes(path: Path, zf: zipfile.ZipFile) -> None:

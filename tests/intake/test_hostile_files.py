@@ -237,3 +237,11 @@ def test_a_wide_ods_row_without_repeats_is_measured_too(
     path = hostile.write_raw_ods(tmp_path / "wide.ods",
                                  "<table:table-row>" + cell * 30 + "</table:table-row>")
     assert "spans 4 rows x 30 columns" in _error(path)
+
+
+def test_a_file_replaced_after_a_good_read_is_checked_again(tmp_path: Path) -> None:
+    path = hostile.write_raw_xlsx(tmp_path / "same.xlsx", hostile.sov_rows_xml())
+    assert len(read_table(path).rows) == 3
+    assert len(read_table(path).rows) == 3  # remembered as checked
+    hostile.far_cell_xlsx(tmp_path / "far.xlsx").replace(path)
+    assert "spans 1,048,576 rows" in _error(path)

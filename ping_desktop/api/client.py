@@ -161,7 +161,8 @@ class PingDataClient:
         # Serialising and gzipping even 1,000 locations takes 100+ ms: never on the event loop
         # (the GUI's Qt thread runs it).
         content, headers = await asyncio.to_thread(
-            encode_json_body, payload, threshold=GZIP_THRESHOLD)
+            encode_json_body, payload, threshold=GZIP_THRESHOLD
+        )
         await self._ready()
         response = await self._session.post_submission("bulk_enhance", content, headers)
         try:
@@ -199,8 +200,12 @@ class PingDataClient:
         self._session.resolve(url)  # ForeignOriginError before any traffic
         await self._ready()
         response = await self._session.get(url, target=Target.JOB, stream=True)
-        return await save_response(response, Path(dest), expect_json=url.lower().endswith(".json"),
-                                   validate_json=validate_json)
+        return await save_response(
+            response,
+            Path(dest),
+            expect_json=url.lower().endswith(".json"),
+            validate_json=validate_json,
+        )
 
     # -- other endpoints -------------------------------------------------------------------------
     async def enhance(

@@ -1,8 +1,9 @@
 """Typed, immutable views of the Ping.Data API responses (reference §2).
 
-Every ``from_json`` is tolerant: unknown fields are ignored, optional fields may be missing or
-null, and ``outputs``/``sources`` may arrive as a single object instead of a list. ``result`` is
-absent until a job is COMPLETE and may be absent on FAILED; neither crashes the parser.
+Every model is tolerant (see ``_fields``): unknown fields are ignored, optional fields may be
+missing or null, and ``outputs``/``sources`` may arrive as a single object instead of a list.
+``result`` is absent until a job is COMPLETE and may be absent on FAILED; neither crashes the
+parser.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from ping_desktop.api._coerce import (
     as_mapping,
@@ -20,18 +21,37 @@ from ping_desktop.api._coerce import (
     int_counts,
     opt_bool,
     opt_datetime,
-    opt_float,
     opt_int,
     opt_str,
-    opt_str_tuple,
     str_tuple,
+)
+from ping_desktop.api._fields import (
+    JsonModel,
+    OptFloat,
+    OptInt,
+    OptStr,
+    OptStrs,
+    OptTime,
+    Strs,
+    Text,
+    optional_object,
+    read_fields,
+    require_object,
+    text,
+    tuple_of,
 )
 
 
-def _require_object(data: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise ValueError(f"{what}: expected a JSON object, got {type(data).__name__}")
-    return data
+def _upper_text(value: Any) -> str:
+    return text(value).upper()
+
+
+def _plain_dict(value: Any) -> dict[str, Any]:
+    return dict(as_mapping(value))
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 class JobState(StrEnum):
@@ -59,122 +79,83 @@ class JobState(StrEnum):
         return self in (JobState.COMPLETE, JobState.FAILED)
 
 
-@dataclass(frozen=True)
-class JobRequest:
-    """The ``request`` part of a job status: state, timestamps and progress counters."""
-
-    status: JobState
-    requested_at: datetime | None = None
-    progress_started_at: datetime | None = None
-    completed_at: datetime | None = None
-    num_requested: int | None = None
-    num_completed: int | None = None
-    num_problems: int | None = None
-    num_canceled: int | None = None
-
-    @classmethod
-    def from_json(cls, data: Any) -> JobRequest:
-        """Parse ``request``; a missing or malformed object gives state UNKNOWN."""
-        d = as_mapping(data)
-        return cls(
-            status=JobState(opt_str(d.get("status")) or "UNKNOWN"),
-            requested_at=opt_datetime(d.get("requested_at")),
-            progress_started_at=opt_datetime(d.get("progress_started_at")),
-            completed_at=opt_datetime(d.get("completed_at")),
-            num_requested=opt_int(d.get("num_requested")),
-            num_completed=opt_int(d.get("num_completed")),
-            num_problems=opt_int(d.get("num_problems")),
-            num_canceled=opt_int(d.get("num_canceled")),
-        )
+def _job_state(value: Any) -> JobState:
+    return JobState(opt_str(value) or "UNKNOWN")
 
 
 @dataclass(frozen=True)
-class JobOutput:
+class JobRequest(JsonModel):
+    """The ``request`` part of a job status: state, timestamps and progress counters.
+
+    A missing or malformed ``request`` object parses to state UNKNOWN.
+    """
+
+    status: Annotated[JobState, _job_state]
+    requested_at: OptTime = None
+    progress_started_at: OptTime = None
+    completed_at: OptTime = None
+    num_requested: OptInt = None
+    num_completed: OptInt = None
+    num_problems: OptInt = None
+    num_canceled: OptInt = None
+
+
+@dataclass(frozen=True)
+class JobOutput(JsonModel):
     """One downloadable output of a finished job (always fetch ``url`` as given)."""
 
-    url: str
-    filename: str
-    description: str | None = None
-
-    @classmethod
-    def from_json(cls, data: Any) -> JobOutput:
-        """Parse one ``result.outputs[]`` item."""
-        d = as_mapping(data)
-        return cls(
-            url=opt_str(d.get("url")) or "",
-            filename=opt_str(d.get("filename")) or "",
-            description=opt_str(d.get("description")),
-        )
+    url: Text
+    filename: Text
+    description: OptStr = None
 
 
 @dataclass(frozen=True)
-class SourceStats:
+class SourceStats(JsonModel):
     """Per-source fetch statistics of a job; the durations may be null (workflow example)."""
 
-    source: str
-    num_fetched: int | None = None
-    num_successes: int | None = None
-    num_fails: int | None = None
-    avg_fetch_duration: float | None = None
-    max_fetch_duration: float | None = None
-    min_fetch_duration: float | None = None
-    total_fetch_duration: float | None = None
+    source: Text
+    num_fetched: OptInt = None
+    num_successes: OptInt = None
+    num_fails: OptInt = None
+    avg_fetch_duration: OptFloat = None
+    max_fetch_duration: OptFloat = None
+    min_fetch_duration: OptFloat = None
+    total_fetch_duration: OptFloat = None
 
-    @classmethod
-    def from_json(cls, data: Any) -> SourceStats:
-        """Parse one ``result.sources[]`` item."""
-        d = as_mapping(data)
-        return cls(
-            source=opt_str(d.get("source")) or "",
-            num_fetched=opt_int(d.get("num_fetched")),
-            num_successes=opt_int(d.get("num_successes")),
-            num_fails=opt_int(d.get("num_fails")),
-            avg_fetch_duration=opt_float(d.get("avg_fetch_duration")),
-            max_fetch_duration=opt_float(d.get("max_fetch_duration")),
-            min_fetch_duration=opt_float(d.get("min_fetch_duration")),
-            total_fetch_duration=opt_float(d.get("total_fetch_duration")),
-        )
+
+def _outputs(value: Any) -> tuple[JobOutput, ...]:
+    # An output without a URL cannot be downloaded, so it is not an output.
+    return tuple(out for out in map(JobOutput.from_json, as_object_list(value)) if out.url)
 
 
 @dataclass(frozen=True)
-class JobResult:
+class JobResult(JsonModel):
     """The ``result`` part of a finished job: outcome, outputs and per-source stats."""
 
-    status: str
-    message: str | None = None
-    total_processing_time: float | None = None
-    outputs: tuple[JobOutput, ...] = ()
-    sources: tuple[SourceStats, ...] = ()
-    additional_info: dict[str, Any] = field(default_factory=dict, compare=False)
+    status: Annotated[str, _upper_text]
+    message: OptStr = None
+    total_processing_time: OptFloat = None
+    outputs: Annotated[tuple[JobOutput, ...], _outputs] = ()
+    sources: Annotated[tuple[SourceStats, ...], tuple_of(SourceStats.from_json)] = ()
+    additional_info: Annotated[dict[str, Any], _plain_dict] = field(
+        default_factory=dict, compare=False
+    )
 
     @property
     def succeeded(self) -> bool:
         """Only ``SUCCESS`` counts as success (as in the official client)."""
         return self.status == "SUCCESS"
 
-    @classmethod
-    def from_json(cls, data: Any) -> JobResult:
-        """Parse ``result``; a single object in ``outputs``/``sources`` is accepted as a list."""
-        d = as_mapping(data)
-        return cls(
-            status=(opt_str(d.get("status")) or "").upper(),
-            message=opt_str(d.get("message")),
-            total_processing_time=opt_float(d.get("total_processing_time")),
-            outputs=tuple(
-                out for out in map(JobOutput.from_json, as_object_list(d.get("outputs"))) if out.url
-            ),
-            sources=tuple(SourceStats.from_json(s) for s in as_object_list(d.get("sources"))),
-            additional_info=dict(as_mapping(d.get("additional_info"))),
-        )
-
 
 @dataclass(frozen=True)
-class JobStatus:
+class JobStatus(JsonModel):
     """``GET /bulk_enhance/{id}``: the request part always, ``result`` only when present."""
 
-    id: str
-    request: JobRequest
-    result: JobResult | None = None
+    json_what = "job status"
+
+    id: Text
+    request: Annotated[JobRequest, JobRequest.from_json]
+    result: Annotated[JobResult | None, optional_object(JobResult.from_json)] = None
 
     @property
     def state(self) -> JobState:
@@ -189,117 +170,103 @@ class JobStatus:
     @classmethod
     def from_json(cls, data: Any, job_id: str = "") -> JobStatus:
         """Parse a status body; ``job_id`` fills ``id`` since the body does not carry it."""
-        d = _require_object(data, "job status")
-        result = d.get("result")
-        return cls(
-            id=opt_str(d.get("id")) or job_id,
-            request=JobRequest.from_json(d.get("request")),
-            result=JobResult.from_json(result) if isinstance(result, Mapping) else None,
-        )
+        values = read_fields(cls, data, cls.json_what)
+        values["id"] = values["id"] or job_id
+        return cls(**values)
 
 
 @dataclass(frozen=True)
-class StartedJob:
+class StartedJob(JsonModel):
     """``POST /bulk_enhance`` answer: the new job's id."""
 
-    id: str
-    message: str | None = None
+    json_what = "start job"
+
+    id: Text
+    message: OptStr = None
 
     @classmethod
     def from_json(cls, data: Any) -> StartedJob:
         """Parse the start answer; raises ValueError without a usable ``id``."""
-        d = _require_object(data, "start job")
-        job_id = opt_str(d.get("id"))
-        if not job_id:
+        started = super().from_json(data)
+        if not started.id:
             raise ValueError("start job: the answer has no job id")
-        return cls(id=job_id, message=opt_str(d.get("message")))
-
-
-@dataclass(frozen=True)
-class OutputField:
-    """Metadata of one output field of a datasource (may nest further ``fields``)."""
-
-    name: str
-    type: str | None = None
-    description: str | None = None
-    display_type: str | None = None
-    category: tuple[str, ...] = ()
-    fields: dict[str, OutputField] = field(default_factory=dict, compare=False)
-    return_values: Any = field(default=None, compare=False)
-
-    @classmethod
-    def from_json(cls, name: str, data: Any) -> OutputField:
-        """Parse one entry of ``output_fields``; a bare string is taken as its type."""
-        if isinstance(data, str):
-            return cls(name=name, type=data)
-        d = as_mapping(data)
-        return cls(
-            name=name,
-            type=opt_str(d.get("type")),
-            description=opt_str(d.get("description")),
-            display_type=opt_str(d.get("display_type")),
-            category=str_tuple(d.get("category")),
-            fields=parse_output_fields(d.get("fields")),
-            return_values=d.get("return_values"),
-        )
+        return started
 
 
 def parse_output_fields(data: Any) -> dict[str, OutputField]:
     """``{name: OutputField}`` from a mapping (or a list of objects carrying ``name``)."""
     if isinstance(data, list):
         items = {str(i.get("name")): i for i in as_object_list(data) if i.get("name")}
-        return {k: OutputField.from_json(k, v) for k, v in items.items()}
-    return {str(k): OutputField.from_json(str(k), v) for k, v in as_mapping(data).items()}
+        return {k: OutputField.named(k, v) for k, v in items.items()}
+    return {str(k): OutputField.named(str(k), v) for k, v in as_mapping(data).items()}
 
 
 @dataclass(frozen=True)
-class DatasourceConfig:
+class OutputField(JsonModel):
+    """Metadata of one output field of a datasource (may nest further ``fields``)."""
+
+    name: str
+    type: OptStr = None
+    description: OptStr = None
+    display_type: OptStr = None
+    category: Strs = ()
+    fields: Annotated[dict[str, OutputField], parse_output_fields] = field(
+        default_factory=dict, compare=False
+    )
+    return_values: Annotated[Any, _as_is] = field(default=None, compare=False)
+
+    @classmethod
+    def named(cls, name: str, data: Any) -> OutputField:
+        """Parse one entry of ``output_fields``; a bare string is taken as its type."""
+        if isinstance(data, str):
+            return cls(name=name, type=data)
+        return cls(name=name, **read_fields(cls, data))
+
+
+def _unsupported_values(value: Any) -> dict[str, tuple[str, ...]] | None:
+    if not isinstance(value, Mapping):
+        return None
+    return {str(k): str_tuple(v) for k, v in value.items()}
+
+
+@dataclass(frozen=True)
+class DatasourceConfig(JsonModel):
     """What a source needs, where it works and which fields it returns (``GET /datasources``)."""
 
-    source_code: str
-    source_name: str
-    required_attrs: tuple[str, ...] = ()
-    optional_attrs: tuple[str, ...] = ()
-    requires_credentials: bool = False
-    non_supported_input_values: dict[str, tuple[str, ...]] | None = None
-    supported_countries: tuple[str, ...] | None = None
-    supported_us_states: tuple[str, ...] | None = None
-    excluded_us_states: tuple[str, ...] | None = None
-    geocode_confidence_required: int | None = None
-    geocode_precision_required: int | None = None
-    output_fields: dict[str, OutputField] = field(default_factory=dict, compare=False)
-    base_output_fields: dict[str, OutputField] = field(default_factory=dict, compare=False)
+    json_what = "datasource config"
+
+    source_code: Text
+    source_name: Text
+    required_attrs: Strs = ()
+    optional_attrs: Strs = ()
+    requires_credentials: Annotated[bool, opt_bool] = False
+    non_supported_input_values: Annotated[
+        dict[str, tuple[str, ...]] | None, _unsupported_values
+    ] = None
+    supported_countries: OptStrs = None
+    supported_us_states: OptStrs = None
+    excluded_us_states: OptStrs = None
+    geocode_confidence_required: OptInt = None
+    geocode_precision_required: OptInt = None
+    output_fields: Annotated[dict[str, OutputField], parse_output_fields] = field(
+        default_factory=dict, compare=False
+    )
+    base_output_fields: Annotated[dict[str, OutputField], parse_output_fields] = field(
+        default_factory=dict, compare=False
+    )
 
     @classmethod
     def from_json(cls, data: Any, code: str = "") -> DatasourceConfig:
         """Parse one config; ``code`` (the key it was listed under) fills a missing code."""
-        d = _require_object(data, "datasource config")
-        source_code = opt_str(d.get("source_code")) or code
-        unsupported = d.get("non_supported_input_values")
-        return cls(
-            source_code=source_code,
-            source_name=opt_str(d.get("source_name")) or source_code,
-            required_attrs=str_tuple(d.get("required_attrs")),
-            optional_attrs=str_tuple(d.get("optional_attrs")),
-            requires_credentials=opt_bool(d.get("requires_credentials")),
-            non_supported_input_values=(
-                {str(k): str_tuple(v) for k, v in unsupported.items()}
-                if isinstance(unsupported, Mapping)
-                else None
-            ),
-            supported_countries=opt_str_tuple(d.get("supported_countries")),
-            supported_us_states=opt_str_tuple(d.get("supported_us_states")),
-            excluded_us_states=opt_str_tuple(d.get("excluded_us_states")),
-            geocode_confidence_required=opt_int(d.get("geocode_confidence_required")),
-            geocode_precision_required=opt_int(d.get("geocode_precision_required")),
-            output_fields=parse_output_fields(d.get("output_fields")),
-            base_output_fields=parse_output_fields(d.get("base_output_fields")),
-        )
+        values = read_fields(cls, data, cls.json_what)
+        values["source_code"] = values["source_code"] or code
+        values["source_name"] = values["source_name"] or values["source_code"]
+        return cls(**values)
 
 
 def parse_datasource_list(data: Any) -> dict[str, DatasourceConfig]:
     """``{"configs": {CODE: config}}`` (or a list of configs) to ``{CODE: DatasourceConfig}``."""
-    configs = _require_object(data, "datasource list").get("configs")
+    configs = require_object(data, "datasource list").get("configs")
     if isinstance(configs, list):
         parsed = [DatasourceConfig.from_json(c) for c in as_object_list(configs)]
     else:
@@ -319,59 +286,53 @@ class UsageBucket:
     counts: dict[str, int] = field(default_factory=dict, compare=False)
 
 
+def _usage_buckets(value: Any) -> tuple[UsageBucket, ...]:
+    """The documented ``{bucket, counts}`` items and the older ``{bucket_time, source, count}``
+    items of the official client's types (reference §2.7), merged per bucket in first-seen
+    order."""
+    merged: dict[str, dict[str, int]] = {}
+    for item in as_object_list(value):
+        key = opt_str(item.get("bucket")) or opt_str(item.get("bucket_time")) or ""
+        counts = merged.setdefault(key, {})
+        if "counts" in item:
+            counts.update(int_counts(item.get("counts")))
+        elif item.get("source") is not None and opt_int(item.get("count")) is not None:
+            counts[str(item["source"])] = opt_int(item.get("count")) or 0
+    return tuple(UsageBucket(opt_datetime(key), counts) for key, counts in merged.items())
+
+
 @dataclass(frozen=True)
-class UsageReport:
+class UsageReport(JsonModel):
     """``GET /usage``: credit use per time bucket (granularity 5m, 1h or 1d) and totals."""
 
-    granularity: str | None
-    start: datetime | None
-    end: datetime | None
-    buckets: tuple[UsageBucket, ...] = ()
-    totals: dict[str, int] = field(default_factory=dict, compare=False)
+    json_what = "usage"
 
-    @classmethod
-    def from_json(cls, data: Any) -> UsageReport:
-        """Parse the documented ``{bucket, counts}`` shape and the older ``{bucket_time, source,
-        count}`` shape of the official client's types (reference §2.7)."""
-        d = _require_object(data, "usage")
-        merged: dict[str, dict[str, int]] = {}
-        order: list[str] = []
-        for item in as_object_list(d.get("buckets")):
-            key = opt_str(item.get("bucket")) or opt_str(item.get("bucket_time")) or ""
-            if key not in merged:
-                merged[key] = {}
-                order.append(key)
-            if "counts" in item:
-                merged[key].update(int_counts(item.get("counts")))
-            elif item.get("source") is not None and opt_int(item.get("count")) is not None:
-                merged[key][str(item["source"])] = opt_int(item.get("count")) or 0
-        buckets = tuple(UsageBucket(opt_datetime(k), merged[k]) for k in order)
-        return cls(
-            granularity=opt_str(d.get("granularity")),
-            start=opt_datetime(d.get("start")),
-            end=opt_datetime(d.get("end")),
-            buckets=buckets,
-            totals=int_counts(d.get("totals")),
-        )
+    granularity: OptStr
+    start: OptTime
+    end: OptTime
+    buckets: Annotated[tuple[UsageBucket, ...], _usage_buckets] = ()
+    totals: Annotated[dict[str, int], int_counts] = field(default_factory=dict, compare=False)
+
+
+def _location_data(value: Any) -> dict[str, dict[str, Any]]:
+    # A source entry that is not an object carries no fields; it is dropped.
+    return {
+        str(code): dict(entry)
+        for code, entry in as_mapping(value).items()
+        if isinstance(entry, Mapping)
+    }
 
 
 @dataclass(frozen=True)
-class EnhanceResult:
+class EnhanceResult(JsonModel):
     """``GET /enhance``: results for one location, keyed by datasource code."""
 
-    id: str
-    location_data: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
+    json_what = "enhance"
 
-    @classmethod
-    def from_json(cls, data: Any) -> EnhanceResult:
-        """Parse a single-location answer (non-object source entries are dropped)."""
-        d = _require_object(data, "enhance")
-        location_data = {
-            str(code): dict(value)
-            for code, value in as_mapping(d.get("location_data")).items()
-            if isinstance(value, Mapping)
-        }
-        return cls(id=opt_str(d.get("id")) or "", location_data=location_data)
+    id: Text
+    location_data: Annotated[dict[str, dict[str, Any]], _location_data] = field(
+        default_factory=dict, compare=False
+    )
 
 
 @dataclass(frozen=True)

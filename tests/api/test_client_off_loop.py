@@ -26,8 +26,7 @@ async def test_bulk_body_is_encoded_off_the_loop_thread(
     monkeypatch.setattr(client_module, "encode_json_body", recording)
     client = make_client()
     # A small job too: even 1,000 locations took 100+ ms to encode and gzip.
-    started = await client.start_bulk_enhance([{"id": "a", "address": "1 Main St, Boston"}],
-                                              ["PG"])
+    started = await client.start_bulk_enhance([{"id": "a", "address": "1 Main St, Boston"}], ["PG"])
     assert started.id
     assert encoded_on
     assert loop_thread not in encoded_on

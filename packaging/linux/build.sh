@@ -9,9 +9,11 @@
 # Works on a fresh Debian/Ubuntu machine as root (or with sudo): missing build tools are
 # installed with apt-get, and the virtualenv is created by dev.py when it does not exist yet.
 # Build on the oldest distribution you support: the bundle needs a glibc at least as new as
-# the build machine's (the .deb's Depends says which).
-# Exits non-zero on any failure. Prints build time and sizes, and writes them to
-# dist/linux-build-report.txt.
+# the newest one any bundled file asks for, which is at most the build machine's. The build
+# prints this "glibc floor" (and the file that sets it) and puts it in the .deb's Depends;
+# with PING_DESKTOP_MAX_GLIBC=2.35 (the release workflow sets it) a higher floor fails the build.
+# Exits non-zero on any failure. Prints build time, sizes and the floor, and writes them to
+# dist/linux-build-report.txt. Needs about 1 GB free in build/ and dist/.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -32,6 +34,10 @@ MAINTAINER=${DEB_MAINTAINER:-"Ping Desktop maintainers <ping-desktop@users.inval
 # (fontconfig's configuration, fonts): the .deb depends on them. Libraries the bundle links
 # against but does not carry are added to this list automatically below.
 BASE_DEPENDS=(libfontconfig1 libegl1 libgl1 libxcb1 libxkbcommon0 libdbus-1-3)
+# Where the .deb puts the app: under /usr/lib, which other packages own too, so removing the
+# .deb never leaves dpkg trying to remove a directory (/opt) it thinks it alone owned.
+DEB_APPDIR=usr/lib/ping-desktop
+MAX_GLIBC=${PING_DESKTOP_MAX_GLIBC:-}
 
 SMOKE=0
 BUILD_IT=1
@@ -39,12 +45,15 @@ for arg in "$@"; do
     case "$arg" in
         --smoke) SMOKE=1 ;;
         --smoke-only) SMOKE=1; BUILD_IT=0 ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "Unknown option: $arg (try --help)" >&2; exit 2 ;;
     esac
 done
 
 log() { printf '\n=== %s\n' "$*"; }
+# Qt's offscreen platform does not implement window size hints and says so for every window
+# with a minimum size; harmless, and it buried the smoke test's real output.
+drop_offscreen_noise() { grep -vxF 'This plugin does not support propagateSizeHints()' >&2 || true; }
 fail() { echo "FAILED: $*" >&2; exit 1; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -130,10 +139,51 @@ EOF
     tar -C "$BUILD/tar" -cf - "$TARNAME" | gzip -9 > "$TARBALL"
 }
 
+# Oldest LTS releases by glibc version: what a given floor still installs on.
+DISTRO_GLIBC=("Ubuntu 20.04:2.31" "Debian 11:2.31" "Ubuntu 22.04:2.35" "Debian 12:2.36"
+    "Ubuntu 24.04:2.39" "Debian 13:2.41")
+
+version_le() { [ "$(printf '%s\n' "$1" "$2" | sort -V | head -1)" = "$1" ]; }  # $1 <= $2
+
+glibc_floor() {  # sets GLIBC_FLOOR, the newest glibc symbol version any bundled file needs,
+    # and GLIBC_FLOOR_FILES, the files that need it
+    local f v
+    GLIBC_FLOOR=0
+    GLIBC_FLOOR_FILES=()
+    while IFS= read -r -d '' f; do
+        v=$(objdump -T "$f" 2>/dev/null | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' \
+            | sort -V | tail -1 || true)
+        [ -n "$v" ] || continue
+        if [ "$v" = "$GLIBC_FLOOR" ]; then
+            GLIBC_FLOOR_FILES+=("${f#"$BUNDLE/"}")
+        elif ! version_le "$v" "$GLIBC_FLOOR"; then
+            GLIBC_FLOOR=$v
+            GLIBC_FLOOR_FILES=("${f#"$BUNDLE/"}")
+        fi
+    done < <(find "$BUNDLE" -type f \( -name '*.so*' -o -perm -u+x \) -print0)
+    local entry distro seen=" " runs_on=()
+    for entry in "${DISTRO_GLIBC[@]}"; do  # the oldest release of each that is new enough
+        distro=${entry%% *}
+        if version_le "$GLIBC_FLOOR" "${entry#*:}" && [[ "$seen" != *" $distro "* ]]; then
+            runs_on+=("${entry%%:*}+")
+            seen+="$distro "
+        fi
+    done
+    GLIBC_RUNS_ON=$(printf '%s, ' "${runs_on[@]}" | sed 's/, $//')
+}
+
+check_glibc_floor() {  # print the floor; fail when it is above PING_DESKTOP_MAX_GLIBC
+    glibc_floor
+    echo "glibc floor:   $GLIBC_FLOOR (needed by ${GLIBC_FLOOR_FILES[*]:0:3}); installs on $GLIBC_RUNS_ON"
+    if [ -n "$MAX_GLIBC" ] && ! version_le "$GLIBC_FLOOR" "$MAX_GLIBC"; then
+        fail "the bundle needs glibc $GLIBC_FLOOR, above PING_DESKTOP_MAX_GLIBC=$MAX_GLIBC: build on the oldest distribution the README names (the workflow's ubuntu-22.04 job)"
+    fi
+}
+
 compute_depends() {
     # Every shared library some bundled file needs but the bundle does not carry, mapped to
-    # the Debian package that provides it here; plus the glibc version the binaries require.
-    local needed have lib path pkg deps=("${BASE_DEPENDS[@]}") glibc
+    # the Debian package that provides it here; plus the glibc floor (check_glibc_floor).
+    local needed have lib path pkg deps=("${BASE_DEPENDS[@]}")
     needed=$(find "$BUNDLE" -type f \( -name '*.so*' -o -perm -u+x \) -print0 \
         | xargs -0 objdump -p 2>/dev/null | awk '/^ *NEEDED/ {print $2}' | sort -u)
     have=$(find "$BUNDLE" -name '*.so*' -printf '%f\n' | sort -u)
@@ -147,22 +197,19 @@ compute_depends() {
         [ -n "$pkg" ] || pkg=$(echo "$lib" | sed -n 's/^\(lib[a-z0-9-]*\)\.so\.\([0-9]*\)$/\1\2/p')
         if [ -n "$pkg" ]; then deps+=("$pkg"); else echo "warning: no package provides $lib" >&2; fi
     done
-    glibc=$(find "$BUNDLE" -type f \( -name '*.so*' -o -perm -u+x \) -print0 \
-        | xargs -0 objdump -T 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' \
-        | sort -V | tail -1)
-    printf '%s\n' "libc6 (>= $glibc)" "${deps[@]}" | awk '!seen[$1]++' | paste -sd, | sed 's/,/, /g'
+    printf '%s\n' "libc6 (>= $GLIBC_FLOOR)" "${deps[@]}" | awk '!seen[$1]++' | paste -sd, | sed 's/,/, /g'
 }
 
 build_deb() {
     log "Debian package $DEB"
     local root="$BUILD/deb-root" depends installed_kb
     rm -rf "$root"
-    mkdir -p "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/usr/share/applications" \
+    mkdir -p "$root/DEBIAN" "$root/usr/lib" "$root/usr/bin" "$root/usr/share/applications" \
         "$root/usr/share/metainfo" "$root/usr/share/doc/ping-desktop"
-    cp -a "$BUNDLE" "$root/opt/ping-desktop"
+    cp -a "$BUNDLE" "$root/$DEB_APPDIR"
     # Relative links, so the package also works unpacked somewhere else (the smoke test does).
-    ln -s ../../opt/ping-desktop/ping-desktop "$root/usr/bin/ping-desktop"
-    ln -s ../../opt/ping-desktop/ping-desktop-cli "$root/usr/bin/ping-desktop-cli"
+    ln -s ../lib/ping-desktop/ping-desktop "$root/usr/bin/ping-desktop"
+    ln -s ../lib/ping-desktop/ping-desktop-cli "$root/usr/bin/ping-desktop-cli"
     install -m644 packaging/linux/com.pingintel.PingDesktop.desktop "$root/usr/share/applications/"
     install -m644 packaging/linux/com.pingintel.PingDesktop.metainfo.xml "$root/usr/share/metainfo/"
     stage_icons "$root/usr/share/icons/hicolor"
@@ -215,19 +262,32 @@ smoke() {
     home="$tmp/home"
     mkdir -p "$home"
     dpkg-deb -x "$DEB" "$root"
+    # dpkg removes the directories a package lists; /opt is nobody's to take (dpkg warns on
+    # removal when it is not empty). Only our own folder may appear at the top of /usr/lib.
+    local listing
+    listing=$(dpkg-deb -c "$DEB" | awk '{print $NF}')
+    if grep -qx './opt/' <<<"$listing"; then fail "the .deb lists /opt"; fi
+    grep -qx "./$DEB_APPDIR/" <<<"$listing" || fail "the .deb lacks /$DEB_APPDIR"
+    local deb_glibc
+    deb_glibc=$(dpkg-deb -f "$DEB" Depends | sed -n 's/.*libc6 (>= \([0-9.]*\)).*/\1/p')
+    [ -n "$deb_glibc" ] || fail "the .deb's Depends names no libc6 version"
+    echo "glibc floor (the .deb's Depends): $deb_glibc"
+    if [ -n "$MAX_GLIBC" ] && ! version_le "$deb_glibc" "$MAX_GLIBC"; then
+        fail "the .deb needs glibc $deb_glibc, above PING_DESKTOP_MAX_GLIBC=$MAX_GLIBC"
+    fi
     # Every package named in Depends must exist and be installable here (a dry run).
     apt-get install -s -qq --no-install-recommends "$DEB" >/dev/null \
         || fail "apt cannot satisfy the .deb's Depends: $(dpkg-deb -f "$DEB" Depends)"
     for f in usr/bin/ping-desktop usr/bin/ping-desktop-cli usr/share/applications/com.pingintel.PingDesktop.desktop \
         usr/share/icons/hicolor/256x256/apps/ping-desktop.png \
-        opt/ping-desktop/_internal/resources/sample/sample-sov.xlsx \
-        opt/ping-desktop/_internal/resources/icons/ping-desktop.svg \
+        "$DEB_APPDIR/_internal/resources/sample/sample-sov.xlsx" \
+        "$DEB_APPDIR/_internal/resources/icons/ping-desktop.svg" \
         usr/share/metainfo/com.pingintel.PingDesktop.metainfo.xml; do
         [ -e "$root/$f" ] || fail "the .deb lacks $f"
     done
     # keyring finds its backends through its entry points: without them the frozen app
     # silently has no secure token store (jaraco/keyring#324).
-    compgen -G "$root/opt/ping-desktop/_internal/keyring-*.dist-info/entry_points.txt" >/dev/null \
+    compgen -G "$root/$DEB_APPDIR/_internal/keyring-*.dist-info/entry_points.txt" >/dev/null \
         || fail "keyring's entry points are missing from the bundle"
     # A throwaway HOME: the frozen app must not need (or touch) the builder's profile.
     local -a env_run=(env -i PATH=/usr/bin:/bin HOME="$home" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen
@@ -238,10 +298,19 @@ smoke() {
     echo "+ ping-desktop --self-test (offscreen, unpacked .deb)"
     start=$(now)
     rc=0
-    timeout 300 "${env_run[@]}" "$root/usr/bin/ping-desktop" --self-test || rc=$?
+    timeout 300 "${env_run[@]}" "$root/usr/bin/ping-desktop" --self-test \
+        2> >(drop_offscreen_noise) || rc=$?
     SELFTEST_SECONDS=$(elapsed "$start")
     [ "$rc" -eq 0 ] || fail "the frozen app's --self-test exited with $rc"
     echo "self-test passed in ${SELFTEST_SECONDS}s"
+    # As the windowed Windows build starts: no stdout/stderr at all (sys.stdout is None in
+    # Python). Closed descriptors give the same here; only the exit code tells the result.
+    echo "+ ping-desktop --self-test with stdout and stderr closed"
+    start=$(now)
+    rc=0
+    timeout 300 "${env_run[@]}" "$root/usr/bin/ping-desktop" --self-test >&- 2>&- || rc=$?
+    [ "$rc" -eq 0 ] || fail "the frozen app's --self-test without stdout/stderr exited with $rc"
+    echo "self-test without stdout/stderr passed in $(elapsed "$start")s"
     # The self-test works in a temporary folder: nothing may appear in the user's profile.
     local leaked
     leaked=$(find "$home" -ipath '*PingDesktop*')
@@ -328,7 +397,7 @@ smoke_emulator() {  # $1 unpacked root, $2 HOME: a whole CLI run against the CLI
     echo "+ ping-desktop-cli enhance (sample, PG+PH) against $url"
     rc=0
     timeout 120 "${env_cli[@]}" PING_DATA_AUTH_TOKEN=demo "$1/usr/bin/ping-desktop-cli" enhance \
-        "$1/opt/ping-desktop/_internal/resources/sample/sample-sov.xlsx" --sources PG,PH \
+        "$1/$DEB_APPDIR/_internal/resources/sample/sample-sov.xlsx" --sources PG,PH \
         --api-url "$url" --output "$out" >"$2/enhance.log" 2>&1 || rc=$?
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -350,6 +419,7 @@ report() {
         echo "bundle:        $(human "$bundle_bytes") ($BUNDLE)"
         echo ".deb:          $(human "$deb_bytes") ($DEB)"
         echo ".tar.gz:       $(human "$tar_bytes") ($TARBALL)"
+        echo "glibc floor:   $GLIBC_FLOOR (needed by ${GLIBC_FLOOR_FILES[*]:0:3}); installs on $GLIBC_RUNS_ON"
         [ "$SMOKE" -eq 1 ] && echo "self-test:     ${SELFTEST_SECONDS}s"
     } | tee "$REPORT"
     # The promise to users: a download under 80 MB.
@@ -365,6 +435,7 @@ if [ "$BUILD_IT" -eq 1 ]; then
     ensure_venv
     validate_metadata
     t=$(now); build_bundle; PYI_SECONDS=$(elapsed "$t"); echo "(${PYI_SECONDS}s)"
+    check_glibc_floor
     t=$(now); build_tarball; TAR_SECONDS=$(elapsed "$t"); echo "(${TAR_SECONDS}s)"
     t=$(now); build_deb; DEB_SECONDS=$(elapsed "$t"); echo "(${DEB_SECONDS}s)"
     BUILD_SECONDS=$(elapsed "$total")

@@ -15,6 +15,10 @@
 #   APPLE_API_KEY_PATH, APPLE_API_KEY_ID, APPLE_API_ISSUER   (App Store Connect API key)
 # Without them the app is ad-hoc signed, which runs on the build machine but is "damaged" for
 # anyone who downloads it: never ship an unsigned, un-notarised .dmg.
+#
+# The oldest macOS the app supports is LSMinimumSystemVersion in packaging/macos/Info.plist.
+# The build exports it as MACOSX_DEPLOYMENT_TARGET and fails when any Mach-O file in the app
+# declares a newer minimum (LC_BUILD_VERSION minos), printing the file that does.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -26,7 +30,7 @@ SMOKE=0
 for arg in "$@"; do
     case "$arg" in
         --smoke) SMOKE=1 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "Unknown option: $arg" >&2; exit 2 ;;
     esac
 done
@@ -41,10 +45,45 @@ START=$(date +%s)
 
 fail() { echo "FAILED: $*" >&2; exit 1; }
 log() { printf '\n=== %s\n' "$*"; }
+note() {  # a notice for whoever reads the log; an annotation on the run's page in GitHub Actions
+    echo "NOTE: $*"
+    if [ "${GITHUB_ACTIONS:-}" = true ]; then echo "::warning::$*"; fi
+}
+
+MIN_MACOS=$(/usr/libexec/PlistBuddy -c 'Print :LSMinimumSystemVersion' packaging/macos/Info.plist)
+export MACOSX_DEPLOYMENT_TARGET="$MIN_MACOS"
+
+macho_minos() {  # the newest minimum macOS a Mach-O file declares (any of its architectures)
+    otool -l "$1" 2>/dev/null | awk '
+        /cmd LC_BUILD_VERSION/ { build = 1; next }
+        /cmd LC_VERSION_MIN_MACOSX/ { old = 1; next }
+        /cmd / { build = 0; old = 0 }
+        build && $1 == "minos" { print $2 }
+        old && $1 == "version" { print $2 }' | sort -V | tail -1
+}
+
+check_macos_floor() {  # $1: the .app; fails if a binary needs a newer macOS than Info.plist says
+    local f v floor="0" floor_file="" plist_min
+    plist_min=$(/usr/libexec/PlistBuddy -c 'Print :LSMinimumSystemVersion' "$1/Contents/Info.plist")
+    [ "$plist_min" = "$MIN_MACOS" ] || fail "the built app says LSMinimumSystemVersion=$plist_min, packaging/macos/Info.plist $MIN_MACOS"
+    while IFS= read -r -d '' f; do
+        case "$(file -b "$f")" in *Mach-O*) ;; *) continue ;; esac
+        v=$(macho_minos "$f")
+        [ -n "$v" ] || continue
+        if [ "$(printf '%s\n' "$floor" "$v" | sort -V | tail -1)" != "$floor" ]; then
+            floor=$v
+            floor_file=${f#"$1/"}
+        fi
+    done < <(find "$1" -type f -print0)
+    echo "macOS floor: $floor (set by $floor_file); Info.plist promises $MIN_MACOS"
+    if [ "$(printf '%s\n' "$floor" "$MIN_MACOS" | sort -V | tail -1)" != "$MIN_MACOS" ]; then
+        fail "$floor_file needs macOS $floor, newer than LSMinimumSystemVersion $MIN_MACOS: raise the minimum (Info.plist, README, workflow) or pin an older wheel"
+    fi
+}
 
 notarize() {  # $1: file to submit (.zip or .dmg)
     local auth=()
-    if [ -n "${APPLE_API_KEY_PATH:-}" ]; then
+    if has_api_key; then
         auth=(--key "$APPLE_API_KEY_PATH" --key-id "$APPLE_API_KEY_ID" --issuer "$APPLE_API_ISSUER")
     else
         auth=(--apple-id "$APPLE_ID" --team-id "$APPLE_TEAM_ID" --password "$APPLE_APP_PASSWORD")
@@ -53,8 +92,15 @@ notarize() {  # $1: file to submit (.zip or .dmg)
 }
 
 can_notarize() {
-    [ -n "${SIGNING_IDENTITY:-}" ] && { [ -n "${APPLE_API_KEY_PATH:-}" ] \
+    [ -n "${SIGNING_IDENTITY:-}" ] && { has_api_key \
         || { [ -n "${APPLE_ID:-}" ] && [ -n "${APPLE_TEAM_ID:-}" ] && [ -n "${APPLE_APP_PASSWORD:-}" ]; }; }
+}
+
+has_api_key() {  # an App Store Connect API key: all three parts, or none
+    [ -n "${APPLE_API_KEY_PATH:-}" ] || return 1
+    [ -f "$APPLE_API_KEY_PATH" ] || fail "APPLE_API_KEY_PATH: no such file $APPLE_API_KEY_PATH"
+    [ -n "${APPLE_API_KEY_ID:-}" ] && [ -n "${APPLE_API_ISSUER:-}" ] \
+        || fail "APPLE_API_KEY_PATH is set: APPLE_API_KEY_ID and APPLE_API_ISSUER are needed too"
 }
 
 log "icon (iconutil)"
@@ -73,6 +119,7 @@ log "PyInstaller .app ($ARCH)"
 [ -x "$APP/Contents/MacOS/ping-desktop-cli" ] || fail "the CLI is missing from $APP"
 rank=$(/usr/libexec/PlistBuddy -c 'Print :CFBundleDocumentTypes:0:LSHandlerRank' "$APP/Contents/Info.plist")
 [ "$rank" = Alternate ] || fail "Info.plist must offer spreadsheets as Alternate (never the default)"
+check_macos_floor "$APP"
 
 if [ -n "${SIGNING_IDENTITY:-}" ]; then
     log "signing the app"
@@ -80,7 +127,7 @@ if [ -n "${SIGNING_IDENTITY:-}" ]; then
         --sign "$SIGNING_IDENTITY" "$APP"
     codesign --verify --deep --strict --verbose=2 "$APP"
 else
-    echo "NOTE: SIGNING_IDENTITY not set: the app is only ad-hoc signed (not distributable)"
+    note "SIGNING_IDENTITY not set: the app is only ad-hoc signed (not distributable)"
 fi
 
 if [ "$SMOKE" -eq 1 ]; then
@@ -116,7 +163,7 @@ if can_notarize; then
     xcrun stapler staple "$DMG"
     spctl --assess --type open --context context:primary-signature --verbose "$DMG"
 else
-    echo "NOTE: notarisation skipped (needs SIGNING_IDENTITY and APPLE_* credentials)"
+    note "notarisation skipped (needs SIGNING_IDENTITY and APPLE_* credentials): browsers will call this .dmg damaged"
 fi
 
 bundle_kb=$(du -sk "$APP" | cut -f1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import plistlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -155,18 +156,33 @@ def test_both_programs_share_one_folder() -> None:
         assert (ROOT / "packaging" / script).is_file()
 
 
-def test_macos_document_types_never_claim_the_default(spec_tree: ast.Module) -> None:
-    ranks = [
-        node.values[i]
-        for node in ast.walk(spec_tree)
-        if isinstance(node, ast.Dict)
-        for i, key in enumerate(node.keys)
-        if isinstance(key, ast.Constant) and key.value == "LSHandlerRank"
-    ]
+def test_macos_document_types_never_claim_the_default() -> None:
+    with (ROOT / "packaging" / "macos" / "Info.plist").open("rb") as plist_file:
+        types = plistlib.load(plist_file)["CFBundleDocumentTypes"]
+    ranks = [t.get("LSHandlerRank") for t in types]
     assert ranks, "CFBundleDocumentTypes lost its LSHandlerRank"
-    assert all(isinstance(r, ast.Constant) and r.value == "Alternate" for r in ranks)
-    utis = set(_strings(spec_tree))
+    assert all(r == "Alternate" for r in ranks)
+    utis = {uti for t in types for uti in t["LSItemContentTypes"]}
     assert {"org.openxmlformats.spreadsheetml.sheet", "public.comma-separated-values-text"} <= utis
+
+
+def test_spec_builds_the_mac_app_from_the_plist_file() -> None:
+    text = (ROOT / "packaging" / "ping_desktop.spec").read_text(encoding="utf-8")
+    assert 'PACKAGING / "macos" / "Info.plist"' in text
+    assert "info_plist=INFO_PLIST" in text
+
+
+def test_windows_only_modules_stay_out_elsewhere() -> None:
+    # platformdirs.windows drags ctypes references to ole32/shell32 in, and PyInstaller warns
+    # about them on Linux/macOS; it is only ever imported on Windows.
+    text = (ROOT / "packaging" / "ping_desktop.spec").read_text(encoding="utf-8")
+    assert re.search(r'if not IS_WIN:\n\s+DEV_EXCLUDES \+= \["platformdirs\.windows"\]', text)
+    found = importlib.util.find_spec("platformdirs")
+    assert found is not None
+    assert found.origin is not None
+    # The exclusion relies on platformdirs importing its Windows module only on Windows.
+    source = Path(found.origin).read_text(encoding="utf-8")
+    assert source.index('sys.platform == "win32"') < source.index(".windows import")
 
 
 def test_bundled_data_files_exist(spec_tree: ast.Module) -> None:

@@ -35,8 +35,6 @@ class RetryPolicy:
             raise ValueError("delays and jitter must not be negative")
 
 
-NO_RETRY = RetryPolicy(max_attempts=1)
-
 
 def next_delay(
     policy: RetryPolicy,

@@ -2,6 +2,7 @@
 """Developer entry point: set up everything on a fresh machine, then launch or test.
 
     python3 dev.py run     # launch the app (demo mode against the built-in emulator when no token)
+                           # in a throw-away data folder; --real-data uses the real one
     python3 dev.py test    # lint, type-check, import-boundary check and the whole test suite
 
 It installs what it needs: Debian/Ubuntu packages for Qt (when run as root or with sudo),
@@ -110,9 +111,24 @@ def cmd_run(args: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    # A checkout may be newer than an installed Ping Desktop: its runs, settings and run-store
+    # migrations stay in a throw-away folder unless asked (--real-data, or PING_DESKTOP_HOME).
+    # The API token lives in the system keyring either way.
+    where: list[str] = []
+    if "--real-data" in args:
+        args = [a for a in args if a != "--real-data"]
+    elif not os.environ.get("PING_DESKTOP_HOME"):
+        where = ["--temp-basedir"]
+        print(
+            "Runs, settings and logs go to a throw-away folder, deleted when the app closes "
+            "(python3 dev.py run --real-data keeps them in your real data folder).",
+            file=sys.stderr,
+        )
     # --demo: with no API token stored, the app opens the sample SOV against its built-in
     # emulator, so a fresh checkout shows the whole flow without an account.
-    return subprocess.call([str(python), "-m", "ping_desktop", "--demo", *args], cwd=ROOT)
+    return subprocess.call(
+        [str(python), "-m", "ping_desktop", "--demo", *where, *args], cwd=ROOT
+    )
 
 
 def cmd_test(args: list[str]) -> int:

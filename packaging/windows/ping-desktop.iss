@@ -12,7 +12,9 @@
 ; Every registry write is under HKCU, and removed again on uninstall.
 
 #ifndef AppVersion
-  #define AppVersion "0.0.0"
+  ; Kept equal to ping_desktop\__init__.py (tests/packaging/test_consistency.py), so ISCC run
+  ; by hand builds the right version too.
+  #define AppVersion "0.1.0"
 #endif
 #ifndef BundleDir
   #define BundleDir "..\..\build\windows\dist\ping-desktop"
@@ -43,7 +45,8 @@ OutputDir=..\..\dist
 OutputBaseFilename=PingDesktop-{#AppVersion}-Setup
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
-MinVersion=10.0
+; Windows 10 version 1809 (build 17763), the oldest Windows Qt 6 supports; README says the same.
+MinVersion=10.0.17763
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern

@@ -58,8 +58,28 @@ def _make_temp(dest: Path) -> Path:
         raise ExportError(f"You cannot save in {dest.parent}. Choose another folder.") from None
     except OSError as exc:
         raise friendly_os_error(exc, dest) from None
-    os.close(fd)
+    try:
+        # mkstemp makes the file 0600 whatever the umask; the saved export (this file, renamed)
+        # must open for colleagues on a shared folder like any other new file.
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o666 & ~current_umask())
+    finally:
+        os.close(fd)
     return Path(name)
+
+
+def current_umask() -> int:
+    """The process's umask (Linux: read from /proc, so no other thread sees it changed)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _replace(tmp: Path, dest: Path) -> None:

@@ -45,7 +45,7 @@ for arg in "$@"; do
     case "$arg" in
         --smoke) SMOKE=1 ;;
         --smoke-only) SMOKE=1; BUILD_IT=0 ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "Unknown option: $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -263,7 +263,7 @@ smoke() {
     mkdir -p "$home"
     dpkg-deb -x "$DEB" "$root"
     # dpkg removes the directories a package lists; /opt is nobody's to take (dpkg warns on
-    # removal when it is not empty). Only our own folder may appear at the top of /usr/lib.
+    # removal when it is not empty). The app lives in its own folder under /usr/lib.
     local listing
     listing=$(dpkg-deb -c "$DEB" | awk '{print $NF}')
     if grep -qx './opt/' <<<"$listing"; then fail "the .deb lists /opt"; fi

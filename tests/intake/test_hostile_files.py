@@ -7,10 +7,12 @@ code only assert on the new pre-checks, or run the reader in a child process wit
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,16 +105,21 @@ def test_a_giant_csv_cell_gets_a_plain_message(tmp_path: Path) -> None:
 
 # Finding 2: a value far away makes calamine ask for half a terabyte ------------------------
 
-def _cli_inspect(path: Path) -> subprocess.CompletedProcess[str]:
-    """``ping-desktop-cli inspect`` in a child with 2 GB of address space: the old code
-    aborted (exit 134) or was refused memory there instead of taking this test run down."""
+def _cli(args: list[str], env: dict[str, str] | None = None
+         ) -> subprocess.CompletedProcess[str]:
+    """``ping-desktop-cli ARGS`` in a child with 2 GB of address space: the old code aborted
+    (exit 134) or was refused memory there instead of taking this test run down."""
     def cap_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
     code = "import sys\nfrom ping_desktop.cli import main\nsys.exit(main(sys.argv[1:]))"
-    return subprocess.run([sys.executable, "-c", code, "inspect", str(path)], cwd=ROOT,
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=120, preexec_fn=cap_memory,
-                          check=False)
+                          check=False, env={**os.environ, **(env or {})})
+
+
+def _cli_inspect(path: Path) -> subprocess.CompletedProcess[str]:
+    return _cli(["inspect", str(path)])
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".xlsm"])
@@ -245,3 +252,15 @@ def test_a_file_replaced_after_a_good_read_is_checked_again(tmp_path: Path) -> N
     assert len(read_table(path).rows) == 3  # remembered as checked
     hostile.far_cell_xlsx(tmp_path / "far.xlsx").replace(path)
     assert "spans 1,048,576 rows" in _error(path)
+
+
+def test_enhance_refuses_the_far_cell_before_any_job(emulator: Any, tmp_path: Path) -> None:
+    from tests.conftest import TEST_TOKEN
+
+    path = hostile.far_cell_xlsx(tmp_path / "far.xlsx")
+    done = _cli(["enhance", str(path), "--sources", "PG", "--api-url", emulator.api_url],
+                {"PING_DATA_AUTH_TOKEN": TEST_TOKEN})
+    assert done.returncode == 1, done.stderr[-500:]
+    assert 'Sheet "Sheet1" of far.xlsx spans 1,048,576 rows' in done.stderr
+    assert "Traceback" not in done.stderr
+    assert emulator.stats()["jobs_created"] == 0

@@ -11,6 +11,8 @@ import pytest
 
 from tests.packaging.conftest import ROOT
 
+PYTHON = Path("/venv/bin/python")
+
 
 @pytest.fixture
 def dev(monkeypatch: pytest.MonkeyPatch) -> tuple[ModuleType, list[list[str]]]:
@@ -27,7 +29,7 @@ def dev(monkeypatch: pytest.MonkeyPatch) -> tuple[ModuleType, list[list[str]]]:
         return 0
 
     monkeypatch.setattr(module, "ensure_system_packages", lambda: None)
-    monkeypatch.setattr(module, "ensure_venv", lambda: Path("/venv/bin/python"))
+    monkeypatch.setattr(module, "ensure_venv", lambda: PYTHON)
     monkeypatch.setattr(subprocess, "call", call)
     monkeypatch.setenv("DISPLAY", ":99")
     return module, launched
@@ -39,8 +41,7 @@ def test_run_uses_a_throwaway_folder_by_default(
     module, launched = dev
     monkeypatch.delenv("PING_DESKTOP_HOME", raising=False)
     assert module.cmd_run(["SOV.xlsx"]) == 0
-    assert launched == [["/venv/bin/python", "-m", "ping_desktop", "--demo", "--temp-basedir",
-                         "SOV.xlsx"]]
+    assert launched == [[str(PYTHON), "-m", "ping_desktop", "--demo", "--temp-basedir", "SOV.xlsx"]]
 
 
 def test_real_data_when_asked(
@@ -49,7 +50,7 @@ def test_real_data_when_asked(
     module, launched = dev
     monkeypatch.delenv("PING_DESKTOP_HOME", raising=False)
     assert module.cmd_run(["--real-data"]) == 0
-    assert launched == [["/venv/bin/python", "-m", "ping_desktop", "--demo"]]
+    assert launched == [[str(PYTHON), "-m", "ping_desktop", "--demo"]]
 
 
 def test_a_chosen_home_is_kept(dev: tuple[ModuleType, list[list[str]]], tmp_path: Path,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import posixpath
 import re
 import threading
 import zipfile
@@ -87,10 +88,22 @@ def _check_sizes(path: Path, zf: zipfile.ZipFile) -> None:
         raise limits.unpacks_too_big(path, unpacked, packed)
 
 
-def _sheet_names(zf: zipfile.ZipFile) -> list[str]:
-    return [n for n in zf.namelist()
-            if n.startswith(("xl/worksheets/", "xl/dialogsheets/", "xl/macrosheets/"))
-            and n.endswith(".xml") and "/_rels/" not in n]
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str | None]:
+    """Every part calamine may read as a sheet -> its name as Excel shows it (if known).
+
+    calamine follows the workbook's relationships wherever they point ("odd/place.xml",
+    "/elsewhere/s.xml"), so those targets count as well as the usual folders.
+    """
+    members = {n.lower(): n for n in zf.namelist()}
+    parts: dict[str, str | None] = {
+        n: None for n in zf.namelist()
+        if n.startswith(("xl/worksheets/", "xl/dialogsheets/", "xl/macrosheets/"))
+        and n.endswith(".xml") and "/_rels/" not in n}
+    for target, title in _sheet_titles(zf).items():
+        member = members.get(target.lower())
+        if member is not None:
+            parts[member] = title
+    return parts
 
 
 def _check_xlsx(path: Path, zf: zipfile.ZipFile) -> None:
@@ -99,9 +112,7 @@ def _check_xlsx(path: Path, zf: zipfile.ZipFile) -> None:
                   None)
     lengths = _shared_string_lengths(zf, shared, path.name) if shared else []
     longest = max(lengths, default=0)
-    titles = _sheet_titles(zf)
-    for name in _sheet_names(zf):
-        title = titles.get(name)
+    for name, title in _sheet_parts(zf).items():
         where = f'Sheet "{title}" of {path.name}' if title else path.name
         _check_sheet(zf, name, where)
         # Every used cell may copy the longest shared string; only when that bound is too high
@@ -121,11 +132,13 @@ def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
                 if _small(zf, "xl/_rels/workbook.xml.rels") else b"")
     except KeyError:
         return {}
-    targets = {}
+    targets: dict[bytes, str] = {}
     for tag in _REL_TAG.findall(rels):
         attrs = dict(_ATTR.findall(tag))
         if b"Id" in attrs and b"Target" in attrs:
-            targets[attrs[b"Id"]] = attrs[b"Target"].lstrip(b"/").removeprefix(b"xl/")
+            target = attrs[b"Target"].decode("utf-8", "replace")
+            targets[attrs[b"Id"]] = (target.lstrip("/") if target.startswith("/")
+                                     else posixpath.normpath("xl/" + target))
     titles: dict[str, str] = {}
     for tag in _SHEET_TAG.findall(book):
         attrs = dict(_ATTR.findall(tag))
@@ -133,7 +146,7 @@ def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
         target = targets.get(rid) if rid else None
         if target and b"name" in attrs:
             text = html.unescape(attrs[b"name"].decode("utf-8", "replace"))
-            titles["xl/" + target.decode("utf-8", "replace")] = text
+            titles[target] = text
     return titles
 
 

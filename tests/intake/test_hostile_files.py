@@ -11,6 +11,7 @@ import os
 import resource
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -264,3 +265,25 @@ def test_enhance_refuses_the_far_cell_before_any_job(emulator: Any, tmp_path: Pa
     assert 'Sheet "Sheet1" of far.xlsx spans 1,048,576 rows' in done.stderr
     assert "Traceback" not in done.stderr
     assert emulator.stats()["jobs_created"] == 0
+
+
+@pytest.mark.parametrize(("target", "part"), [("odd/place.xml", "xl/odd/place.xml"),
+                                               ("/elsewhere/s.xml", "elsewhere/s.xml")])
+def test_a_sheet_stored_off_the_usual_path_is_checked_too(
+        tmp_path: Path, target: str, part: str) -> None:
+    # calamine follows the workbook's relationships wherever they point.
+    source = hostile.far_cell_xlsx(tmp_path / "source.xlsx")
+    moved = tmp_path / "moved.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(moved, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                zout.writestr(part, data, zipfile.ZIP_DEFLATED)
+                continue
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b'Target="worksheets/sheet1.xml"',
+                                    f'Target="{target}"'.encode())
+            zout.writestr(info, data)
+    done = _cli_inspect(moved)
+    assert done.returncode == 1, done.stderr[-500:]
+    assert 'Sheet "Sheet1" of moved.xlsx spans 1,048,576 rows' in done.stderr

@@ -107,10 +107,12 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str | None]:
 
 
 def _check_xlsx(path: Path, zf: zipfile.ZipFile) -> None:
-    names = set(zf.namelist())
-    shared = next((n for n in ("xl/sharedStrings.xml", "xl/SharedStrings.xml") if n in names),
-                  None)
-    lengths = _shared_string_lengths(zf, shared, path.name) if shared else []
+    # calamine finds the shared strings by name, whatever its case; check every candidate.
+    lengths: list[int] = []
+    for name in zf.namelist():
+        if name.lower() == "xl/sharedstrings.xml":
+            found = _shared_string_lengths(zf, name, path.name)
+            lengths = [max(a, b) for a, b in itertools.zip_longest(lengths, found, fillvalue=0)]
     longest = max(lengths, default=0)
     for name, title in _sheet_parts(zf).items():
         where = f'Sheet "{title}" of {path.name}' if title else path.name

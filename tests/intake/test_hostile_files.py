@@ -195,6 +195,18 @@ def test_a_huge_shared_string_in_rich_text_runs_is_refused(tmp_path: Path) -> No
     assert "more than 32,767 characters" in _error(path)
 
 
+def test_shared_strings_are_found_whatever_their_case(tmp_path: Path) -> None:
+    source = hostile.write_raw_xlsx(tmp_path / "s.xlsx", hostile.sov_rows_xml()
+                                    + '<row r="5"><c r="A5" t="s"><v>0</v></c></row>',
+                                    ["x" * 1_000_000])
+    renamed = tmp_path / "renamed.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(renamed, "w") as zout:
+        for info in zin.infolist():
+            name = "xl/SHAREDSTRINGS.XML" if info.filename == "xl/sharedStrings.xml" else None
+            zout.writestr(name or info, zin.read(info.filename), zipfile.ZIP_DEFLATED)
+    assert "more than 32,767 characters" in _error(renamed)
+
+
 def test_a_huge_inline_string_is_refused(tmp_path: Path) -> None:
     cell = f'<row r="5"><c r="A5" t="inlineStr"><is><t>{"z" * 1_000_000}</t></is></c></row>'
     path = hostile.write_raw_xlsx(tmp_path / "inline.xlsx", hostile.sov_rows_xml() + cell)

@@ -88,7 +88,7 @@ def _check_sizes(path: Path, zf: zipfile.ZipFile) -> None:
         raise limits.unpacks_too_big(path, unpacked, packed)
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str | None]:
+def _sheet_parts(path: Path, zf: zipfile.ZipFile) -> dict[str, str | None]:
     """Every part calamine may read as a sheet -> its name as Excel shows it (if known).
 
     calamine follows the workbook's relationships wherever they point ("odd/place.xml",
@@ -99,7 +99,7 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str | None]:
         n: None for n in zf.namelist()
         if n.startswith(("xl/worksheets/", "xl/dialogsheets/", "xl/macrosheets/"))
         and n.endswith(".xml") and "/_rels/" not in n}
-    for target, title in _sheet_titles(zf).items():
+    for target, title in _sheet_titles(path, zf).items():
         member = members.get(target.lower())
         if member is not None:
             parts[member] = title
@@ -114,7 +114,7 @@ def _check_xlsx(path: Path, zf: zipfile.ZipFile) -> None:
             found = _shared_string_lengths(zf, name, path.name)
             lengths = [max(a, b) for a, b in itertools.zip_longest(lengths, found, fillvalue=0)]
     longest = max(lengths, default=0)
-    for name, title in _sheet_parts(zf).items():
+    for name, title in _sheet_parts(path, zf).items():
         where = f'Sheet "{title}" of {path.name}' if title else path.name
         _check_sheet(zf, name, where)
         # Every used cell may copy the longest shared string; only when that bound is too high
@@ -126,14 +126,10 @@ def _check_xlsx(path: Path, zf: zipfile.ZipFile) -> None:
                 raise limits.text_expands_too_far(where, total)
 
 
-def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Part name -> the sheet's name as Excel shows it, for the messages; {} if unclear."""
-    try:
-        book = zf.read("xl/workbook.xml") if _small(zf, "xl/workbook.xml") else b""
-        rels = (zf.read("xl/_rels/workbook.xml.rels")
-                if _small(zf, "xl/_rels/workbook.xml.rels") else b"")
-    except KeyError:
-        return {}
+def _sheet_titles(path: Path, zf: zipfile.ZipFile) -> dict[str, str]:
+    """Part name -> the sheet's name as Excel shows it (also says where calamine looks)."""
+    book = _read_small(path, zf, "xl/workbook.xml")
+    rels = _read_small(path, zf, "xl/_rels/workbook.xml.rels")
     targets: dict[bytes, str] = {}
     for tag in _REL_TAG.findall(rels):
         attrs = dict(_ATTR.findall(tag))
@@ -152,11 +148,14 @@ def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
     return titles
 
 
-def _small(zf: zipfile.ZipFile, name: str) -> bool:
-    try:
-        return zf.getinfo(name).file_size <= 10_000_000
-    except KeyError:
-        return False
+def _read_small(path: Path, zf: zipfile.ZipFile, name: str) -> bytes:
+    """A small part found by name whatever its case (as calamine finds it); b"" if absent."""
+    member = next((n for n in zf.namelist() if n.lower() == name), None)
+    if member is None:
+        return b""
+    if zf.getinfo(member).file_size > 16_000_000:
+        raise corrupt(path)  # a workbook's sheet list, megabytes long: not from a spreadsheet
+    return zf.read(member)
 
 
 def _shared_string_lengths(zf: zipfile.ZipFile, name: str, where: str) -> list[int]:

@@ -19,7 +19,7 @@ import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -45,6 +45,8 @@ from ping_desktop.api.models import (
 )
 from ping_desktop.api.retry import RetryPolicy
 
+T = TypeVar("T")
+
 
 def _json(response: httpx.Response, what: str) -> Any:
     data = parse_json_body(response.content)
@@ -54,6 +56,16 @@ def _json(response: httpx.Response, what: str) -> Any:
             status_code=response.status_code,
         )
     return data
+
+
+def _parsed(response: httpx.Response, what: str, parse: Callable[[Any], T], unreadable: str) -> T:
+    """``parse`` of the JSON answer; a body of the wrong shape (ValueError) gives
+    :class:`InvalidResponseError` with the plain message ``unreadable``."""
+    data = _json(response, what)
+    try:
+        return parse(data)
+    except ValueError:
+        raise InvalidResponseError(unreadable) from None
 
 
 def _query_value(value: Any) -> str:
@@ -179,12 +191,12 @@ class PingDataClient:
         response = await self._session.get(
             f"bulk_enhance/{quote(job_id, safe='')}", target=Target.JOB, job_id=job_id
         )
-        try:
-            return JobStatus.from_json(_json(response, "the job status"), job_id)
-        except ValueError:
-            raise InvalidResponseError(
-                "The Ping.Data service sent an unreadable job status. Try again later."
-            ) from None
+        return _parsed(
+            response,
+            "the job status",
+            lambda data: JobStatus.from_json(data, job_id),
+            "The Ping.Data service sent an unreadable job status. Try again later.",
+        )
 
     async def download_output(
         self, url: str, dest: Path, *, validate_json: bool = True
@@ -229,19 +241,23 @@ class PingDataClient:
             params.append(("check_cache", "False"))
         await self._ready()
         response = await self._session.get("enhance", params=params)
-        try:
-            return EnhanceResult.from_json(_json(response, "the location"))
-        except ValueError:
-            raise InvalidResponseError("The Ping.Data service sent an unreadable answer.") from None
+        return _parsed(
+            response,
+            "the location",
+            EnhanceResult.from_json,
+            "The Ping.Data service sent an unreadable answer.",
+        )
 
     async def list_datasources(self) -> dict[str, DatasourceConfig]:
         """``GET /datasources``: the sources this account may use, keyed by code."""
         await self._ready()
         response = await self._session.get("datasources")
-        try:
-            return parse_datasource_list(_json(response, "the data sources"))
-        except ValueError:
-            raise InvalidResponseError("The list of data sources could not be read.") from None
+        return _parsed(
+            response,
+            "the data sources",
+            parse_datasource_list,
+            "The list of data sources could not be read.",
+        )
 
     async def get_datasource(self, code: str) -> DatasourceConfig:
         """``GET /datasources/{code}``: one source's configuration."""
@@ -249,22 +265,21 @@ class PingDataClient:
         response = await self._session.get(
             f"datasources/{quote(code, safe='')}", target=Target.DATASOURCE
         )
-        data = _json(response, "the data source")
-        config = data.get("config", data) if isinstance(data, Mapping) else data
-        try:
+
+        def parse(data: Any) -> DatasourceConfig:
+            config = data.get("config", data) if isinstance(data, Mapping) else data
             return DatasourceConfig.from_json(config, code)
-        except ValueError:
-            raise InvalidResponseError("The data source could not be read.") from None
+
+        return _parsed(response, "the data source", parse, "The data source could not be read.")
 
     async def get_usage(self, start: str | None = None, end: str | None = None) -> UsageReport:
         """``GET /usage``: credits used between ``start`` and ``end`` (e.g. ``-30d``, ISO-8601)."""
         params = {k: v for k, v in (("start", start), ("end", end)) if v is not None}
         await self._ready()
         response = await self._session.get("usage", params=params)
-        try:
-            return UsageReport.from_json(_json(response, "usage"))
-        except ValueError:
-            raise InvalidResponseError("The usage report could not be read.") from None
+        return _parsed(
+            response, "usage", UsageReport.from_json, "The usage report could not be read."
+        )
 
     async def check_token(self) -> None:
         """A cheap authenticated call: returns if the token is accepted, else raises

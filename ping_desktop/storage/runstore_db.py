@@ -102,6 +102,13 @@ class StoreBase:
                 self._all.append(conn)
         return conn
 
+    def _one(self, sql: str, args: tuple[object, ...], key: int) -> sqlite3.Row:
+        """The single row ``sql`` selects; KeyError(``key``) when there is none."""
+        row: sqlite3.Row | None = self._conn().execute(sql, args).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return row
+
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: committed (and synced) on exit, rolled back on error."""
@@ -141,7 +148,5 @@ class StoreBase:
 
     def run_folder(self, run_id: int) -> Path:
         """The folder holding the run's input copy, mapping and raw outputs."""
-        row = self._conn().execute("SELECT folder FROM runs WHERE id = ?", (run_id,)).fetchone()
-        if row is None:
-            raise KeyError(run_id)
+        row = self._one("SELECT folder FROM runs WHERE id = ?", (run_id,), run_id)
         return self.runs_dir / str(row["folder"])

@@ -64,13 +64,7 @@ class RunReads(StoreBase):
 
     def get_run(self, run_id: int) -> RunRecord:
         """The run with id ``run_id``; raises KeyError if there is none."""
-        row = (
-            self._conn()
-            .execute(_RUN_SELECT + " WHERE r.id = ?", (*FINAL_JOB_PHASES, run_id))
-            .fetchone()
-        )
-        if row is None:
-            raise KeyError(run_id)
+        row = self._one(_RUN_SELECT + " WHERE r.id = ?", (*FINAL_JOB_PHASES, run_id), run_id)
         return self._run_record(row)
 
     def list_runs(self) -> list[RunRecord]:
@@ -89,11 +83,7 @@ class RunReads(StoreBase):
 
     def columns(self, run_id: int) -> tuple[str, ...]:
         """The run's input column headers, in sheet order."""
-        row = self._conn().execute(
-            "SELECT columns_json FROM runs WHERE id = ?", (run_id,)
-        ).fetchone()
-        if row is None:
-            raise KeyError(run_id)
+        row = self._one("SELECT columns_json FROM runs WHERE id = ?", (run_id,), run_id)
         return tuple(json.loads(row["columns_json"]))
 
     # -- jobs --------------------------------------------------------------------------------
@@ -126,10 +116,7 @@ class RunReads(StoreBase):
 
     def get_job(self, job_id: int) -> JobRecord:
         """One job by local id; raises KeyError if there is none."""
-        row = self._conn().execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        if row is None:
-            raise KeyError(job_id)
-        return self._job_record(row)
+        return self._job_record(self._one("SELECT * FROM jobs WHERE id = ?", (job_id,), job_id))
 
     def job_payloads(self, job_id: int) -> list[dict[str, Any]]:
         """The location objects to POST for a job, each with its ``id`` (and ``sources`` when

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from ping_desktop.storage.runstore import RunStore
 from ping_desktop.storage.runstore_codec import CellValue, decode_cells
+from ping_desktop.storage.runstore_db import BUSY_TIMEOUT_MS, ThreadConnections
 from ping_desktop.storage.runstore_records import RunRecord, SourceResult
 
 FilterKind = Literal["all", "problems", "low_confidence", "source"]
@@ -107,31 +108,25 @@ class ReviewQuery:
                 self._store.close()
         self.run_id = run_id
         self._path = self._store.path
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self._connections = ThreadConnections(self._open)
+        self._lock = threading.Lock()  # guards the cache of orders
         self._orders: OrderedDict[ReviewFilter, array[int]] = OrderedDict()
         self._columns = self._build_columns()
 
-    def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout=15000")
-            # SQLite's LIKE folds ASCII only; non-ASCII searches go through Python's casefold.
-            conn.create_function("pd_fold", 1, _fold, deterministic=True)
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # SQLite's LIKE folds ASCII only; non-ASCII searches go through Python's casefold.
+        conn.create_function("pd_fold", 1, _fold, deterministic=True)
         return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        return self._connections.get()
 
     def close(self) -> None:
         """Close this query's connections (the store itself stays open for its owner)."""
-        with self._lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
-            self._orders.clear()
+        self._connections.close_all()
+        self._orders.clear()
 
     # ----- columns and sources -----------------------------------------------------------------
 

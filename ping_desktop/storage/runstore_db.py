@@ -22,7 +22,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Self
 
@@ -54,15 +54,45 @@ def run_sources(conn: sqlite3.Connection, run_id: int) -> list[str] | None:
     return None if row is None else list(json.loads(row[0]))
 
 
+class ThreadConnections:
+    """One SQLite connection per thread, made by ``connect`` on its first use in that thread.
+
+    Used by the store and by the review queries: a connection must not serve two threads at
+    once, and giving each thread its own lets the GUI read while the engine writes.
+    """
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+        self._connect = connect
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> sqlite3.Connection:
+        """This thread's connection, opened now if it has none."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close_all(self) -> None:
+        """Close every connection made so far, whichever thread opened it."""
+        with self._lock:
+            for conn in self._all:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
+            self._all.clear()
+
+
 class StoreBase:
     """The store's file and run folders, and one SQLite connection per thread."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_store_path()
         self.runs_dir = self.path.parent / "runs"
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._all_lock = threading.Lock()
+        self._connections = ThreadConnections(self._open)
         self._closed = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -94,13 +124,7 @@ class StoreBase:
     def _conn(self) -> sqlite3.Connection:
         if self._closed:
             raise RunStoreError("The run history is closed.")
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._open()
-            self._local.conn = conn
-            with self._all_lock:
-                self._all.append(conn)
-        return conn
+        return self._connections.get()
 
     def _one(self, sql: str, args: tuple[object, ...], key: int) -> sqlite3.Row:
         """The single row ``sql`` selects; KeyError(``key``) when there is none."""
@@ -123,12 +147,8 @@ class StoreBase:
 
     def close(self) -> None:
         """Close every connection this store opened (any thread)."""
-        with self._all_lock:
-            self._closed = True
-            for conn in self._all:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.close()
-            self._all.clear()
+        self._closed = True
+        self._connections.close_all()
 
     def __enter__(self) -> Self:
         return self

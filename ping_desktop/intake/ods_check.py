@@ -17,9 +17,8 @@ from ping_desktop.intake.zip_stream import bounded_chunks
 
 _ROW = b"<table:table-row"
 _TAG = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])"
-                  rb"([^>]*?)(/?)>")
-_ROWS_REPEATED = re.compile(rb"number-rows-repeated=\"(\d+)\"")
-_COLS_REPEATED = re.compile(rb"number-columns-repeated=\"(\d+)\"")
+                  rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")  # ">" may sit in a value
+_PAIR = re.compile(rb"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 #: A row longer than this is walked as it arrives instead of gathered whole (16,384 cells of
 #: ordinary size take about 2 MB).
 _MAX_GATHER = 8 << 20
@@ -48,11 +47,9 @@ class _Extent:
             elif tag == b"table-row":
                 self.row += self.row_span
                 self.col = 0
-                found = _ROWS_REPEATED.search(attrs)
-                self.row_span = int(found.group(1)) if found else 1
+                self.row_span = _repeat(attrs, b"number-rows-repeated")
             else:
-                found = _COLS_REPEATED.search(attrs)
-                self.col += int(found.group(1)) if found else 1
+                self.col += _repeat(attrs, b"number-columns-repeated")
                 if empty and b"value-type" not in attrs:
                     continue  # blanks (repeated or not): calamine leaves them out
                 self._grow(self.row + self.row_span - 1, self.col)
@@ -68,6 +65,15 @@ class _Extent:
         self.col = cells
         if cells and (b"value-type" in piece or b"<text:" in piece):
             self._grow(self.row, cells)  # trailing blanks counted too: an upper bound
+
+
+def _repeat(attrs: bytes, name: bytes) -> int:
+    """A repeat count (1 without one); attributes read as pairs, so text inside another
+    attribute's value cannot pose as one. A count that is not a number: ValueError."""
+    for key, double, single in _PAIR.findall(attrs):
+        if key == name or key.endswith(b":" + name):
+            return max(int(double or single), 1)
+    return 1
 
 
 def check_ods(zf: zipfile.ZipFile, where: str) -> None:

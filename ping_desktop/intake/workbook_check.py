@@ -34,8 +34,12 @@ from ping_desktop.intake.zip_stream import CELL_BYTES, bounded_chunks
 
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s+ref=\"([A-Z]{1,3})(\d{1,7})"
                         rb"(?::([A-Z]{1,3})(\d{1,7}))?\"")
-_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
-_REF = re.compile(rb"\br\s*=\s*[\"']\s*([A-Za-z]*)(\d*)")
+# Attribute values may hold ">" and text that looks like another attribute, so attributes
+# are read as name="value" pairs, never searched for as text.
+_ATTRS = rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)"
+_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])" + _ATTRS + rb"(/?)>")
+_PAIR = re.compile(rb"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_REF_VALUE = re.compile(rb"\s*([A-Za-z]*)\s*(\d*)")
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
 _REL_TAG = re.compile(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>")
 _SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\b[^>]*>")
@@ -172,6 +176,14 @@ def _shared_string_lengths(zf: zipfile.ZipFile, name: str, where: str) -> list[i
     return lengths
 
 
+def _reference(attrs: bytes) -> re.Match[bytes] | None:
+    """The ``r`` attribute's letters and digits (groups 1 and 2), or None without one."""
+    for name, double, single in _PAIR.findall(attrs):
+        if name == b"r" or name.endswith(b":r"):
+            return _REF_VALUE.match(double or single)
+    return None
+
+
 def _column_number(letters: bytes) -> int:
     number = 0
     for ch in letters.upper():
@@ -207,7 +219,7 @@ def _walk_sheet(chunks: Iterator[bytes], where: str) -> None:
     row = col = 0
     for chunk in chunks:
         for tag, attrs, empty in _TAG.findall(chunk):
-            ref = _REF.search(attrs)
+            ref = _reference(attrs)
             if tag == b"row":
                 row = int(ref.group(2)) if ref and ref.group(2) else row + 1
                 col = 0

@@ -299,3 +299,28 @@ def test_a_sheet_stored_off_the_usual_path_is_checked_too(
     done = _cli_inspect(moved)
     assert done.returncode == 1, done.stderr[-500:]
     assert 'Sheet "Sheet1" of moved.xlsx spans 1,048,576 rows' in done.stderr
+
+
+@pytest.mark.parametrize("cell", [
+    '<c foo=">" r="XFD1048576"><v>1</v></c>',  # a ">" inside a value does not end the tag
+    "<c foo=' r=\"A1\"' r=\"XFD1048576\"><v>1</v></c>",  # nor does a fake r="A1" in a value
+    "<c r = 'xfd1048576'><v>1</v></c>",  # spaces, single quotes, lower case
+])
+def test_cell_references_written_oddly_are_read_as_calamine_reads_them(
+        tmp_path: Path, cell: str) -> None:
+    path = hostile.write_raw_xlsx(tmp_path / "odd.xlsx", hostile.sov_rows_xml()
+                                  + f'<row r="1048576">{cell}</row>', dimension="A1:D4")
+    done = _cli_inspect(path)
+    assert done.returncode == 1, done.stderr[-500:]
+    assert "spans 1,048,576 rows x 16,384 columns" in done.stderr
+
+
+def test_a_fake_repeat_count_inside_another_ods_attribute_is_not_read(tmp_path: Path) -> None:
+    body = ('<table:table-row table:number-rows-repeated="1048570"><table:table-cell/>'
+            "</table:table-row><table:table-row>"
+            "<table:table-cell table:style-name='table:number-columns-repeated=\"1\"' "
+            'table:number-columns-repeated="16383"/>'
+            '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
+            "</table:table-cell></table:table-row>")
+    message = _error(hostile.write_raw_ods(tmp_path / "fake.ods", body))
+    assert "spans 1,048,574 rows x 16,384 columns" in message

@@ -1,5 +1,5 @@
 """The run being prepared in the window, without Qt: the open file, its mapping, the sources on
-offer and ticked, the plan, whether it talks to the demo emulator or the real API, and what
+offer and ticked, the plan, whether it talks to the demo server or the real API, and what
 still stops it from starting.
 
 The window feeds it what happens (a file read, a mapping edited, sources ticked, a plan back
@@ -21,11 +21,15 @@ from ping_desktop.worker.contract import PlanSummary
 APP_TITLE = "Ping Desktop"
 #: The sources ticked when the demo's list arrives (the emulator offers them all).
 DEMO_SOURCES = ("PG", "PH")
-#: Where the offered sources come from: the built-in emulator or the configured API.
+#: Where the offered sources come from: the demo server or the configured API.
 Backend = Literal["demo", "api"]
 
 NO_FILE = "Open a file first."
 NOT_SIGNED_IN = "Enter your API token first (API token button at the bottom right)."
+REFUSED_BY_SERVER = (
+    "The server did not accept your API token. Enter a new one (API token button at the "
+    "bottom right); your Ping account page shows your current token."
+)
 NO_SOURCE = "Tick at least one source."
 CHECKING = "Checking the rows…"
 NOTHING_TO_SEND = "No row has a usable address or coordinates: check the column mapping."
@@ -52,6 +56,28 @@ class OpenFile(Protocol):
     @property
     def mapping(self) -> ColumnMapping:
         """The mapping guessed when it was read."""
+
+
+#: Password stores by the keyring backend's module, in words people know.
+_STORE_NAMES = (
+    ("macOS", "the macOS Keychain"),
+    ("Windows", "Windows Credential Manager"),
+    ("SecretService", "the system keyring (GNOME Keyring / Secret Service)"),
+    ("kwallet", "KDE Wallet"),
+    ("libsecret", "the system keyring (GNOME Keyring / Secret Service)"),
+)
+NO_STORE = "none found on this computer (the token is kept only until you close the app)"
+
+
+def readable_store_name(backend: str) -> str:
+    """The password store for people, from :meth:`CredentialStore.backend_name`'s class path
+    (``keyring.backends.fail.Keyring`` -> "none found ...")."""
+    if "session only" in backend or backend.startswith("unavailable") or ".fail." in backend:
+        return NO_STORE
+    for key, name in _STORE_NAMES:
+        if key.lower() in backend.lower():
+            return name
+    return backend.rsplit(".", 1)[0].removeprefix("keyring.backends.") or backend
 
 
 def field_label(name: str) -> str:
@@ -123,6 +149,9 @@ class Draft:
 
     #: Whether a token is stored for the configured API.
     has_token: bool = False
+    #: Whether the configured API refused that token when last asked (cleared when the
+    #: sources are fetched again, e.g. after a new token).
+    token_rejected: bool = False
     #: Whether the window shows demo labels (the demo's sample is open or being opened).
     demo_mode: bool = False
     file: OpenFile | None = None
@@ -162,6 +191,11 @@ class Draft:
     def forget_sources(self) -> None:
         """The source list must be fetched again (token or server changed, or loading)."""
         self.offered_by = None
+        self.token_rejected = False
+
+    def reject_token(self) -> None:
+        """The configured API refused the token (401): Start waits for a new one."""
+        self.token_rejected = True
 
     def offer_sources(self, configs: Mapping[str, DatasourceConfig], backend: Backend) -> None:
         """The sources ``backend`` offers arrived."""
@@ -211,6 +245,8 @@ class Draft:
             return [NO_FILE]
         if not self.file.is_demo and not self.has_token:
             return [NOT_SIGNED_IN]
+        if not self.file.is_demo and self.token_rejected:
+            return [REFUSED_BY_SERVER]
         if not self.chosen:
             return [NO_SOURCE]
         blockers = source_blockers(self.offered, self.chosen, self.mapped_fields)

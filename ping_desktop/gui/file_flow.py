@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from ping_desktop.api.errors import PingApiError
+from ping_desktop.api.errors import AuthenticationError, PingApiError
 from ping_desktop.draft import (
     SOURCES_NEED_SIGN_IN,
     Draft,
@@ -40,7 +40,9 @@ class FileFlow(QObject):
 
     Signals: ``error(message, title)``; ``status(message)`` for the status bar (empty: clear
     it); ``demo_mode_changed(bool)``; ``title_changed(str)``; ``file_shown()`` (a file was
-    read: show its tab); ``run_started()`` (the file went to the run controller).
+    read: show its tab); ``run_started()`` (the file went to the run controller);
+    ``token_checked(check)``: the configured API accepted ("verified") or refused ("rejected")
+    the token while listing sources.
     """
 
     error = Signal(str, str)
@@ -49,6 +51,7 @@ class FileFlow(QObject):
     title_changed = Signal(str)
     file_shown = Signal()
     run_started = Signal()
+    token_checked = Signal(str)
 
     def __init__(self, page: FilePage, draft: Draft, intake: IntakeController,
                  runs: RunController, services: AppServices, tasks: TaskOwner,
@@ -166,6 +169,9 @@ class FileFlow(QObject):
             configs = await client.list_datasources()
         except PingApiError as error:
             panel.set_loading("✗ " + error.message)
+            if backend == "api" and isinstance(error, AuthenticationError):
+                draft.reject_token()
+                self.token_checked.emit("rejected")
             self.update_start()
             return
         except ValueError as error:  # an invalid custom API URL
@@ -173,6 +179,8 @@ class FileFlow(QObject):
             self.update_start()
             return
         draft.offer_sources(configs, backend)
+        if backend == "api":
+            self.token_checked.emit("verified")
         panel.set_sources(configs, sources_to_tick(backend, self.services.settings.last_sources))
 
     def _on_sources_changed(self, codes: list[str]) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal, qVersion
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ping_desktop import __version__
+from ping_desktop.draft import readable_store_name
 from ping_desktop.gui.async_support import TaskOwner, dialog_result
 from ping_desktop.storage.credentials import CredentialStore
 from ping_desktop.storage.diagnostics import describe_diagnostics, export_diagnostics
@@ -105,7 +106,7 @@ def show_about(parent: QWidget, keyring_backend: str) -> QMessageBox:
     box.setText(f"<b>Ping Desktop {__version__}</b>")
     box.setInformativeText(
         "Enriches statements of values with Ping.Data.\n\n"
-        f"Qt {qVersion()} · Password store: {keyring_backend}"
+        f"Qt {qVersion()} · Password store: {readable_store_name(keyring_backend)}"
     )
     box.open()
     return box

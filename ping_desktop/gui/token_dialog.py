@@ -1,7 +1,9 @@
-"""The API token dialog: masked entry, Show, Test connection, Save (keyring) and Remove.
+"""The API token dialog: masked entry, Show, Test connection (at most ``TEST_LIMIT_SECONDS``,
+with a busy bar and Cancel), Save (keyring; asks first when the token just failed its test)
+and Remove.
 
 Keyring calls block (Secret Service may take a second), so they run in worker threads; the
-dialog is opened with ``open()`` and never ``exec()``.
+dialog and its question are opened with ``open()`` and never ``exec()``.
 """
 
 from __future__ import annotations
@@ -17,17 +19,26 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ping_desktop.api.client import PingDataClient
-from ping_desktop.api.errors import PingApiError
+from ping_desktop.api.errors import AuthenticationError, PingApiError
+from ping_desktop.draft import NO_STORE, readable_store_name
 from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.storage.credentials import CredentialStore, TokenStorage
 
 log = logging.getLogger(__name__)
+
+#: Longest wait for Test connection: an unreachable server otherwise takes the client's
+#: retries (about 16 s) to give up.
+TEST_LIMIT_SECONDS = 10.0
+#: What the last test of a token found (see :attr:`TokenDialog.test_outcome`).
+VERIFIED, REJECTED, UNREACHABLE = "verified", "rejected", "unreachable"
 
 
 class TokenDialog(QDialog):
@@ -38,6 +49,8 @@ class TokenDialog(QDialog):
     """
 
     token_changed = Signal(str)
+    #: After a save: "verified" when the saved token passed Test connection, else "".
+    token_checked = Signal(str)
 
     def __init__(
         self, credentials: CredentialStore, api_url: str, origin: str,
@@ -52,17 +65,21 @@ class TokenDialog(QDialog):
         self.tasks = TaskOwner(self, on_error=self._task_failed)
 
         intro = QLabel(
-            f"Paste the Ping.Data API token for <b>{origin}</b>. It is stored in your "
-            "system's password store and only ever sent to this server."
+            f"Paste the Ping.Data API token for <b>{origin}</b>. It is only ever sent to "
+            "this server."
         )
+        intro.setObjectName("tokenIntro")
         intro.setWordWrap(True)
+        #: (token, outcome) of the last Test connection that finished.
+        self.test_outcome: tuple[str, str] | None = None
+        self.confirm_box: QMessageBox | None = None
         self.entry = QLineEdit()
         self.entry.setObjectName("tokenEntry")
         self.entry.setAccessibleName("API token")
         self.entry.setEchoMode(QLineEdit.EchoMode.Password)
         self.entry.setPlaceholderText("Paste your token here")
         self.entry.textChanged.connect(self._text_changed)
-        label = QLabel("&Token:")
+        label = QLabel("To&ken:")
         label.setBuddy(self.entry)
         self.show_box = QCheckBox("S&how")
         self.show_box.setObjectName("tokenShow")
@@ -82,6 +99,20 @@ class TokenDialog(QDialog):
         self.test_button = QPushButton("&Test connection")
         self.test_button.setObjectName("tokenTestButton")
         self.test_button.clicked.connect(self._test_clicked)
+        self.busy = QProgressBar()
+        self.busy.setObjectName("tokenBusy")
+        self.busy.setAccessibleName("Testing the connection")
+        self.busy.setRange(0, 0)  # moving bar: how long is unknown
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumHeight(12)
+        self.busy.setVisible(False)
+        self.cancel_test_button = QPushButton("C&ancel test")
+        self.cancel_test_button.setObjectName("tokenCancelTestButton")
+        self.cancel_test_button.clicked.connect(self._cancel_test)
+        self.cancel_test_button.setVisible(False)
+        busy_row = QHBoxLayout()
+        busy_row.addWidget(self.busy, 1)
+        busy_row.addWidget(self.cancel_test_button)
         self.remove_button = QPushButton("&Remove token")
         self.remove_button.setObjectName("tokenRemoveButton")
         self.remove_button.clicked.connect(self._remove_clicked)
@@ -100,8 +131,11 @@ class TokenDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.storage_note)
         layout.addWidget(self.result_label)
+        layout.addLayout(busy_row)
         layout.addWidget(self.buttons)
-        self.resize(560, self.sizeHint().height())
+        self.setMinimumWidth(460)
+        self.resize(560, self.heightForWidth(560) if self.hasHeightForWidth()
+                    else self.sizeHint().height())
         self._text_changed("")
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -114,12 +148,13 @@ class TokenDialog(QDialog):
         persistent = await asyncio.to_thread(self._probe_store)
         backend = await asyncio.to_thread(self.credentials.backend_name)
         has = await asyncio.to_thread(self.credentials.get_token, self.origin)
-        if persistent:
-            self.storage_note.setText(f"Password store: {backend}.")
+        name = readable_store_name(backend)
+        if persistent and name != NO_STORE:
+            self.storage_note.setText(f"The token is kept in {name}.")
         else:
             self.storage_note.setText(
-                "No secure password store was found on this computer, so the token will be "
-                "kept for this session only: you will need to enter it again next time."
+                "No password store was found on this computer, so the token is kept only "
+                "until you close Ping Desktop: you will need to enter it again next time."
             )
         self.remove_button.setEnabled(bool(has))
         if has and not self.entry.text():
@@ -146,29 +181,78 @@ class TokenDialog(QDialog):
     def _text_changed(self, text: str) -> None:
         has_text = bool(text.strip())
         self.save_button.setEnabled(has_text)
-        self.test_button.setEnabled(has_text)
+        self.test_button.setEnabled(has_text and not self.busy.isVisible())
 
     def _test_clicked(self) -> None:
         self.tasks.start(self._test(self.entry.text().strip()), "token-test", preempt=True)
 
+    def _set_testing(self, on: bool) -> None:
+        self.busy.setVisible(on)
+        self.cancel_test_button.setVisible(on)
+        self.test_button.setEnabled(not on and bool(self.entry.text().strip()))
+        if on:
+            self.cancel_test_button.setFocus()
+
+    def _cancel_test(self) -> None:
+        for task in self.tasks.tasks():
+            if task.get_name() == "token-test":
+                task.cancel()
+        self._set_testing(False)
+        self.result_label.setText("Test cancelled. Nothing was changed.")
+
     async def _test(self, token: str) -> None:
         self.result_label.setText("Testing the connection…")
-        self.test_button.setEnabled(False)
+        self._set_testing(True)
         client = PingDataClient(self.api_url, token)
         try:
-            await client.check_token()
+            await asyncio.wait_for(client.check_token(), TEST_LIMIT_SECONDS)
+        except TimeoutError:
+            self.test_outcome = (token, UNREACHABLE)
+            self.result_label.setText(
+                f"✗ {self.origin} did not answer within {TEST_LIMIT_SECONDS:g} seconds. Check "
+                "your internet connection, or the server address in Settings, then test again.")
+        except AuthenticationError as error:
+            self.test_outcome = (token, REJECTED)
+            self.result_label.setText("✗ " + error.message)
         except PingApiError as error:
+            self.test_outcome = (token, UNREACHABLE)
             self.result_label.setText("✗ " + error.message)
         else:
+            self.test_outcome = (token, VERIFIED)
             self.result_label.setText(f"✓ Connected: {self.origin} accepted the token.")
         finally:
             await client.aclose()
-            self.test_button.setEnabled(bool(self.entry.text().strip()))
+            self._set_testing(False)
 
     def _save_clicked(self) -> None:
         token = self.entry.text().strip()
-        if token:
-            self.tasks.start(self._save(token), "token-save", preempt=True)
+        if not token:
+            return
+        if self.test_outcome is not None and self.test_outcome[0] == token \
+                and self.test_outcome[1] != VERIFIED:
+            self._confirm_save(token, self.test_outcome[1])
+            return
+        self.tasks.start(self._save(token), "token-save", preempt=True)
+
+    def _confirm_save(self, token: str, outcome: str) -> None:
+        why = ("The server did not accept this token when you tested it."
+               if outcome == REJECTED else
+               "The connection test with this token did not succeed.")
+        box = QMessageBox(QMessageBox.Icon.Warning, "Save this token?",
+                          why + " Save it anyway?", parent=self)
+        box.setObjectName("tokenConfirmSave")
+        box.setInformativeText("Runs with a token the server refuses stop at once.")
+        save = box.addButton("&Save anyway", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+
+        def answered() -> None:
+            if box.clickedButton() is save:
+                self.tasks.start(self._save(token), "token-save", preempt=True)
+
+        box.finished.connect(lambda _code: answered())
+        self.confirm_box = box
+        box.open()
 
     async def _save(self, token: str) -> None:
         self.save_button.setEnabled(False)
@@ -178,11 +262,14 @@ class TokenDialog(QDialog):
             self.result_label.setText("✗ " + str(exc))
             self.save_button.setEnabled(True)
             return
+        verified = self.test_outcome == (token, VERIFIED)
         self.entry.clear()
+        self.token_checked.emit(VERIFIED if verified else "")
         self.token_changed.emit(where.name)
         if where is TokenStorage.SESSION_ONLY:
             self.result_label.setText(
-                "Token kept for this session only (no secure password store is available)."
+                "Token saved until you close Ping Desktop (no password store was found on "
+                "this computer)."
             )
             self.remove_button.setEnabled(True)
             return

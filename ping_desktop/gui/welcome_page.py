@@ -26,9 +26,9 @@ class WelcomePage(QWidget):
         self.busy.setVisible(False)
 
         self.demo_text = QLabel(
-            "No API token set yet. Have one? Enter it once; it is kept in your system's "
-            "password store. No token? Try the app with a sample spreadsheet and the built-in "
-            "emulator: synthetic results, nothing sent to Ping.Data, no credits used."
+            "No API token set yet. Have one? Click Set API token… to enter it. No token? Try "
+            "the app with a sample spreadsheet on the demo server: made-up results, nothing "
+            "sent to Ping.Data, no credits used."
         )
         self.demo_text.setWordWrap(True)
         self.demo_button = QPushButton("Try the &demo")

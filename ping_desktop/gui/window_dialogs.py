@@ -30,12 +30,14 @@ class WindowDialogs(QObject):
 
     Signals: ``error(message, title)``, ``status(message, milliseconds)`` for the status bar,
     ``token_changed()`` (the token or the server changed), ``threshold_changed(int)`` (the
-    low-confidence threshold of the settings).
+    low-confidence threshold of the settings), ``token_checked(check)`` ("verified" when a
+    token that passed its test was saved, "" when the token or server changed untested).
     """
 
     error = Signal(str, str)
     status = Signal(str, int)
     token_changed = Signal()
+    token_checked = Signal(str)
     threshold_changed = Signal(int)
 
     def __init__(self, parent: QWidget, services: AppServices, tasks: TaskOwner,
@@ -93,6 +95,7 @@ class WindowDialogs(QObject):
             self.error.emit(str(error), "Invalid API address")
             return
         dialog = TokenDialog(s.credentials, api_url, origin, self._parent)
+        dialog.token_checked.connect(self.token_checked)
         dialog.token_changed.connect(lambda _where: self.token_changed.emit())
         self.token_dialog = dialog
         dialog.open()
@@ -112,6 +115,7 @@ class WindowDialogs(QObject):
         await self._services.save_settings(settings)
         self.threshold_changed.emit(settings.low_confidence_threshold)
         if server_changed:
+            self.token_checked.emit("")
             self.token_changed.emit()
 
     # -- help -------------------------------------------------------------------------------

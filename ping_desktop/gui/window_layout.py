@@ -50,6 +50,8 @@ class ServerStatus:
     """The status bar's permanent widgets: which server, and the API token button."""
 
     def __init__(self, bar: QStatusBar) -> None:
+        self._has_token = False
+        self._check = ""
         self.token_button = QPushButton("API token: checking…")
         self.token_button.setObjectName("tokenButton")
         self.token_button.setAccessibleName("API token")
@@ -62,12 +64,28 @@ class ServerStatus:
     def show_server(self, origin: str | None, demo: bool) -> None:
         """Name the server in use (``origin`` None: the configured API URL is invalid)."""
         if demo:
-            self.api_label.setText("Server: built-in emulator (demo)")
+            self.api_label.setText("Server: demo server on this computer")
         else:
             self.api_label.setText(f"Server: {origin or '(invalid API URL: check Settings)'}")
 
     def show_token(self, has_token: bool) -> None:
-        """Whether a token is stored for the configured API."""
-        self.token_button.setText("API token: set ✓" if has_token else "API token: not set")
-        self.token_button.setToolTip(
-            "Change or remove the API token" if has_token else "Enter your API token")
+        """Whether a token is stored for the configured API (with the last check's answer)."""
+        self._has_token = has_token
+        if not has_token:
+            text, tip = "API token: not set", "Enter your API token"
+        elif self._check == "verified":
+            text, tip = "API token: verified ✓", "The server accepted this token"
+        elif self._check == "rejected":
+            text, tip = ("API token: rejected ✗",
+                         "The server did not accept this token: click to enter a new one")
+        else:
+            text, tip = ("API token: saved, not verified yet",
+                         "Use Test connection in the token dialog to check it")
+        self.token_button.setText(text)
+        self.token_button.setToolTip(tip)
+
+    def show_token_check(self, check: str) -> None:
+        """What the server last said of the token: "verified", "rejected" or "" (not yet
+        asked, e.g. a new token or another server)."""
+        self._check = check
+        self.show_token(self._has_token)

@@ -49,7 +49,7 @@ def test_token_saved_read_back_and_removed(qtbot: Any, make_window: Any, emulato
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
     origin = window.services.api_origin()
     assert memory_keyring.passwords == {(APP_ID, account_for(origin)): TEST_TOKEN}
-    qtbot.waitUntil(lambda: button.text() == "API token: set ✓", timeout=5000)
+    qtbot.waitUntil(lambda: button.text() == "API token: verified ✓", timeout=5000)
     assert not window.welcome.demo_button.isVisibleTo(window)  # the demo is for people without one
 
     # Read back by a freshly built app (same keyring, same settings file).
@@ -73,10 +73,10 @@ def test_no_keyring_backend_means_session_only(qtbot: Any, make_window: Any,
     keyring.set_keyring(fail.Keyring())
     try:
         dialog = _open_dialog(qtbot, window)
-        assert "session only" in dialog.storage_note.text()
+        assert "until you close" in dialog.storage_note.text()
         dialog.entry.setText(TEST_TOKEN)
         dialog.save_button.click()
-        qtbot.waitUntil(lambda: "session only" in dialog.result_label.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "until you close" in dialog.result_label.text(), timeout=5000)
         qtbot.waitUntil(lambda: window.has_token, timeout=5000)
         dialog.reject()
     finally:

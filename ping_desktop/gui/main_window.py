@@ -19,7 +19,6 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from ping_desktop.draft import Draft
-from ping_desktop.engine.events import RunProgress
 from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.gui.close_flow import ask_keep_runs
 from ping_desktop.gui.drop_zone import file_dialog_filter, paths_from_mime
@@ -27,12 +26,12 @@ from ping_desktop.gui.file_flow import FileFlow
 from ping_desktop.gui.file_page import FilePage
 from ping_desktop.gui.history_panel import HistoryPanel
 from ping_desktop.gui.intake_controller import IntakeController
-from ping_desktop.gui.job_texts import run_finished_text
 from ping_desktop.gui.jobs_model import JobsModel
 from ping_desktop.gui.jobs_view import JobsView
 from ping_desktop.gui.main_menus import build_menus
 from ping_desktop.gui.notifier import Notifier
 from ping_desktop.gui.run_controller import RunController
+from ping_desktop.gui.run_status_flow import RunStatusFlow
 from ping_desktop.gui.warmup import start_worker_early, warm_up
 from ping_desktop.gui.window_actions import ActionRegistry, WindowAction
 from ping_desktop.gui.window_dialogs import WindowDialogs
@@ -86,6 +85,9 @@ class MainWindow(QMainWindow):
         self.file_flow = FileFlow(page, self.draft, self.intake, self.runs, services, self.tasks,
                                   self)
         self.dialogs = WindowDialogs(self, services, self.tasks, self._selected_run)
+        self.run_status = RunStatusFlow(services, self.tasks, self.runs, self.dialogs,
+                                        self.jobs_model, self.jobs_view, self.history_panel,
+                                        self.notifier, self.statusBar().showMessage, self)
         self.menu_actions = ActionRegistry(self, self._handlers())
         build_menus(self.menuBar(), self.menu_actions)
         # One Ctrl+S for the whole window (File > Save results… saves the selected run of the
@@ -110,7 +112,7 @@ class MainWindow(QMainWindow):
     def _handlers(self) -> dict[WindowAction, Callable[[], object]]:
         d, a = self.dialogs, WindowAction
         return {a.OPEN: self.open_file_dialog, a.DEMO: self.start_demo,
-                a.SAVE_RESULTS: d.save_selected, a.CLOSE_FILE: self.file_flow.close_file,
+                a.SAVE_RESULTS: self._save_selected, a.CLOSE_FILE: self.file_flow.close_file,
                 a.QUIT: self.close, a.START: self.start_run,
                 a.SHOW_FILE: lambda: self.tabs.show_tab(Tab.FILE),
                 a.SHOW_JOBS: lambda: self.tabs.show_tab(Tab.JOBS),
@@ -134,22 +136,23 @@ class MainWindow(QMainWindow):
         d.error.connect(self.show_error)
         d.status.connect(self.statusBar().showMessage)
         d.token_changed.connect(self.token_changed)
+        d.token_checked.connect(self.server.show_token_check)
+        flow.token_checked.connect(self.server.show_token_check)
         d.threshold_changed.connect(self.history_panel.set_threshold)
 
         runs = self.runs
         runs.progress.connect(self.jobs_model.apply_event)
         runs.jobs_listed.connect(self.jobs_model.add_jobs)
-        runs.run_finished.connect(self._on_run_finished)
         runs.error.connect(self.show_error)
-        jv, start = self.jobs_view, self.tasks.start
-        jv.cancel_requested.connect(lambda rid: start(runs.cancel(rid), f"cancel-{rid}"))
+        jv, start, status = self.jobs_view, self.tasks.start, self.run_status
+        jv.cancel_requested.connect(lambda rid: start(status.cancel(rid), f"cancel-{rid}"))
         jv.resume_requested.connect(lambda rid: start(runs.resume(rid), f"resume-{rid}"))
         jv.retry_requested.connect(lambda rid: start(runs.retry_failed(rid), f"retry-{rid}"))
         jv.resolve_uncertain_requested.connect(
             lambda jid, again: start(runs.resolve_uncertain(jid, again), f"resolve-{jid}"))
-        jv.save_requested.connect(d.save_results)
+        jv.save_requested.connect(status.save)
         jv.open_folder_requested.connect(d.open_run_folder)
-        self.history_panel.save_requested.connect(d.save_results)
+        self.history_panel.save_requested.connect(status.save)
 
     # ================================================================ start-up
     async def startup(self, files: list[Path] | None = None, demo: bool = False) -> None:
@@ -160,6 +163,7 @@ class MainWindow(QMainWindow):
         self.history_panel.refresh()
         runs, jobs = await asyncio.to_thread(self._load_jobs)
         self.jobs_model.load_jobs(runs, jobs)
+        self.run_status.refresh()
         resumed = await self.runs.resume_unfinished()
         if resumed:
             self.statusBar().showMessage(
@@ -229,11 +233,12 @@ class MainWindow(QMainWindow):
         self.tabs.show_tab(Tab.JOBS)
         self.history_panel.refresh()
 
-    def _on_run_finished(self, run: RunProgress) -> None:
-        self.history_panel.refresh()
-        text = run_finished_text(run)
-        self.statusBar().showMessage(text, 15_000)
-        self.notifier.notify("Ping Desktop", text + ".")
+    def _save_selected(self) -> None:
+        run_id = self._selected_run()
+        if run_id is None:
+            self.statusBar().showMessage("Select a finished run to save its results.", 8000)
+            return
+        self.run_status.save(run_id)
 
     def _selected_run(self) -> int | None:
         job = self.jobs_view.selected_job()
@@ -315,6 +320,7 @@ class MainWindow(QMainWindow):
 
     async def shutdown(self, *, keep: bool) -> None:
         """Stop runs (paused or cancelled), remember geometry, stop background work."""
+        self.run_status.closing = True  # runs paused by closing are no news to announce
         try:
             await self.runs.stop_all(keep=keep)
         except Exception:

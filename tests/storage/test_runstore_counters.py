@@ -54,3 +54,38 @@ def test_counters_after_every_batch_equal_a_full_recount(store: RunStore, seed: 
         seen_problems.add(moved.problems)
     assert store.get_run(run_id).locations_completed > 0
     assert len(seen_problems) > 1  # the random batches did move the problem count
+
+
+def test_counters_match_the_rule_counted_by_hand(store: RunStore) -> None:
+    """Independent of the SQL both paths share: a location counts as completed once it has any
+    result, and as a problem while one of the run's sources (PG, PH) lacks a success for it."""
+    run_id = _run(store)
+    job_id = store.jobs(run_id)[0].id
+    store.store_results(run_id, job_id, None, [
+        ("L0", SourceResult("PG", True, None, None, {})),
+        ("L0", SourceResult("PH", True, None, None, {})),      # complete, no problem
+        ("L1", SourceResult("PG", True, None, None, {})),      # PH missing: a problem
+        ("L2", SourceResult("PG", True, None, None, {})),
+        ("L2", SourceResult("PH", False, None, "x", {})),      # PH failed: a problem
+        ("L3", SourceResult("PGPRE", True, None, None, {})),   # only an unchosen source
+    ])  # fmt: skip
+    moved = store.get_run(run_id)
+    assert (moved.locations_completed, moved.problems) == (4, 3)
+    store.refresh_run_counters(run_id)
+    recounted = store.get_run(run_id)
+    assert (recounted.locations_completed, recounted.problems) == (4, 3)
+    store.refresh_run_counters(run_id + 99)  # no such run: nothing happens
+    assert store.get_run(run_id).problems == 3
+
+
+def test_unknown_run_raises_key_error_for_per_run_queries(store: RunStore) -> None:
+    with pytest.raises(KeyError):
+        list(store.rows_missing_results(404))
+    with pytest.raises(KeyError):
+        store.retry_candidates(404)
+    with pytest.raises(KeyError):
+        store.get_run(404)
+    with pytest.raises(KeyError):
+        store.get_job(404)
+    with pytest.raises(KeyError):
+        store.columns(404)

@@ -17,7 +17,7 @@ from ping_desktop.intake.zip_stream import bounded_chunks
 
 _ROW = b"<table:table-row"
 _TAG = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])"
-                  rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")  # ">" may sit in a value
+                  rb"((?:[^<>\"']|\"[^<\"]*\"|'[^<']*')*?)(/?)>")  # ">" may sit in a value
 _PAIR = re.compile(rb"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 #: A row longer than this is walked as it arrives instead of gathered whole (16,384 cells of
 #: ordinary size take about 2 MB).

@@ -36,7 +36,7 @@ _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s+ref=\"([A-Z]{1,3})(\d{1,7})
                         rb"(?::([A-Z]{1,3})(\d{1,7}))?\"")
 # Attribute values may hold ">" and text that looks like another attribute, so attributes
 # are read as name="value" pairs, never searched for as text.
-_ATTRS = rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)"
+_ATTRS = rb"((?:[^<>\"']|\"[^<\"]*\"|'[^<']*')*?)"  # no "<" in a tag: a fake one stops
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])" + _ATTRS + rb"(/?)>")
 _PAIR = re.compile(rb"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _REF_VALUE = re.compile(rb"\s*([A-Za-z]*)\s*(\d*)")

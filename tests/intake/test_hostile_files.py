@@ -324,3 +324,16 @@ def test_a_fake_repeat_count_inside_another_ods_attribute_is_not_read(tmp_path: 
             "</table:table-cell></table:table-row>")
     message = _error(hostile.write_raw_ods(tmp_path / "fake.ods", body))
     assert "spans 1,048,574 rows x 16,384 columns" in message
+
+
+def test_a_half_tag_inside_cdata_does_not_swallow_the_far_cell(tmp_path: Path) -> None:
+    # The quote opened inside the CDATA pairs up with quotes further on (the one in 'say "hi')
+    # so a tag pattern that let quoted values run over "<" would take the far cell as text.
+    cells = ('<c r="A1048576" t="str"><v><![CDATA[<c foo="]]></v></c>'
+             '<c r="XFD1048576"><v>1</v></c>'
+             '<c r="B1048576" t="inlineStr"><is><t>say "hi</t></is></c>')
+    path = hostile.write_raw_xlsx(tmp_path / "cdata.xlsx", hostile.sov_rows_xml()
+                                  + f'<row r="1048576">{cells}</row>', dimension="A1:D4")
+    done = _cli_inspect(path)
+    assert done.returncode == 1, done.stderr[-500:]
+    assert "spans 1,048,576 rows x 16,384 columns" in done.stderr

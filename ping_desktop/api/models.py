@@ -54,6 +54,26 @@ def _as_is(value: Any) -> Any:
     return value
 
 
+#: The keys every per-source result carries besides its data fields (reference §2, "Base Output
+#: Attributes"), plus ``status``, which live answers carry too.
+RESULT_BASE_KEYS = frozenset(
+    {
+        "is_success",
+        "error_message",
+        "confidence",
+        "raw_response",
+        "persist_for",
+        "status_code",
+        "fetch_time",
+        "is_cache_hit",
+        "worker_name",
+        "status",
+    }
+)
+#: Of those, the ones that describe the fetch rather than the location.
+FETCH_KEYS = RESULT_BASE_KEYS - {"is_success", "error_message", "confidence"}
+
+
 class JobState(StrEnum):
     """``request.status`` of a bulk-enhance job; anything undocumented becomes UNKNOWN."""
 

@@ -21,6 +21,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
+from ping_desktop.api.models import FETCH_KEYS
 from ping_desktop.storage.runstore import RunStore
 from ping_desktop.storage.runstore_codec import CellValue, decode_cells
 from ping_desktop.storage.runstore_db import BUSY_TIMEOUT_MS, ThreadConnections
@@ -30,17 +31,7 @@ FilterKind = Literal["all", "problems", "low_confidence", "source"]
 ColumnKind = Literal["input", "status", "confidence", "field"]
 
 #: Result fields that describe the fetch rather than the location: never a table column.
-FETCH_FIELDS = frozenset(
-    {
-        "raw_response",
-        "persist_for",
-        "status_code",
-        "fetch_time",
-        "is_cache_hit",
-        "worker_name",
-        "status",
-    }
-)
+FETCH_FIELDS = FETCH_KEYS
 KEY_FIELDS_PER_SOURCE = 6
 _SAMPLE_RESULTS = 200
 _CACHED_ORDERS = 4

@@ -140,3 +140,14 @@ def test_fast_paths_keep_the_lenient_rules() -> None:
     assert opt_float(2) == 2.0
     assert opt_str(False) == "false"
     assert opt_str("") == ""
+
+
+def test_fetch_keys_are_the_base_keys_that_are_not_about_the_location() -> None:
+    from ping_desktop.api.models import FETCH_KEYS, RESULT_BASE_KEYS
+    from ping_desktop.storage.review import FETCH_FIELDS
+
+    assert FETCH_KEYS < RESULT_BASE_KEYS
+    about_the_location = RESULT_BASE_KEYS - FETCH_KEYS
+    assert about_the_location == {"is_success", "error_message", "confidence"}
+    assert {"raw_response", "worker_name", "status"} <= FETCH_KEYS
+    assert FETCH_FIELDS is FETCH_KEYS

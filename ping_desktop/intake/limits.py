@@ -21,6 +21,9 @@ MAX_CELL_CHARS = 32_767
 #: every one of them. 5 million is 166,000 rows of 30 columns; the 100,000 x 30 benchmark
 #: workbook peaks near 320 MB, so this bounds a read to roughly 600 MB.
 MAX_CELLS = 5_000_000
+#: Cells all the sheets of a workbook may span together: picking the sheet that looks most
+#: like an SOV loads each in turn, so a thousand sheets of a few million cells would take hours.
+MAX_WORKBOOK_CELLS = 4 * MAX_CELLS
 #: A delimited text file is read whole and decoded, then split into cells: 100 MB of text is
 #: about the cell budget at 20 characters a cell.
 MAX_TEXT_BYTES = 100_000_000
@@ -99,6 +102,15 @@ def area_error(where: str, rows: int, cols: int) -> IntakeError:
     if rows > MAX_ROWS:
         return too_many_rows(where)
     return too_many_cells(where, rows, cols)
+
+
+def workbook_too_big(name: str, cells: int) -> IntakeError:
+    """Sheets that together span more cells than a workbook may."""
+    return IntakeError(
+        f"The sheets of {name} together span more than {cells:,} cells; Ping Desktop reads "
+        f"workbooks of up to {MAX_WORKBOOK_CELLS:,}. Copy the sheet with the locations into "
+        "a new workbook, save it, and use that."
+    )
 
 
 def cell_too_long(where: str) -> IntakeError:

@@ -31,17 +31,22 @@ class _Extent:
         self.where = where
         self.row = self.col = self.max_row = self.max_col = 0
         self.row_span = 1
+        self.earlier_sheets = 0  # cells the sheets before this one span
 
     def _grow(self, row: int, col: int) -> None:
         self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
         if (self.max_col > limits.MAX_COLUMNS or self.max_row > limits.MAX_ROWS
                 or self.max_row * self.max_col > limits.MAX_CELLS):
             raise limits.area_error(self.where, self.max_row, self.max_col)
+        total = self.earlier_sheets + self.max_row * self.max_col
+        if total > limits.MAX_WORKBOOK_CELLS:
+            raise limits.workbook_too_big(self.where, total)
 
     def walk(self, data: bytes) -> None:
         """Tag by tag (any part of the content, cut between tags)."""
         for tag, attrs, empty in _TAG.findall(data):
             if tag == b"table":  # a new sheet: its own extent
+                self.earlier_sheets += self.max_row * self.max_col
                 self.row = self.col = self.max_row = self.max_col = 0
                 self.row_span = 1
             elif tag == b"table-row":

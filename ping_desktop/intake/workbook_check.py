@@ -118,9 +118,13 @@ def _check_xlsx(path: Path, zf: zipfile.ZipFile) -> None:
             found = _shared_string_lengths(zf, name, path.name)
             lengths = [max(a, b) for a, b in itertools.zip_longest(lengths, found, fillvalue=0)]
     longest = max(lengths, default=0)
+    # Choosing the sheet that looks most like an SOV loads every sheet in turn.
+    total_area = 0
     for name, title in _sheet_parts(path, zf).items():
         where = f'Sheet "{title}" of {path.name}' if title else path.name
-        _check_sheet(zf, name, where)
+        total_area += _check_sheet(zf, name, where)
+        if total_area > limits.MAX_WORKBOOK_CELLS:
+            raise limits.workbook_too_big(path.name, total_area)
         # Every used cell may copy the longest shared string; only when that bound is too high
         # are the references counted (a second pass, needed only for sheets with long notes).
         if longest * limits.MAX_CELLS > limits.MAX_SHEET_TEXT_BYTES:
@@ -191,7 +195,8 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _check_sheet(zf: zipfile.ZipFile, name: str, where: str) -> None:
+def _check_sheet(zf: zipfile.ZipFile, name: str, where: str) -> int:
+    """The sheet's used area in cells (from A1), or IntakeError past a limit."""
     chunks = bounded_chunks(zf, name, where)
     first = next(chunks, b"")
     declared = _DIMENSION.search(first)
@@ -204,8 +209,8 @@ def _check_sheet(zf: zipfile.ZipFile, name: str, where: str) -> None:
             outside = _outside_pattern(last_col, last_row)
             if not any(outside.search(c) or _PREFIXED_CELL.search(c)
                        for c in _chain(first, chunks)):
-                return
-    _walk_sheet(_chain(first, bounded_chunks(zf, name, where)), where)
+                return cols * last_row
+    return _walk_sheet(_chain(first, bounded_chunks(zf, name, where)), where)
 
 
 def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
@@ -213,7 +218,7 @@ def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
-def _walk_sheet(chunks: Iterator[bytes], where: str) -> None:
+def _walk_sheet(chunks: Iterator[bytes], where: str) -> int:
     """The used area as calamine computes it: every valued cell, by reference or position."""
     max_row = max_col = 0
     row = col = 0
@@ -236,6 +241,7 @@ def _walk_sheet(chunks: Iterator[bytes], where: str) -> None:
             if (max_col > limits.MAX_COLUMNS or max_row > limits.MAX_ROWS
                     or max_row * max_col > limits.MAX_CELLS):
                 raise limits.area_error(where, max_row, max_col)
+    return max_row * max_col
 
 
 def _at_most_letters(last: str) -> bytes:

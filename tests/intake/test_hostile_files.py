@@ -337,3 +337,18 @@ def test_a_half_tag_inside_cdata_does_not_swallow_the_far_cell(tmp_path: Path) -
     done = _cli_inspect(path)
     assert done.returncode == 1, done.stderr[-500:]
     assert "spans 1,048,576 rows x 16,384 columns" in done.stderr
+
+
+def test_many_big_sheets_together_are_refused(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.intake.sheets import write_ods, write_xlsx
+
+    monkeypatch.setattr(limits, "MAX_CELLS", 100)
+    monkeypatch.setattr(limits, "MAX_WORKBOOK_CELLS", 250)
+    sheet = [["Address", "City", "State", "ZIP"]] + [["1 Main St", "Boston", "MA", "02134"]] * 19
+    sheets = {f"S{i}": sheet for i in range(4)}  # 80 cells each: each fine, 320 together
+    for path in (write_xlsx(tmp_path / "many.xlsx", sheets),
+                 write_ods(tmp_path / "many.ods", sheets)):
+        message = _error(path)
+        assert f"The sheets of {path.name} together span more than" in message
+        assert "250" in message

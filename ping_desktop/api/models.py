@@ -223,7 +223,11 @@ def parse_output_fields(data: Any) -> dict[str, OutputField]:
 
 @dataclass(frozen=True)
 class OutputField(JsonModel):
-    """Metadata of one output field of a datasource (may nest further ``fields``)."""
+    """Metadata of one output field of a datasource (may nest further ``fields``).
+
+    Parse with :meth:`named` (or :func:`parse_output_fields`): the name is the key the entry
+    is listed under, not part of the entry.
+    """
 
     name: str
     type: OptStr = None

@@ -11,23 +11,34 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.gui.history_view import HistoryView
 from ping_desktop.gui.results_view import ResultsView
+from ping_desktop.gui.run_status import RunStateBanner
+from ping_desktop.storage.runstore_records import RunRecord
 
 if TYPE_CHECKING:
     from ping_desktop.session import AppServices
 
 log = logging.getLogger(__name__)
 
+_SPLIT_KEY = "history/splitter"
+_EMPTY = ("No runs yet. Open a spreadsheet on the File tab (or try the demo) and press Start: "
+          "every run is listed here, and its results can be reviewed and saved at any time, "
+          "even offline.")
+_NO_RUN_OPEN = "Select a run in the list to review its results (works offline)."
+
 
 class HistoryPanel(QWidget):
-    """Run history + results review. ``save_requested(run_id)`` asks the window to save."""
+    """Run history + results review. ``save_requested(run_id)`` asks the window to save;
+    ``run_selected(run_id)`` follows the selection; ``runs_loaded()`` follows each reload."""
 
     save_requested = Signal(int)
+    run_selected = Signal(int)
+    runs_loaded = Signal()
 
     def __init__(self, services: AppServices, tasks: TaskOwner,
                  parent: QWidget | None = None) -> None:
@@ -38,14 +49,18 @@ class HistoryPanel(QWidget):
         self._threshold = services.settings.low_confidence_threshold
         self._current: int | None = None
         self.runs: list[Any] = []
+        # Pane widths are remembered in a small file of the app's own settings folder.
+        self._ui_settings = QSettings(str(services.paths.config_dir / "window.ini"),
+                                      QSettings.Format.IniFormat)
 
         self.history_view = HistoryView()
         self.results_view = ResultsView()
         self.history_view.run_opened.connect(self.open_run)
+        self.history_view.run_selected.connect(self._on_selected)
         self.results_view.save_requested.connect(self.save_requested)
 
         # Stands in until a run is open; the results view then shows its own title line.
-        self.title = QLabel("Open a run from the list to review its results (works offline).")
+        self.title = QLabel(_NO_RUN_OPEN)
         self.title.setObjectName("historyTitle")
         self.title.setWordWrap(True)
 
@@ -54,15 +69,26 @@ class HistoryPanel(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.title)
         right_layout.addWidget(self.results_view, 1)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        self.banner = RunStateBanner(_EMPTY, "historyRunState", self)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
+        split.setObjectName("historySplit")
         split.addWidget(self.history_view)
         split.addWidget(right_box)
+        split.setChildrenCollapsible(False)
+        # Neither pane can be squeezed until its names or the results' filter box are cut off.
+        self.history_view.setMinimumWidth(260)
+        right_box.setMinimumWidth(420)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
-        split.setSizes([340, 900])  # room for file name, status and counts of each run
+        split.setSizes([420, 820])  # room for file name, status and counts of each run
+        saved = self._ui_settings.value(_SPLIT_KEY)
+        if isinstance(saved, QByteArray):
+            split.restoreState(saved)
+        split.splitterMoved.connect(self._remember_widths)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        layout.addWidget(self.banner)
+        layout.addWidget(split, 1)
 
     def refresh(self) -> None:
         """Reload the list of runs from the store (in a worker thread)."""
@@ -71,6 +97,30 @@ class HistoryPanel(QWidget):
     async def _refresh(self) -> None:
         self.runs = await asyncio.to_thread(self.services.run_store.list_runs)
         self.history_view.set_runs(self.runs)
+        if not self.runs:
+            self.title.setText(_EMPTY)
+            self.title.setVisible(True)
+        elif self._current is None:
+            self.title.setText(_NO_RUN_OPEN)
+        self.runs_loaded.emit()
+
+    def record(self, run_id: int) -> RunRecord | None:
+        """The stored run ``run_id`` as last loaded, if listed."""
+        return next((r for r in self.runs if r.id == run_id), None)
+
+    def selected_run(self) -> int | None:
+        """The run selected in the list, if any."""
+        return self.history_view.selected_run_id()
+
+    def _on_selected(self, run_id: int) -> None:
+        # Selecting a run opens it (a second load of the one already open is skipped: the
+        # list is reloaded, and the selection restored, whenever a run changes phase).
+        if run_id != self._current:
+            self.open_run(run_id)
+        self.run_selected.emit(run_id)
+
+    def _remember_widths(self, _pos: int, _index: int) -> None:
+        self._ui_settings.setValue(_SPLIT_KEY, self.split.saveState())
 
     def open_run(self, run_id: int) -> None:
         """Show ``run_id``'s merged results."""

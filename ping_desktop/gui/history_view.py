@@ -140,6 +140,7 @@ class HistoryView(QWidget):
     """
 
     run_opened = Signal(int)
+    run_selected = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -169,6 +170,7 @@ class HistoryView(QWidget):
         self.table.activated.connect(self._on_table_activated)
         self.open_button.clicked.connect(self._open_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_button)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.model.modelReset.connect(self._update_button)
         self._update_button()
 
@@ -198,6 +200,11 @@ class HistoryView(QWidget):
         run_id = self.selected_run_id()
         if run_id is not None:
             self.run_opened.emit(run_id)
+
+    def _on_selection_changed(self, *_args: object) -> None:
+        run_id = self.selected_run_id()
+        if run_id is not None:
+            self.run_selected.emit(run_id)
 
     def _update_button(self, *_args: object) -> None:
         self.open_button.setEnabled(self.selected_run_id() is not None)

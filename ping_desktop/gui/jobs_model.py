@@ -13,6 +13,7 @@ sorting and keyboard navigation confusing, and a tree is more than a handful of 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 from enum import IntEnum
@@ -40,6 +41,7 @@ from ping_desktop.gui.job_texts import (
     run_from_record,
     run_summary_text,
 )
+from ping_desktop.gui.run_status_texts import run_label, started_text
 from ping_desktop.storage.runstore_records import JobRecord, RunRecord
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -49,16 +51,18 @@ class JobColumn(IntEnum):
     """The table's columns, in display order."""
 
     FILE = 0
-    JOB = 1
-    STATUS = 2
-    PROGRESS = 3
-    PROBLEMS = 4
-    ELAPSED = 5
-    ETA = 6
+    STARTED = 1
+    JOB = 2
+    STATUS = 3
+    PROGRESS = 4
+    PROBLEMS = 5
+    ELAPSED = 6
+    ETA = 7
 
 
 _HEADERS = {
     JobColumn.FILE: "File",
+    JobColumn.STARTED: "Started",
     JobColumn.JOB: "Job",
     JobColumn.STATUS: "Status",
     JobColumn.PROGRESS: "Progress",
@@ -85,6 +89,8 @@ _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 JOB_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the JobProgress of the row
 RUN_ID_ROLE = JOB_ROLE + 1
 FRACTION_ROLE = JOB_ROLE + 2  # progress column: (completed, requested)
+#: The Status of a job whose run is not going: the line above the table says why.
+_STOPPED_WORDS = "Stopped \u2013 the run is not going (see the line above)"
 _HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ACCESSIBLE, _ALIGNMENT, _DECORATION, JOB_ROLE,
                             RUN_ID_ROLE, FRACTION_ROLE})
 
@@ -108,6 +114,10 @@ class JobsModel(QAbstractTableModel):
         self._jobs: list[JobProgress] = []
         self._row_of_job: dict[int, int] = {}
         self._runs: dict[int, RunProgress] = {}
+        # When each run started: two runs of one file are told apart by it.
+        self._started: dict[int, dt.datetime] = {}
+        # Runs whose phase came from the engine in this session (not only from the store).
+        self._live: set[int] = set()
         # Changed rows not signalled yet: row -> True for the whole row, False for File only.
         self._dirty: dict[int, bool] = {}
         self._runs_changed = False
@@ -142,6 +152,7 @@ class JobsModel(QAbstractTableModel):
             live = live_jobs.pop(record.id, None)
             restored.append(live or job_from_record(record, counts[record.run_id]))
         by_run = {run.id: run_from_record(run) for run in run_list}
+        self._started.update({run.id: run.created_at for run in run_list})
         by_run.update(self._runs)
         self.beginResetModel()
         self._dirty.clear()
@@ -158,6 +169,7 @@ class JobsModel(QAbstractTableModel):
         job_list = sorted(jobs, key=lambda j: (j.number, j.id))
         if run.id not in self._runs:
             self._runs[run.id] = run_from_record(run)
+        self._started[run.id] = run.created_at
         new = [job_from_record(job, len(job_list)) for job in job_list
                if job.id not in self._row_of_job]
         if not new:
@@ -172,11 +184,7 @@ class JobsModel(QAbstractTableModel):
     def _apply_job(self, event: JobProgress) -> None:
         row = self._row_of_job.get(event.job_id)
         if row is None:
-            row = len(self._jobs)
-            self.beginInsertRows(QModelIndex(), row, row)
-            self._jobs.append(event)
-            self._row_of_job[event.job_id] = row
-            self.endInsertRows()
+            self._insert_new(event)
             return
         old = self._jobs[row]
         if (
@@ -192,12 +200,33 @@ class JobsModel(QAbstractTableModel):
         self._dirty[row] = True
         self._changed()
 
+    def _insert_new(self, event: JobProgress) -> None:
+        # A job first seen through an event (a split, a retry) goes last; every row names its
+        # run's file and start time, so the rows of two runs are never confused.
+        row = len(self._jobs)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._jobs.append(event)
+        self._row_of_job[event.job_id] = row
+        self.endInsertRows()
+
     def _apply_run(self, event: RunProgress) -> None:
         if self._runs.get(event.run_id) == event:
             return
         old = self._runs.get(event.run_id)
         self._runs[event.run_id] = event
+        self._live.add(event.run_id)
         self._runs_changed = True
+        if old is not None and old.phase is not event.phase:
+            # Jobs of a run that stopped (or went on again) change their words, not only
+            # the File cell: "Working" must never stay on a row of a stopped run.
+            # (Only jobs not over: the words of a finished job never depend on its run.)
+            for row, job in enumerate(self._jobs):
+                if job.run_id == event.run_id and not job.phase.is_final:
+                    self._dirty[row] = True
+                elif job.run_id == event.run_id and row not in self._dirty:
+                    self._dirty[row] = False
+            self._changed()
+            return
         # Run totals only show in the File cells' tooltips, which are read when shown: the
         # cells are repainted only when the file name they display changes. (Repainting a
         # column of every job after each run event made whole-table repaints of big runs.)
@@ -249,6 +278,35 @@ class JobsModel(QAbstractTableModel):
     def run_summary(self, run_id: int) -> RunProgress | None:
         """The latest totals known for a run."""
         return self._runs.get(run_id)
+
+    def run_started_at(self, run_id: int) -> dt.datetime | None:
+        """When the run was created, if known."""
+        return self._started.get(run_id)
+
+    def run_ids(self) -> list[int]:
+        """Every run the table knows, oldest first."""
+        return sorted(self._runs)
+
+    def latest_running_run(self) -> int | None:
+        """The newest run that is running now, if any."""
+        running = [rid for rid, run in self._runs.items() if run.phase is RunPhase.RUNNING]
+        return max(running) if running else None
+
+    def first_row_of_run(self, run_id: int) -> int | None:
+        """The first row showing a job of ``run_id``."""
+        return next((r for r, job in enumerate(self._jobs) if job.run_id == run_id), None)
+
+    def job_is_stopped(self, job: JobProgress) -> bool:
+        """True for a job that is not over while its run is not going (paused, stopped,
+        cancelled): the engine is not working on it, whatever its last state said."""
+        summary = self._runs.get(job.run_id)
+        if summary is None or job.phase.is_final or summary.phase is RunPhase.RUNNING:
+            return False
+        if summary.phase is RunPhase.PAUSED:
+            # A run stored as paused is resumed by the window as it starts: its jobs keep
+            # their words until the engine says otherwise.
+            return job.run_id in self._live
+        return summary.phase is not RunPhase.READY
 
     def jobs_of_run(self, run_id: int) -> list[JobProgress]:
         """Every job of one run, in row order."""
@@ -346,9 +404,13 @@ class JobsModel(QAbstractTableModel):
     def _display(self, job: JobProgress, column: JobColumn) -> str | int:
         if column is JobColumn.FILE:
             return self._file_name(job)
+        if column is JobColumn.STARTED:
+            return started_text(self._started.get(job.run_id))
         if column is JobColumn.JOB:
             return f"{job.job_number} of {job.job_count}"
         if column is JobColumn.STATUS:
+            if self.job_is_stopped(job):
+                return _STOPPED_WORDS
             return job_status_text(job.phase, job.message)
         if column is JobColumn.PROGRESS:
             return f"{job.completed:,} / {job.requested:,}"
@@ -356,18 +418,23 @@ class JobsModel(QAbstractTableModel):
             return job.problems
         if column is JobColumn.ELAPSED:
             return format_duration(job.elapsed_seconds)
-        # No estimate once the job is over: an ETA beside "Done" would only confuse.
-        return "" if job.phase.is_final else format_duration(job.eta_seconds)
+        # No estimate once the job is over or its run stopped: it would only confuse.
+        if job.phase.is_final or self.job_is_stopped(job):
+            return ""
+        return format_duration(job.eta_seconds)
 
     def _tooltip(self, job: JobProgress, column: JobColumn, accessible: bool) -> str | None:
         if column is JobColumn.FILE:
             summary = self._runs.get(job.run_id)
-            name = self._file_name(job)
+            name = run_label(self._file_name(job), self._started.get(job.run_id))
             return f"{name}\n{run_summary_text(summary)}" if summary is not None else name
         if column is JobColumn.JOB:
             server = job.server_job_id or "not sent yet"
             return f"Job {job.job_number} of {job.job_count}\nServer job id: {server}"
         if column is JobColumn.STATUS:
+            if self.job_is_stopped(job):
+                summary = self._runs[job.run_id]
+                return f"{_STOPPED_WORDS}.\n{summary.message or ''}".strip()
             return job_status_tooltip(job.phase, job.message)
         if column is JobColumn.PROGRESS:
             return f"{job.completed:,} of {job.requested:,} locations done"

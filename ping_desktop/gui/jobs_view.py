@@ -20,6 +20,7 @@ from ping_desktop.engine.events import JobProgress
 from ping_desktop.gui.job_texts import job_status_tooltip, needs_user
 from ping_desktop.gui.jobs_model import FRACTION_ROLE, JobColumn, JobsModel
 from ping_desktop.gui.progress_delegate import ProgressBarDelegate
+from ping_desktop.gui.run_status import RunStateBanner
 from ping_desktop.gui.tables import row_table
 
 
@@ -43,8 +44,8 @@ class JobsView(QWidget):
         self._model = model
         self.table = row_table(
             self, "jobsTable", "Jobs", model, description=(
-                "One row per job: file, job number, status, progress, problems, elapsed and "
-                "time left"))
+                "One row per job: file, when its run started, job number, status, progress, "
+                "problems, elapsed and time left"))
         self.table.setItemDelegateForColumn(
             JobColumn.PROGRESS, ProgressBarDelegate(FRACTION_ROLE, self.table)
         )
@@ -55,7 +56,8 @@ class JobsView(QWidget):
         header.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header.resizeSection(JobColumn.FILE, 170)
         header.resizeSection(JobColumn.PROGRESS, 150)
-        for column in (JobColumn.JOB, JobColumn.PROBLEMS, JobColumn.ELAPSED, JobColumn.ETA):
+        for column in (JobColumn.STARTED, JobColumn.JOB, JobColumn.PROBLEMS, JobColumn.ELAPSED,
+                       JobColumn.ETA):
             header.resizeSection(column, 75)
 
         self.cancel_action = self._action("Cancel run", "cancelAction", "Ctrl+.")
@@ -100,8 +102,14 @@ class JobsView(QWidget):
         self.detail.setAccessibleName("What happened to the selected job")
         self.detail.hide()
 
+        # What the run is doing or why it stopped, in words (the window fills it).
+        self.banner = RunStateBanner(
+            "No run yet. Open a spreadsheet on the File tab and press Start; its progress "
+            "shows here.", "jobsRunState", self)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
         layout.addWidget(self.table)
         layout.addWidget(self.detail)
         layout.addLayout(buttons)
@@ -197,11 +205,27 @@ class JobsView(QWidget):
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self.update_actions()
 
-    def _on_rows_inserted(self, _parent: QModelIndex, _first: int, _last: int) -> None:
-        # The first job to appear gets selected so the actions are one keypress away.
-        if not self.table.selectionModel().hasSelection() and self._model.rowCount() > 0:
-            self.table.selectRow(0)
+    def _on_rows_inserted(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        # The first job of a new run gets selected, so the run actions act on the run just
+        # started, never silently on an older row still selected.
+        new = self._model.job_at(first)
+        selected = self.selected_job()
+        if new is not None and (selected is None or (
+                selected.run_id != new.run_id
+                and self._model.first_row_of_run(new.run_id) == first)):
+            self.table.selectRow(first)
         self.update_actions()
+
+    def select_run(self, run_id: int) -> None:
+        """Select the first row of ``run_id`` (the target of the run actions)."""
+        row = self._model.first_row_of_run(run_id)
+        if row is not None:
+            self.table.selectRow(row)
+
+    def selected_run(self) -> int | None:
+        """The run of the selected row, if any."""
+        job = self.selected_job()
+        return job.run_id if job is not None else None
 
     def _on_table_context_menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)

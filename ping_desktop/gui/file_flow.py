@@ -135,11 +135,16 @@ class FileFlow(QObject):
     def _on_intake_failed(self, name: str, message: str) -> None:
         self.page.welcome.set_busy(None)
         self.status.emit("")
-        self.error.emit(message, f"Cannot open {name}")
         current = self.intake.current
+        if current is not None and current.path.name == name:
+            # A failed sheet/header change: the file stays open (so not "Cannot open"); the
+            # selection goes back to the one really in use, and the reason stays beside it.
+            kept = f"{message} The previous choice is kept."
+            self.page.mapping_panel.sync_selection(current.table, kept)
+            self.error.emit(kept, f"Cannot use that sheet or header row of {name}")
+            return
+        self.error.emit(message, f"Cannot open {name}")
         if current is not None:
-            # A failed sheet/header change: show the selection that is really in use.
-            self.page.mapping_panel.sync_selection(current.table)
             return
         self.draft.close_file()  # the worker lost the table, or no file was open
         if self.intake.queue:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ping_desktop.gui.wheel_guard import guard_wheel
 from ping_desktop.intake.model import FIELD_LABELS, LOCATION_FIELDS, ColumnMapping, SheetTable
 from ping_desktop.worker.contract import PREVIEW_ROWS, TablePreview
 
@@ -102,6 +103,8 @@ class MappingModel(QAbstractTableModel):
     """
 
     mapping_changed = Signal(ColumnMapping)
+    #: A user's edit: (state before, state after), each a :meth:`snapshot` (for undo).
+    edited = Signal(object, object)
     COL_FIELD, COL_COLUMN, COL_STATUS = range(3)
     HEADERS = ("Ping field", "Column in your file", "Status")
 
@@ -134,6 +137,17 @@ class MappingModel(QAbstractTableModel):
         self._mapping = mapping
         self._user_set = set()
         self.endResetModel()
+
+    def snapshot(self) -> tuple[ColumnMapping, frozenset[str]]:
+        """The mapping and which fields the user chose (what undo puts back)."""
+        return self._mapping, frozenset(self._user_set)
+
+    def restore(self, state: tuple[ColumnMapping, frozenset[str]]) -> None:
+        """Put back a :meth:`snapshot` in place (the combo boxes stay open)."""
+        self._mapping, user_set = state
+        self._user_set = set(user_set)
+        self._refresh_all()
+        self.mapping_changed.emit(self._mapping)
 
     def set_required(self, required_by: dict[str, list[str]]) -> None:
         """Fields the chosen sources require: field -> source codes (shown in the status)."""
@@ -224,11 +238,13 @@ class MappingModel(QAbstractTableModel):
             return False
         if self._mapping.column_for(field_name) == column:
             return True
+        before = self.snapshot()
         self._mapping = self._mapping.with_field(field_name, column)
         self._user_set.add(field_name)
         self._user_set &= set(self._mapping.fields) | {field_name}
         self._refresh_all()
         self.mapping_changed.emit(self._mapping)
+        self.edited.emit(before, self.snapshot())
         return True
 
     def headerData(
@@ -281,6 +297,7 @@ class ColumnComboDelegate(QStyledItemDelegate):
         model = index.model()
         combo = QComboBox(parent)
         combo.setObjectName(f"mappingCombo_{index.row()}")
+        guard_wheel(combo)
         label = model.index(index.row(), MappingModel.COL_FIELD).data()
         combo.setAccessibleName(f"Column for {label}")
         if self._choices is not None:

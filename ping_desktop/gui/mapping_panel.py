@@ -33,7 +33,9 @@ from ping_desktop.gui.mapping_models import (
     PreviewModel,
     column_choices,
 )
+from ping_desktop.gui.mapping_undo import MappingHistory
 from ping_desktop.gui.staged_work import StagedWork
+from ping_desktop.gui.wheel_guard import guard_wheel
 from ping_desktop.intake.model import ColumnMapping, Problem, SheetTable
 from ping_desktop.worker.contract import TablePreview
 
@@ -68,6 +70,14 @@ class MappingPanel(QWidget):
         self.header_row.setToolTip("The sheet row holding the column titles; change it if the "
                                    "preview shows the wrong titles.")
         self.header_row.valueChanged.connect(self._header_edited)
+        guard_wheel(self.sheet_selector)
+        guard_wheel(self.header_row)
+        #: Why the last sheet or header-row change could not be used (the file stays open).
+        self.selection_error = QLabel()
+        self.selection_error.setObjectName("selectionError")
+        self.selection_error.setWordWrap(True)
+        self.selection_error.setStyleSheet("color: #b02a37;")
+        self.selection_error.setVisible(False)
         self.summary = QLabel()
         self.summary.setObjectName("fileSummary")
         self.summary.setWordWrap(True)
@@ -81,7 +91,10 @@ class MappingPanel(QWidget):
         form.addRow(sheet_label, self.sheet_selector)
         form.addRow(header_label, self.header_row)
         top.addLayout(form)
-        top.addWidget(self.summary, 1)
+        info = QVBoxLayout()
+        info.addWidget(self.summary)
+        info.addWidget(self.selection_error)
+        top.addLayout(info, 1)
 
         self.preview_model = PreviewModel(self)
         self.preview = QTableView()
@@ -89,6 +102,8 @@ class MappingPanel(QWidget):
         self.preview.setAccessibleName("Preview of the first rows")
         self.preview.setModel(self.preview_model)
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the table (arrow keys move between cells): a 60x16 sheet took ~960 Tabs.
+        self.preview.setTabKeyNavigation(False)
         self.preview.verticalHeader().setToolTip("Sheet row numbers")
         # Fitting columns asks the model for every cell (a Python call each): a dozen rows are
         # enough to size them, and keep a 30-column sheet from stalling the window.
@@ -118,7 +133,10 @@ class MappingPanel(QWidget):
         header.setStretchLastSection(True)
         self.mapping_table.setColumnWidth(1, 220)
         self.mapping_box = QGroupBox("Column &mapping")
-        QVBoxLayout(self.mapping_box).addWidget(self.mapping_table)
+        self.history = MappingHistory(self.mapping_model, self)
+        mapping_layout = QVBoxLayout(self.mapping_box)
+        mapping_layout.addWidget(self.mapping_table)
+        mapping_layout.addLayout(self.history.buttons())
         self.mapping_model.dataChanged.connect(self._update_mapping_title)
         self.mapping_model.modelReset.connect(self._update_mapping_title)
 
@@ -165,9 +183,11 @@ class MappingPanel(QWidget):
             f"{len(table.columns)} columns; header found on row {table.header_row}."
             + "".join("<br>" + html.escape(n) for n in notes)
         )
+        self.selection_error.setVisible(False)
         self.staged.cancel()
         self.preview_model.set_table(table)
         self.mapping_model.set_mapping(table.columns, mapping)  # closes the old combo boxes
+        self.history.start(mapping)
         old, self._choices = self._choices, column_choices(table.columns, self)
         self._combo_delegate.set_choices(self._choices)
         if old is not None:
@@ -188,8 +208,11 @@ class MappingPanel(QWidget):
         """True once every field's combo box is open (they open a few per event-loop turn)."""
         return not self.staged.pending
 
-    def sync_selection(self, table: SheetTable | TablePreview) -> None:
-        """Put the sheet selector and header row back to ``table``'s (after a failed change)."""
+    def sync_selection(self, table: SheetTable | TablePreview, why: str = "") -> None:
+        """Put the sheet selector and header row back to ``table``'s after a failed change,
+        saying ``why`` beside them (the file shown stays open and usable)."""
+        self.selection_error.setText(why)
+        self.selection_error.setVisible(bool(why))
         self.sheet_selector.blockSignals(True)
         self.sheet_selector.setCurrentIndex(max(0, self.sheet_selector.findData(table.sheet)))
         self.sheet_selector.blockSignals(False)

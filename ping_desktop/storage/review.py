@@ -99,7 +99,7 @@ class ReviewQuery:
                 self._store.close()
         self.run_id = run_id
         self._path = self._store.path
-        self._connections = ThreadConnections(self._open)
+        self._per_thread = ThreadConnections(self._open)
         self._lock = threading.Lock()  # guards the cache of orders
         self._orders: OrderedDict[ReviewFilter, array[int]] = OrderedDict()
         self._columns = self._build_columns()
@@ -112,11 +112,16 @@ class ReviewQuery:
         return conn
 
     def _conn(self) -> sqlite3.Connection:
-        return self._connections.get()
+        return self._per_thread.get()
+
+    @property
+    def _connections(self) -> list[sqlite3.Connection]:
+        # What tests/gui/test_results_view.py checks to see a finished query closed its files.
+        return self._per_thread.open_now()
 
     def close(self) -> None:
         """Close this query's connections (the store itself stays open for its owner)."""
-        self._connections.close_all()
+        self._per_thread.close_all()
         self._orders.clear()
 
     # ----- columns and sources -----------------------------------------------------------------

@@ -77,6 +77,11 @@ class ThreadConnections:
                 self._all.append(conn)
         return conn
 
+    def open_now(self) -> list[sqlite3.Connection]:
+        """The connections made and not yet closed by :meth:`close_all`."""
+        with self._lock:
+            return list(self._all)
+
     def close_all(self) -> None:
         """Close every connection made so far, whichever thread opened it."""
         with self._lock:

@@ -41,3 +41,12 @@ def test_a_closed_store_says_so(tmp_path: Path) -> None:
     store.close()
     with pytest.raises(RunStoreError, match="closed"):
         store.list_runs()
+
+
+def test_open_now_lists_what_close_all_has_not_closed(tmp_path: Path) -> None:
+    connections = ThreadConnections(lambda: sqlite3.connect(tmp_path / "y.sqlite3"))
+    assert connections.open_now() == []
+    conn = connections.get()
+    assert connections.open_now() == [conn]
+    connections.close_all()
+    assert connections.open_now() == []

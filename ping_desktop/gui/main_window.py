@@ -146,8 +146,8 @@ class MainWindow(QMainWindow):
         runs.error.connect(self.show_error)
         jv, start, status = self.jobs_view, self.tasks.start, self.run_status
         jv.cancel_requested.connect(lambda rid: start(status.cancel(rid), f"cancel-{rid}"))
-        jv.resume_requested.connect(lambda rid: start(runs.resume(rid), f"resume-{rid}"))
-        jv.retry_requested.connect(lambda rid: start(runs.retry_failed(rid), f"retry-{rid}"))
+        jv.resume_requested.connect(lambda rid: start(status.resume(rid), f"resume-{rid}"))
+        jv.retry_requested.connect(lambda rid: start(status.retry_failed(rid), f"retry-{rid}"))
         jv.resolve_uncertain_requested.connect(
             lambda jid, again: start(runs.resolve_uncertain(jid, again), f"resolve-{jid}"))
         jv.save_requested.connect(status.save)

@@ -34,6 +34,7 @@ class RunStateBanner(QFrame):
         self._idle_text = idle_text
         self.state: RunState | None = None
         self.saved_path: Path | None = None
+        self._order: list[Step] = []
         self.headline = QLabel(self)
         self.headline.setObjectName(f"{name}Headline")
         self.headline.setWordWrap(True)
@@ -50,7 +51,7 @@ class RunStateBanner(QFrame):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.hide()
         self.buttons: dict[Step, QPushButton] = {}
-        row = QHBoxLayout()
+        self._row = row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         for step in Step:
             button = QPushButton(step.value, self)
@@ -91,11 +92,18 @@ class RunStateBanner(QFrame):
             self.detail.show()
         self.summary.setText(summary_html or "")
         self.summary.setVisible(bool(summary_html))
-        steps = set(state.steps) if state is not None else set()
+        order = list(state.steps) if state is not None else []
         if saved is not None:
-            steps |= {Step.OPEN_FILE, Step.SHOW_FOLDER}
-        for step, button in self.buttons.items():
+            order = [Step.OPEN_FILE, Step.SHOW_FOLDER,
+                     *(s for s in order if s not in (Step.OPEN_FILE, Step.SHOW_FOLDER))]
+        steps = set(order)
+        # Buttons in the order of the state: the fix first, then the rest.
+        for position, step in enumerate(order + [s for s in Step if s not in steps]):
+            button = self.buttons[step]
+            self._row.removeWidget(button)
+            self._row.insertWidget(position, button)
             button.setVisible(step in steps)
+        self._order = order
         # The obvious next step is the default-looking one.
         main = next((s for s in (Step.SET_TOKEN, Step.SAVE, Step.RETRY, Step.RESUME)
                      if s in steps), None)
@@ -111,7 +119,7 @@ class RunStateBanner(QFrame):
 
     def visible_steps(self) -> list[Step]:
         """The buttons shown now, in order."""
-        return [step for step, button in self.buttons.items() if not button.isHidden()]
+        return [step for step in self._order if not self.buttons[step].isHidden()]
 
     def _clicked(self, step: Step) -> None:
         if self.state is not None:

@@ -91,3 +91,23 @@ def test_server_gone_mid_run_pauses_with_try_again(qtbot: Any, make_window: Any,
     assert window.jobs_model.run_summary(run_id).phase is RunPhase.PAUSED
     history_banner = window.history_panel.banner
     qtbot.waitUntil(lambda: "could not be reached" in history_banner.text(), timeout=10_000)
+
+
+def test_resume_after_a_new_token_uses_it_without_a_restart(
+        qtbot: Any, make_window: Any, emulator: Any, tmp_path: Path) -> None:
+    window = make_window(api_url=emulator.api_url, token=TEST_TOKEN, locations_per_job=20,
+                         last_sources=["PG"])
+    _start(qtbot, window, tmp_path)
+    banner = window.jobs_view.banner
+    qtbot.waitUntil(lambda: any(j.completed > 0 for j in jobs(window)), timeout=15_000)
+    state = emulator.app.emulator
+    state.config = dataclasses.replace(state.config, tokens=frozenset({"the-new-token-77"}))
+    qtbot.waitUntil(lambda: "did not accept the API token" in banner.text(), timeout=20_000)
+    run_id = banner.state.run_id
+    # The user sets the right token (as the token dialog does), then presses Resume.
+    window.services.credentials.set_token(window.services.api_origin(), "the-new-token-77")
+    window.token_changed()
+    banner.buttons[Step.RESUME].click()
+    qtbot.waitUntil(lambda: window.jobs_model.run_summary(run_id).phase is RunPhase.COMPLETE,
+                    timeout=30_000)
+    assert "Finished" in banner.text()

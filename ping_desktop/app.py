@@ -48,7 +48,7 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(prog="ping-desktop", description="Ping Desktop")
     parser.add_argument("--demo", action="store_true",
                         help="when no API token is set, open the bundled sample against "
-                             "the built-in emulator right away (demo mode)")
+                             "the demo server right away (demo mode)")
     parser.add_argument("--self-test", action="store_true",
                         help="run the demo flow end to end offscreen, print a report, exit 0/1")
     parser.add_argument("--temp-basedir", action="store_true",

@@ -85,7 +85,7 @@ class FileFlow(QObject):
         self.intake.open_files(paths)
 
     def start_demo(self) -> None:
-        """Load the bundled sample against the built-in emulator, labelled as demo data."""
+        """Load the bundled sample against the demo server, labelled as demo data."""
         self.set_demo_mode(True)
         self.tasks.start(self._start_demo(), "demo", preempt=True)
 

@@ -84,9 +84,9 @@ class MappingPanel(QWidget):
 
         top = QHBoxLayout()
         form = QFormLayout()
-        sheet_label = QLabel("S&heet:")
+        sheet_label = QLabel("Shee&t:")
         sheet_label.setBuddy(self.sheet_selector)
-        header_label = QLabel("Header &row:")
+        header_label = QLabel("Header ro&w:")
         header_label.setBuddy(self.header_row)
         form.addRow(sheet_label, self.sheet_selector)
         form.addRow(header_label, self.header_row)

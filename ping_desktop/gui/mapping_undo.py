@@ -51,7 +51,7 @@ class MappingHistory(QObject):
         self.redo_button = QPushButton("Redo")
         self.redo_button.setObjectName("mappingRedo")
         self.redo_button.setToolTip("Redo the mapping change you undid (Ctrl+Shift+Z)")
-        self.reset_button = QPushButton("Reset to s&uggested")
+        self.reset_button = QPushButton("Reset to su&ggested")
         self.reset_button.setObjectName("mappingReset")
         self.reset_button.setToolTip("Put back the mapping the app suggested for this file")
         self.undo_button.clicked.connect(self.stack.undo)

@@ -83,7 +83,7 @@ class ResultsView(QWidget):
         self.count_label.setObjectName("resultsCount")
         self.save_button = QPushButton("Save results\u2026", self)
         self.save_button.setObjectName("reviewSaveButton")
-        show_label = QLabel("&Show:", self)
+        show_label = QLabel("Sho&w:", self)
         show_label.setBuddy(self.filter_box)
         search_label = QLabel("S&earch:", self)
         search_label.setBuddy(self.search)
@@ -157,7 +157,7 @@ class ResultsView(QWidget):
         self._run_id = run_id
         self._threshold = low_confidence_threshold
         run = query.run
-        demo = "  \u2014  Demo data (synthetic results from the built-in emulator)"
+        demo = "  \u2014  Demo data (made-up results from the demo server)"
         self.title.setText(
             f"<b>{run.file_name}</b>  \u2014  {run_phase_text(run.phase)}  \u2014  "
             f"{run.rows:,} rows, sources {', '.join(run.sources) or 'none'}"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ping_desktop.api.environments import ENVIRONMENTS, normalise_api_url
+from ping_desktop.gui.wheel_guard import guard_wheel
 from ping_desktop.storage.settings import (
     CONCURRENT_JOBS_RANGE,
     CONFIDENCE_RANGE,
@@ -27,6 +28,22 @@ from ping_desktop.storage.settings import (
 )
 
 CUSTOM = "__custom__"
+#: The servers in words: three production hosts were all called "Production".
+SERVER_NAMES = {
+    "prod": "Ping.Data (usual) — data-api.pingintel.com",
+    "prod-sovfixer": "Ping.Data, second address — data-api.sovfixer.com",
+    "prod-api": "Ping.Data, address of Ping's own tools — api.pingintel.com",
+    "prodeu": "Ping.Data Europe — api.eu.pingintel.com",
+    "staging": "Ping.Data test server (not for real work) — api-staging.pingintel.com",
+}
+#: What the numbers mean, under each (plain words).
+HELP_TEXTS = {
+    "locations": "How many rows of your file go to Ping.Data in one request. Smaller requests "
+                 "show progress sooner; the usual value suits most files.",
+    "jobs": "How many of those requests Ping.Data works on at the same time. More finishes "
+            "sooner; fewer is gentler on a slow connection.",
+    "threshold": "Results Ping.Data is less sure of than this are marked for you to check.",
+}
 
 
 class SettingsDialog(QDialog):
@@ -44,7 +61,7 @@ class SettingsDialog(QDialog):
         self.environment.setObjectName("environmentCombo")
         self.environment.setAccessibleName("Ping.Data server")
         for key, env in ENVIRONMENTS.items():
-            self.environment.addItem(env.label, key)
+            self.environment.addItem(SERVER_NAMES.get(key, env.label), key)
         self.environment.addItem("Custom API URL…", CUSTOM)
         self.custom_url = QLineEdit()
         self.custom_url.setObjectName("customUrlEdit")
@@ -75,22 +92,34 @@ class SettingsDialog(QDialog):
         self.threshold.setSuffix(" %")
         self.threshold.setValue(settings.low_confidence_threshold)
 
+        for spin in (self.locations_per_job, self.concurrent_jobs, self.threshold):
+            guard_wheel(spin)
+        guard_wheel(self.environment)
+
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setWordWrap(True)
         self.error.setVisible(False)
 
         form = QFormLayout()
-        for text, widget in (
-            ("Ping.Data &server:", self.environment),
-            ("&Custom API URL:", self.custom_url),
-            ("&Locations per job:", self.locations_per_job),
-            ("&Jobs at once:", self.concurrent_jobs),
-            ("Low-&confidence below:", self.threshold),
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for text, widget, help_key in (
+            ("Ping.Data &server:", self.environment, ""),
+            ("C&ustom API URL:", self.custom_url, ""),
+            ("&Locations per job (rows per request):", self.locations_per_job, "locations"),
+            ("&Jobs at once (requests at the same time):", self.concurrent_jobs, "jobs"),
+            ("Low-&confidence below:", self.threshold, "threshold"),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
+            label.setWordWrap(True)
             form.addRow(label, widget)
+            if help_key:
+                note = QLabel(HELP_TEXTS[help_key])
+                note.setObjectName(f"settingsHelp_{help_key}")
+                note.setWordWrap(True)
+                note.setStyleSheet("color: palette(placeholder-text);")
+                form.addRow(note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -101,7 +130,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._env_changed()
-        self.resize(560, self.sizeHint().height())
+        self.setMinimumWidth(480)
+        self.resize(600, self.heightForWidth(600) if self.hasHeightForWidth()
+                    else self.sizeHint().height())
 
     def _env_changed(self, *_args: object) -> None:
         self.custom_url.setEnabled(self.environment.currentData() == CUSTOM)

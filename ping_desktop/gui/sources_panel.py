@@ -67,7 +67,7 @@ class SourcesPanel(QWidget):
         font.setBold(True)
         self.cost_label.setFont(font)
 
-        box = QGroupBox("&Sources")
+        box = QGroupBox("S&ources")
         inner = QVBoxLayout(box)
         inner.addWidget(self.status)
         inner.addWidget(self.list, 1)

@@ -22,4 +22,7 @@ def row_table(parent: QWidget, name: str, accessible_name: str, model: QAbstract
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     table.verticalHeader().setVisible(row_headers)
+    # Tab moves on to the next control (arrow keys move between cells): with tab navigation
+    # a long table trapped the keyboard for hundreds of presses.
+    table.setTabKeyNavigation(False)
     return table

@@ -11,11 +11,12 @@ from ping_desktop.session import DEMO_LABEL
 
 
 class Tab(Enum):
-    """The window's tabs, in display order: (title with mnemonic)."""
+    """The window's tabs, in display order: (title with mnemonic). Alt+1..3: the letters
+    would clash with the menu bar's File and Help."""
 
-    FILE = "1 · &File and sources"
-    JOBS = "2 · &Jobs"
-    HISTORY = "3 · &History"
+    FILE = "&1 · File and sources"
+    JOBS = "&2 · Jobs"
+    HISTORY = "&3 · History"
 
 
 class MainTabs(QTabWidget):

@@ -26,6 +26,7 @@ from ping_desktop.draft import (
 from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.gui.file_page import FilePage
 from ping_desktop.gui.intake_controller import IntakeController, LoadedFile
+from ping_desktop.gui.result_words import remember_source_names
 from ping_desktop.gui.run_controller import RunController
 from ping_desktop.intake.model import ColumnMapping, IntakeError
 from ping_desktop.resources import ResourceMissingError, sample_sov_path
@@ -184,6 +185,7 @@ class FileFlow(QObject):
             self.update_start()
             return
         draft.offer_sources(configs, backend)
+        remember_source_names({code: cfg.source_name for code, cfg in configs.items()})
         if backend == "api":
             self.token_checked.emit("verified")
         panel.set_sources(configs, sources_to_tick(backend, self.services.settings.last_sources))

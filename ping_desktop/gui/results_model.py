@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
+from ping_desktop.gui.result_words import column_title, format_money
 from ping_desktop.storage.review import ReviewColumn, ReviewFilter, ReviewQuery, ReviewRow
 from ping_desktop.storage.runstore_records import SourceResult
 
@@ -274,10 +275,16 @@ class ResultsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         """Column titles; row headers are the sheet's row numbers."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole \
+                and 0 <= section < len(self._columns) and self._columns[section].source:
+            return f"Source code: {self._columns[section].source}"
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return self._columns[section].header if 0 <= section < len(self._columns) else None
+            if not 0 <= section < len(self._columns):
+                return None
+            column = self._columns[section]
+            return column_title(column.header, column.source)
         row = self.row_at(section)
         return str(row.row_number) if row is not None else None
 
@@ -354,7 +361,8 @@ class ResultsModel(QAbstractTableModel):
                 return ""
             text = format_value(result.confidence)
             return f"{text} (low)" if flag == "low" else text
-        return format_value(result.data.get(column.field or ""))
+        value = result.data.get(column.field or "")
+        return format_money(column.field or "", value) or format_value(value)
 
     def _result_tooltip(
         self, result: SourceResult | None, column: ReviewColumn, flag: str | None

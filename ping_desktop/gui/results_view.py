@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelection, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ping_desktop.gui.job_texts import run_phase_text
+from ping_desktop.gui.result_words import format_money, is_technical, source_label
 from ping_desktop.gui.results_model import (
     ResultsModel,
     format_value,
@@ -112,6 +114,12 @@ class ResultsView(QWidget):
         self.detail.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.detail.setWordWrap(True)
         self.detail.setMinimumWidth(260)
+        # What the server says about its own fetch (worker, cache, HTTP status) is for support,
+        # not for reading a result: hidden unless asked for.
+        self.technical = QCheckBox("&Technical details", self)
+        self.technical.setObjectName("technicalDetails")
+        self.technical.setToolTip("Also show how each result was fetched (for support)")
+        self.technical.toggled.connect(self._on_selection_changed)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.table)
@@ -128,6 +136,7 @@ class ResultsView(QWidget):
         bar.addWidget(search_label)
         bar.addWidget(self.search, 1)
         bar.addWidget(self.count_label)
+        bar.addWidget(self.technical)
         bar.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -263,7 +272,7 @@ class ResultsView(QWidget):
         if shown > 0 and query is not None:
             self.table.selectRow(0)
 
-    def _on_selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
+    def _on_selection_changed(self, *_args: QItemSelection | bool) -> None:
         rows = self.table.selectionModel().selectedRows()
         self._show_detail(self.model.row_at(rows[0].row()) if rows else None)
 
@@ -295,14 +304,23 @@ class ResultsView(QWidget):
                 summary += f", confidence {format_value(result.confidence)}"
                 if flag == "low":
                     summary += f" (below {self._threshold})"
-            item = QTreeWidgetItem(self.detail, [source, summary])
+            item = QTreeWidgetItem(self.detail, [source_label(source), summary])
             item.setToolTip(1, summary)
             if result is None:
                 continue
             if result.error_message:
                 QTreeWidgetItem(item, ["error message", result.error_message])
+            technical: QTreeWidgetItem | None = None
             for name, value in result.data.items():
-                QTreeWidgetItem(item, [name.replace("_", " "), format_value(value)])
+                parent = item
+                if is_technical(name):
+                    if not self.technical.isChecked():
+                        continue
+                    if technical is None:
+                        technical = QTreeWidgetItem(item, ["Technical details", ""])
+                    parent = technical
+                text = format_money(name, value) or format_value(value)
+                QTreeWidgetItem(parent, [name.replace("_", " "), text])
         self.detail.expandAll()
 
     def detail_text(self) -> str:

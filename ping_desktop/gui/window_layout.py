@@ -7,8 +7,6 @@ from enum import Enum
 
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QTabWidget, QWidget
 
-from ping_desktop.session import DEMO_LABEL
-
 
 class Tab(Enum):
     """The window's tabs, in display order: (title with mnemonic). Alt+1..3: the letters
@@ -36,7 +34,8 @@ class MainTabs(QTabWidget):
 
 def demo_banner() -> QLabel:
     """The yellow "Demo data" line above the tabs (hidden until demo mode)."""
-    banner = QLabel(f"⚠ {DEMO_LABEL}. Nothing is sent to Ping.Data; no credits are used.")
+    banner = QLabel("⚠ Demo data — made-up results from the demo server on this computer. "
+                    "Nothing is sent to Ping.Data; no credits are used.")
     banner.setObjectName("demoBanner")
     banner.setWordWrap(True)
     banner.setStyleSheet(

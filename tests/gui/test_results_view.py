@@ -188,6 +188,7 @@ def test_header_click_sorts_in_the_background(qtbot: Any, view: ResultsView) -> 
 def test_detail_pane_lists_every_field(qtbot: Any, view: ResultsView) -> None:
     assert view.detail.objectName() == "resultDetail"
     assert view.table.objectName() == "resultsTable"
+    view.technical.setChecked(True)  # status code and fetch time are technical details
     view.table.selectRow(6)
     text = view.detail_text()
     assert "Your row (sheet row 8)" in text

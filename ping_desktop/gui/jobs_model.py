@@ -71,6 +71,14 @@ _HEADERS = {
     JobColumn.ETA: "Time left",
 }
 
+_HEADER_TIPS = {
+    JobColumn.STARTED: "When the run started: tells two runs of the same file apart",
+    JobColumn.PROBLEMS: (
+        "Locations of this job that did not get every requested result. Rows of the sheet "
+        "that could not be sent at all, and rows sent with a warning, are counted in the "
+        "run's summary above the table."),
+}
+
 # Roles as plain ints: data() runs for every role of every painted cell, and each access to
 # a Qt enum attribute is a lookup through shiboken (it was a fifth of the table's paint time).
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -356,13 +364,13 @@ class JobsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        """Column titles; rows have no header."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(JobColumn)
-            and role == Qt.ItemDataRole.DisplayRole
-        ):
+        """Column titles (and what the less obvious ones count); rows have no header."""
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(JobColumn):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return _HEADERS[JobColumn(section)]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _HEADER_TIPS.get(JobColumn(section))
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

@@ -41,9 +41,8 @@ _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])" + _ATTRS + rb"(/?)>")
 _PAIR = re.compile(rb"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _REF_VALUE = re.compile(rb"\s*([A-Za-z]*)\s*(\d*)")
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
-_REL_TAG = re.compile(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>")
-_SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\b[^>]*>")
-_ATTR = re.compile(rb"(?:\s|^)([\w.:-]+)\s*=\s*\"([^\"]*)\"")
+_REL_TAG = re.compile(rb"<(?:[\w.-]+:)?Relationship(?=[\s/>])" + _ATTRS + rb"/?>")
+_SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet(?=[\s/>])" + _ATTRS + rb"/?>")
 #: Files that passed, by (path, size, mtime, inode); the worker reads from several threads.
 _passed: OrderedDict[tuple[str, int, int, int], None] = OrderedDict()
 _passed_lock = threading.Lock()
@@ -140,14 +139,14 @@ def _sheet_titles(path: Path, zf: zipfile.ZipFile) -> dict[str, str]:
     rels = _read_small(path, zf, "xl/_rels/workbook.xml.rels")
     targets: dict[bytes, str] = {}
     for tag in _REL_TAG.findall(rels):
-        attrs = dict(_ATTR.findall(tag))
+        attrs = _attributes(tag)
         if b"Id" in attrs and b"Target" in attrs:
             target = attrs[b"Target"].decode("utf-8", "replace")
             targets[attrs[b"Id"]] = (target.lstrip("/") if target.startswith("/")
                                      else posixpath.normpath("xl/" + target))
     titles: dict[str, str] = {}
     for tag in _SHEET_TAG.findall(book):
-        attrs = dict(_ATTR.findall(tag))
+        attrs = _attributes(tag)
         rid = next((v for k, v in attrs.items() if k.endswith(b":id")), None)
         target = targets.get(rid) if rid else None
         if target and b"name" in attrs:
@@ -178,6 +177,11 @@ def _shared_string_lengths(zf: zipfile.ZipFile, name: str, where: str) -> list[i
     if any(n > 2 * CELL_BYTES for n in lengths):
         raise limits.cell_too_long(where)
     return lengths
+
+
+def _attributes(attrs: bytes) -> dict[bytes, bytes]:
+    """A tag's attributes by name, whichever quotes they use."""
+    return {name: double or single for name, double, single in _PAIR.findall(attrs)}
 
 
 def _reference(attrs: bytes) -> re.Match[bytes] | None:

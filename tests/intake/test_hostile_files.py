@@ -280,7 +280,8 @@ def test_enhance_refuses_the_far_cell_before_any_job(emulator: Any, tmp_path: Pa
 
 
 @pytest.mark.parametrize(("target", "part"), [("odd/place.xml", "xl/odd/place.xml"),
-                                               ("/elsewhere/s.xml", "elsewhere/s.xml")])
+                                               ("/elsewhere/s.xml", "elsewhere/s.xml"),
+                                               ("q>d/s.xml'", "xl/q>d/s.xml")])
 def test_a_sheet_stored_off_the_usual_path_is_checked_too(
         tmp_path: Path, target: str, part: str) -> None:
     # calamine follows the workbook's relationships wherever they point.
@@ -293,8 +294,10 @@ def test_a_sheet_stored_off_the_usual_path_is_checked_too(
                 zout.writestr(part, data, zipfile.ZIP_DEFLATED)
                 continue
             if info.filename == "xl/_rels/workbook.xml.rels":
+                # A target ending in a quote is written single-quoted, with a ">" inside.
+                quoted = f"'{target}" if target.endswith("'") else f'"{target}"'
                 data = data.replace(b'Target="worksheets/sheet1.xml"',
-                                    f'Target="{target}"'.encode())
+                                    f"Target={quoted}".encode())
             zout.writestr(info, data)
     done = _cli_inspect(moved)
     assert done.returncode == 1, done.stderr[-500:]

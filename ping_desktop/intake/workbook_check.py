@@ -148,10 +148,9 @@ def _sheet_titles(path: Path, zf: zipfile.ZipFile) -> dict[str, str]:
     for tag in _SHEET_TAG.findall(book):
         attrs = _attributes(tag)
         rid = next((v for k, v in attrs.items() if k.endswith(b":id")), None)
-        target = targets.get(rid) if rid else None
-        if target and b"name" in attrs:
-            text = html.unescape(attrs[b"name"].decode("utf-8", "replace"))
-            titles[target] = text
+        part = targets.get(rid) if rid else None
+        if part and b"name" in attrs:
+            titles[part] = html.unescape(attrs[b"name"].decode("utf-8", "replace"))
     return titles
 
 

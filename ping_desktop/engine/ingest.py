@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ping_desktop.engine.parsing import (
     OutputParseError,
@@ -75,9 +75,20 @@ class IngestOutcome:
 #: How the engine runs an ingest: the default is a thread of its own process.
 Ingest = Callable[[IngestRequest], Awaitable[IngestOutcome]]
 
+T = TypeVar("T")
 
-def ingest_output(store: RunStore, request: IngestRequest) -> IngestOutcome:
+
+def _direct(fn: Callable[..., T], *args: Any) -> T:
+    return fn(*args)
+
+
+def ingest_output(store: RunStore, request: IngestRequest,
+                  write: Callable[..., Any] = _direct) -> IngestOutcome:
     """Load, record (if new), parse and store (unless done before) one output (blocking).
+
+    ``write(fn, *args)`` runs each store write: directly by default (the worker process), on
+    the engine's database thread for the engine's in-thread ingest, so that thread stays the
+    process's only writer and never waits for SQLite's write lock held by another thread.
 
     A fresh download that does not parse is deleted and raises
     :class:`~ping_desktop.api.OutputIncompleteError` (download it again; nothing is recorded).
@@ -88,8 +99,8 @@ def ingest_output(store: RunStore, request: IngestRequest) -> IngestOutcome:
     data: Any
     if request.output_id is None:
         data = load_downloaded_json(request.local_path)
-        output_id = store.record_output(job_id, request.filename, request.url,
-                                        request.local_path, request.size, request.sha256)
+        output_id = write(store.record_output, job_id, request.filename, request.url,
+                          request.local_path, request.size, request.sha256)
         already_parsed = False
     else:
         data = read_output_json(request.local_path)
@@ -105,8 +116,8 @@ def ingest_output(store: RunStore, request: IngestRequest) -> IngestOutcome:
     del data
     stored = 0
     if not already_parsed:
-        stored = store.store_result_rows(request.run_id, job_id, output_id, parsed.rows,
-                                         parsed.observed)
+        stored = write(store.store_result_rows, request.run_id, job_id, output_id,
+                       parsed.rows, parsed.observed)
     return IngestOutcome(output_id, frozenset(parsed.locations),
                          frozenset(parsed.problem_locations), stored)
 

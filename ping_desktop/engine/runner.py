@@ -13,9 +13,12 @@ remembers writes still running when a task is cancelled, and the run waits for t
 its final bookkeeping. The heavy end of a job, turning each downloaded output into stored
 results (:mod:`ping_desktop.engine.ingest`), goes through the ``ingest`` callable: the worker
 process in the GUI; by default a worker thread of its own (the CLI). That default is the one
-documented exception to "store access on the database thread": parsing is CPU-bound and would
-hold up every other store call queued behind it, so it runs (and writes its results, one
-transaction per output) in its own thread, one output at a time per run.
+documented exception to "store access on the database thread": loading and parsing an output
+are CPU-bound and would hold up every store call queued behind them, so they run, with the
+few store *reads* they need, in their own thread (one output at a time per run); the ingest's
+store *writes* are handed to the database thread, which stays the only writer of this process
+(a second writing thread made the database thread wait for SQLite's write lock, and every job
+with it: the run phase of bench_e2e took 19 s instead of 10-13).
 """
 
 from __future__ import annotations
@@ -47,7 +50,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-
 class EngineError(Exception):
     """A request the engine cannot carry out; ``message`` is plain language."""
 
@@ -57,7 +59,8 @@ class EngineError(Exception):
 
 
 class Engine:
-    """Creates, runs, resumes, cancels and retries runs (see the module docstring)."""
+    """Runs, resumes, cancels and retries stored runs (see the module docstring); runs are
+    created by a workbench (:mod:`ping_desktop.worker.workbench`)."""
 
     def __init__(
         self,
@@ -103,14 +106,17 @@ class Engine:
         cancelled meanwhile; :meth:`_settle` waits for such writes so final bookkeeping never
         races them.
         """
-        if self._db_thread is None:
-            self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="engine-db")
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._db_thread, functools.partial(fn, *args, **kwargs))
+        future = loop.run_in_executor(self._db_executor(), functools.partial(fn, *args, **kwargs))
         self._pending.add(future)
         future.add_done_callback(self._pending.discard)
         future.add_done_callback(lambda f: f.cancelled() or f.exception())
         return await asyncio.shield(future)
+
+    def _db_executor(self) -> ThreadPoolExecutor:
+        if self._db_thread is None:
+            self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="engine-db")
+        return self._db_thread
 
     async def ingest(self, request: IngestRequest) -> IngestOutcome:
         """Ingest one downloaded output (load, record, parse, store) with the engine's ingest
@@ -128,7 +134,16 @@ class Engine:
 
     def _ingest_blocking(self, request: IngestRequest) -> IngestOutcome:
         with self.timings.measure_cpu("parse"):
-            return ingest_output(self.store, request)
+            return ingest_output(self.store, request, self._write_from_ingest)
+
+    def _write_from_ingest(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run an ingest's store write on the database thread and wait for it (called from
+        the ingest's thread; its CPU still counts as ``parse``)."""
+        def timed() -> T:
+            with self.timings.measure_cpu("parse"):
+                return fn(*args)
+
+        return self._db_executor().submit(timed).result()
 
     async def _settle(self) -> None:
         if self._pending:

@@ -14,11 +14,12 @@ from ping_desktop.engine.runner import Engine
 from ping_desktop.storage.runstore import RunStore
 from tests.engine.test_runner import ScriptedClient, _engine, _store_run
 
-#: RunStore methods the engine itself calls (ingest, the one documented exception, runs its own
-#: reads and writes on its parse thread and is not watched here).
+#: RunStore methods the engine calls, and the ingest's writes (its reads, the one documented
+#: exception, run on its parse thread and are not watched here).
 _WATCHED = ("get_run", "get_job", "jobs", "run_folder", "update_job", "finish_job",
             "set_run_phase", "refresh_run_counters", "mark_job_submitting", "set_job_submitted",
-            "job_payloads_and_digest", "unfinished_runs", "retry_candidates", "outputs")
+            "job_payloads_and_digest", "unfinished_runs", "retry_candidates",
+            "record_output", "store_result_rows")
 
 
 class WatchedStore(RunStore):

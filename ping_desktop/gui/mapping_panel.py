@@ -131,11 +131,11 @@ class MappingPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        self.mapping_table.setColumnWidth(1, 220)
+        self.mapping_table.setColumnWidth(1, 190)
         self.mapping_box = QGroupBox("Column &mapping")
         self.history = MappingHistory(self.mapping_model, self)
-        mapping_layout = QVBoxLayout(self.mapping_box)
-        mapping_layout.addWidget(self.mapping_table)
+        mapping_layout = QHBoxLayout(self.mapping_box)
+        mapping_layout.addWidget(self.mapping_table, 1)
         mapping_layout.addLayout(self.history.buttons())
         self.mapping_model.dataChanged.connect(self._update_mapping_title)
         self.mapping_model.modelReset.connect(self._update_mapping_title)
@@ -144,7 +144,7 @@ class MappingPanel(QWidget):
         self.problems.setObjectName("problemsList")
         self.problems.setAccessibleName("Rows with problems")
         self.problems.setWordWrap(True)
-        self.problems.setMinimumHeight(90)
+        self.problems.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.problems_box = QGroupBox("Rows with problems")
         QVBoxLayout(self.problems_box).addWidget(self.problems)
 
@@ -152,15 +152,33 @@ class MappingPanel(QWidget):
         splitter.addWidget(preview_box)
         splitter.addWidget(self.mapping_box)
         splitter.addWidget(self.problems_box)
-        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 1)
         splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+        self._set_minimum_heights()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
+
+    def _set_minimum_heights(self) -> None:
+        # Enough to read something in each pane at 1024x640 (the preview showed 1.3 rows):
+        # the preview 4 rows, the mapping 3 fields, the problems 2 lines.
+        line = self.fontMetrics().height()
+        preview_row = line + 8  # one line of text: no wrapping in the preview
+        self.preview.verticalHeader().setMinimumSectionSize(preview_row)
+        self.preview.verticalHeader().setDefaultSectionSize(preview_row)
+        header = self.preview.horizontalHeader().sizeHint().height()
+        scroll = self.preview.horizontalScrollBar().sizeHint().height()
+        frame = 2 * self.preview.frameWidth()
+        self.preview.setMinimumHeight(header + 4 * preview_row + scroll + frame)
+        combo_row = QComboBox().sizeHint().height() + 2
+        self.mapping_table.verticalHeader().setDefaultSectionSize(combo_row)
+        self.mapping_table.setMinimumHeight(header + 3 * combo_row + frame)
+        self.problems.setMinimumHeight(2 * (line + 8) + frame)
 
     # -- filling --------------------------------------------------------------------------------
     def show_table(self, table: SheetTable | TablePreview, sheets: Sequence[str],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from ping_desktop.gui.mapping_models import MappingModel
 from ping_desktop.intake.model import ColumnMapping
@@ -51,7 +51,7 @@ class MappingHistory(QObject):
         self.redo_button = QPushButton("Redo")
         self.redo_button.setObjectName("mappingRedo")
         self.redo_button.setToolTip("Redo the mapping change you undid (Ctrl+Shift+Z)")
-        self.reset_button = QPushButton("Reset to su&ggested")
+        self.reset_button = QPushButton("Reset to\nsu&ggested")
         self.reset_button.setObjectName("mappingReset")
         self.reset_button.setToolTip("Put back the mapping the app suggested for this file")
         self.undo_button.clicked.connect(self.stack.undo)
@@ -72,13 +72,14 @@ class MappingHistory(QObject):
         self.undo_action, self.redo_action = undo, redo
         self.start(None)
 
-    def buttons(self) -> QHBoxLayout:
-        """A row with Undo, Redo and Reset to suggested (right-aligned)."""
-        row = QHBoxLayout()
-        row.addStretch(1)
+    def buttons(self) -> QVBoxLayout:
+        """Undo, Redo and Reset to suggested, one under the other (beside the table, where
+        they cost no height: at 1024x640 every row of the table counts)."""
+        column = QVBoxLayout()
         for button in (self.undo_button, self.redo_button, self.reset_button):
-            row.addWidget(button)
-        return row
+            column.addWidget(button)
+        column.addStretch(1)
+        return column
 
     def start(self, suggested: ColumnMapping | None) -> None:
         """A new file or sheet: forget the history; ``suggested`` is what Reset puts back."""

@@ -106,13 +106,12 @@ class SettingsDialog(QDialog):
         for text, widget, help_key in (
             ("Ping.Data &server:", self.environment, ""),
             ("C&ustom API URL:", self.custom_url, ""),
-            ("&Locations per job (rows per request):", self.locations_per_job, "locations"),
-            ("&Jobs at once (requests at the same time):", self.concurrent_jobs, "jobs"),
+            ("&Locations per job:", self.locations_per_job, "locations"),
+            ("&Jobs at once:", self.concurrent_jobs, "jobs"),
             ("Low-&confidence below:", self.threshold, "threshold"),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
-            label.setWordWrap(True)
             form.addRow(label, widget)
             if help_key:
                 note = QLabel(HELP_TEXTS[help_key])

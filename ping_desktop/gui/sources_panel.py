@@ -7,8 +7,10 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QGroupBox,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -53,6 +55,11 @@ class SourcesPanel(QWidget):
         self.list.setObjectName("sourcesList")
         self.list.setAccessibleName("Data sources to add to your rows")
         self.list.setWordWrap(True)
+        # Room between sources, item heights recomputed when the width changes, and scrolling
+        # by pixel so the last (two- or three-line) entry can be scrolled fully into view.
+        self.list.setSpacing(3)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.itemChanged.connect(self._item_changed)
         self.explanation = QLabel()
         self.explanation.setObjectName("sourcesExplanation")

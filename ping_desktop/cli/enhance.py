@@ -23,7 +23,6 @@ from ping_desktop.cli.support import (
     token_for,
     tuning,
 )
-from ping_desktop.engine.runner import Engine
 from ping_desktop.engine.timings import Timings
 from ping_desktop.intake import IntakeError
 from ping_desktop.intake.model import FIELD_LABELS
@@ -141,9 +140,7 @@ async def _enhance(
             finally:
                 bench.shutdown()
             printer = ProgressPrinter()
-            engine = Engine(store, client, locations_per_job=tune.locations_per_job,
-                            concurrent_jobs=tune.concurrent_jobs, on_event=printer,
-                            poll=tune.poll, timings=timings)
+            engine = tune.engine(store, client, printer, timings)
             try:
                 folder = await engine.db(store.run_folder, run_id)
                 await asyncio.to_thread(remember_target, folder, target)

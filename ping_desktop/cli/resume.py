@@ -13,7 +13,6 @@ from ping_desktop.cli.progress import ProgressPrinter
 from ping_desktop.cli.results import Target, finish, remembered_target, target_for
 from ping_desktop.cli.support import EXIT_OK, guarded, stored_run, token_for, tuning
 from ping_desktop.domain import JobPhase
-from ping_desktop.engine.runner import Engine
 from ping_desktop.engine.timings import Timings
 from ping_desktop.storage.runstore import RunRecord, RunStore
 
@@ -57,9 +56,7 @@ async def _resume_one(args: argparse.Namespace, run: RunRecord) -> int:
     try:
         async with PingDataClient(api_url, token) as client:
             printer = ProgressPrinter()
-            engine = Engine(store, client, locations_per_job=tune.locations_per_job,
-                            concurrent_jobs=tune.concurrent_jobs, on_event=printer,
-                            poll=tune.poll)
+            engine = tune.engine(store, client, printer)
             try:
                 folder, jobs = await engine.db(
                     lambda: (store.run_folder(run.id), store.jobs(run.id)))

@@ -8,8 +8,11 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ping_desktop.api import PingApiError
+from ping_desktop.api import PingApiError, PingDataClient
+from ping_desktop.engine.events import EventSink
 from ping_desktop.engine.polling import PollSettings
+from ping_desktop.engine.runner import Engine
+from ping_desktop.engine.timings import Timings
 from ping_desktop.session import lookup_token, origin_of, resolve_api_url
 from ping_desktop.storage.credentials import TOKEN_ENV
 from ping_desktop.storage.logging_setup import redact, register_secret
@@ -36,6 +39,14 @@ class Tuning:
     locations_per_job: int
     concurrent_jobs: int
     poll: PollSettings
+
+    def engine(self, store: RunStore, client: PingDataClient, on_event: EventSink,
+               timings: Timings | None = None) -> Engine:
+        """An engine of ``store`` and ``client`` with these numbers (close it with
+        ``aclose``)."""
+        return Engine(store, client, locations_per_job=self.locations_per_job,
+                      concurrent_jobs=self.concurrent_jobs, on_event=on_event, poll=self.poll,
+                      timings=timings)
 
 
 def fail(message: str) -> None:

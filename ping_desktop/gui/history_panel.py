@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from ping_desktop.domain import RunPhase
 from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.gui.history_view import HistoryView
 from ping_desktop.gui.results_view import ResultsView
@@ -48,6 +49,7 @@ class HistoryPanel(QWidget):
         self.tasks = tasks
         self._threshold = services.settings.low_confidence_threshold
         self._current: int | None = None
+        self._current_phase: RunPhase | None = None
         self.runs: list[Any] = []
         # Pane widths are remembered in a small file of the app's own settings folder.
         self._ui_settings = QSettings(str(services.paths.config_dir / "window.ini"),
@@ -97,6 +99,10 @@ class HistoryPanel(QWidget):
     async def _refresh(self) -> None:
         self.runs = await asyncio.to_thread(self.services.run_store.list_runs)
         self.history_view.set_runs(self.runs)
+        current = self.record(self._current) if self._current is not None else None
+        if current is not None and current.phase is not self._current_phase:
+            # The open run moved on (stopped, finished): its title and results follow.
+            self.open_run(current.id)
         if not self.runs:
             self.title.setText(_EMPTY)
             self.title.setVisible(True)
@@ -125,6 +131,8 @@ class HistoryPanel(QWidget):
     def open_run(self, run_id: int) -> None:
         """Show ``run_id``'s merged results."""
         self._current = run_id
+        record = self.record(run_id)
+        self._current_phase = record.phase if record is not None else None
         self.title.setVisible(False)
         self.results_view.load_run(self.services.run_store, run_id, self._threshold)
 

@@ -98,7 +98,7 @@ JOB_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the JobProgress of the row
 RUN_ID_ROLE = JOB_ROLE + 1
 FRACTION_ROLE = JOB_ROLE + 2  # progress column: (completed, requested)
 #: The Status of a job whose run is not going: the line above the table says why.
-_STOPPED_WORDS = "Stopped \u2013 the run is not going (see the line above)"
+_STOPPED_WORDS = "Stopped \u2013 see the line above"
 _HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ACCESSIBLE, _ALIGNMENT, _DECORATION, JOB_ROLE,
                             RUN_ID_ROLE, FRACTION_ROLE})
 

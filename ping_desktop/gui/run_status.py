@@ -87,6 +87,7 @@ class RunStateBanner(QFrame):
             self.detail.hide()
         else:
             self.headline.setText(f"{_ICONS[tone]} {state.headline}")
+            self.detail.setToolTip(state.detail)
             self.detail.setText(state.detail
                                 + (f" Saved to {saved}." if saved is not None else ""))
             self.detail.show()

@@ -151,7 +151,8 @@ class RunStatusFlow(QObject):
             self._status(text, 15_000)
             self.notifier.notify("Ping Desktop", text + ".")
         else:
-            self._status(f"{state.headline}. {state.detail}", 0)
+            # Short: the status bar shares its line with the server and token labels.
+            self._status(f"{state.headline} \u2013 see the Jobs tab.", 0)
             self.notifier.notify("Ping Desktop", f"{state.headline}. {state.detail}")
 
     def saved(self, run_id: int, path: Path) -> None:

@@ -158,7 +158,7 @@ def describe(run: RunProgress, started: dt.datetime | None = None) -> RunState:
     done = f"{run.locations_completed:,} of {run.locations_total:,} locations done"
     if run.phase is RunPhase.RUNNING or run.phase is RunPhase.READY:
         left = (f", about {format_duration(run.eta_seconds)} left"
-                if run.eta_seconds is not None and run.eta_seconds > 0 else "")
+                if run.eta_seconds is not None and run.eta_seconds >= 1 else "")
         return RunState(run.run_id, f"Running: {name}",
                         f"{done}{left}. You can keep working; you will be told when it ends.",
                         (Step.CANCEL,), Tone.INFO)
@@ -169,7 +169,10 @@ def describe(run: RunProgress, started: dt.datetime | None = None) -> RunState:
                         "on the server and use credits.", steps, Tone.INFO, reason)
     if reason is not None:
         cause = _CAUSES[reason]
-        said = f" Ping Desktop says: \u201c{run.message}\u201d" if run.message else ""
+        # The engine's own words add what the cause cannot know (which host, how long to
+        # wait, which source); for a rejected token they would only say it twice.
+        said = (f" Ping Desktop says: \u201c{run.message}\u201d"
+                if run.message and reason is not StopReason.TOKEN_REJECTED else "")
         steps = _STEPS[reason]
         if run.locations_completed:
             steps = (*steps, Step.SAVE)

@@ -65,13 +65,17 @@ def test_token_revoked_mid_run_is_shown_with_the_fix(qtbot: Any, make_window: An
     # No job row still claims to be working, and the status bar says why.
     statuses = _working(window)
     assert not any(s.startswith(("Working", "Queued", "Accepted")) for s in statuses), statuses
-    assert "token" in window.statusBar().currentMessage()
+    assert "Stopped" in window.statusBar().currentMessage()
     assert window.run_status.last_stop is not None
     assert window.run_status.last_stop.reason is StopReason.TOKEN_REJECTED
     # History has the stored state, not "Ready to start".
     history = window.history_panel.history_view.model
     qtbot.waitUntil(lambda: history.rowCount() == 1
                     and history.index(0, 1).data() == "Needs your attention", timeout=10_000)
+    # The run open in History (selected, so opened) follows too.
+    title = window.history_panel.results_view.title
+    qtbot.waitUntil(lambda: "Needs your attention" in title.text(), timeout=10_000)
+    assert "Ready to start" not in title.text()
     # The window is in the background: the desktop was told too, in the same words.
     assert window.notifier.last is not None
     assert "did not accept the API token" in window.notifier.last[1]
@@ -112,4 +116,4 @@ def test_resume_after_a_new_token_uses_it_without_a_restart(
     banner.buttons[Step.RESUME].click()
     qtbot.waitUntil(lambda: window.jobs_model.run_summary(run_id).phase is RunPhase.COMPLETE,
                     timeout=30_000)
-    assert "Finished" in banner.text()
+    qtbot.waitUntil(lambda: "Finished" in banner.text(), timeout=5000)

@@ -166,6 +166,7 @@ async def amain(app: Any, opts: argparse.Namespace, paths: Any) -> int:
     """Build the services and the window, then wait until the window has closed."""
     from ping_desktop.gui.crash import loop_exception_handler
     from ping_desktop.gui.main_window import MainWindow
+    from ping_desktop.gui.termination import watch_termination
     from ping_desktop.session import build_services
     from ping_desktop.storage.runstore import RunStoreError
 
@@ -180,14 +181,27 @@ async def amain(app: Any, opts: argparse.Namespace, paths: Any) -> int:
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     app.aboutToQuit.connect(closed.set)
+    watch = watch_termination(
+        lambda number: window.tasks.start(_close_keeping_runs(window, number), "terminate"), app)
     window.show()
     window.tasks.start(window.startup([Path(f) for f in opts.files], opts.demo), "startup")
     await closed.wait()
+    if watch is not None:
+        watch.uninstall()
     app.removeEventFilter(open_with)
     await services.aclose()
     services.offload.shutdown()
     log.info("Ping Desktop closed")
     return 0
+
+
+async def _close_keeping_runs(window: Any, number: int) -> None:
+    """SIGTERM/SIGHUP (logout, ``kill``): close as the user would, keeping unfinished runs for
+    next time without asking (nobody is there to answer)."""
+    log.info("Signal %s: closing, unfinished runs kept for next time", number)
+    await window.shutdown(keep=True)
+    window._close_ready = True  # the close question is answered: keep
+    window.close()
 
 
 def install_file_open_handler(app: Any, window: Any) -> Any:

@@ -8,7 +8,6 @@ code only assert on the new pre-checks, or run the reader in a child process wit
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import zipfile
@@ -111,11 +110,14 @@ def _cli(args: list[str], env: dict[str, str] | None = None
     """``ping-desktop-cli ARGS`` in a child with 2 GB of address space: the old code aborted
     (exit 134) or was refused memory there instead of taking this test run down."""
     def cap_memory() -> None:
+        import resource  # POSIX only; on Windows the child alone would die, not this run
+
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
     code = "import sys\nfrom ping_desktop.cli import main\nsys.exit(main(sys.argv[1:]))"
     return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, preexec_fn=cap_memory,
+                          capture_output=True, text=True, timeout=120,
+                          preexec_fn=cap_memory if os.name == "posix" else None,
                           check=False, env={**os.environ, **(env or {})})
 
 

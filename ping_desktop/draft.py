@@ -77,7 +77,8 @@ def readable_store_name(backend: str) -> str:
     for key, name in _STORE_NAMES:
         if key.lower() in backend.lower():
             return name
-    return backend.rsplit(".", 1)[0].removeprefix("keyring.backends.") or backend
+    module = backend.split(" ", 1)[0].rsplit(".", 1)[0]
+    return f"the password store ({module.rsplit('.', 1)[-1] or backend})"
 
 
 def field_label(name: str) -> str:

@@ -110,6 +110,13 @@ class TokenDialog(QDialog):
         self.cancel_test_button.setObjectName("tokenCancelTestButton")
         self.cancel_test_button.clicked.connect(self._cancel_test)
         self.cancel_test_button.setVisible(False)
+        # Space kept while hidden: the dialog does not grow (and squeeze its wrapped texts)
+        # when a test starts.
+        for widget in (self.busy, self.cancel_test_button):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
+        self.result_label.setMinimumHeight(2 * self.fontMetrics().lineSpacing())
         busy_row = QHBoxLayout()
         busy_row.addWidget(self.busy, 1)
         busy_row.addWidget(self.cancel_test_button)

@@ -37,4 +37,5 @@ def test_readable_store_names() -> None:
     assert "Keychain" in readable_store_name("keyring.backends.macOS.Keyring")
     assert "Credential Manager" in readable_store_name("keyring.backends.Windows.WinVaultKeyring")
     assert "GNOME Keyring" in readable_store_name("keyring.backends.SecretService.Keyring")
-    assert "keyring.backends" not in readable_store_name("keyring.backends.chainer.Chainer")
+    assert readable_store_name("keyring.backends.chainer.ChainerBackend") == (
+        "the password store (chainer)")

@@ -49,6 +49,9 @@ def test_test_connection_is_limited_busy_and_cancellable(
     dialog.test_button.click()
     qtbot.waitUntil(dialog.busy.isVisible, timeout=2000)
     assert dialog.cancel_test_button.isVisible()
+    for label in dialog.findChildren(QLabel):  # nothing squeezed by the busy bar
+        if label.isVisible() and len(label.text()) > 20:
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
     qtbot.waitUntil(lambda: "did not answer within" in dialog.result_label.text(), timeout=5000)
     assert not dialog.busy.isVisible()
     assert dialog.test_button.isEnabled()

@@ -23,7 +23,12 @@ from ping_desktop.domain import RunPhase
 from ping_desktop.engine.events import RunProgress
 from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.gui.history_panel import HistoryPanel
-from ping_desktop.gui.job_texts import job_from_record, run_finished_text, run_from_record
+from ping_desktop.gui.job_texts import (
+    job_from_record,
+    needs_user,
+    run_finished_text,
+    run_from_record,
+)
 from ping_desktop.gui.jobs_model import JobsModel
 from ping_desktop.gui.jobs_view import JobsView
 from ping_desktop.gui.notifier import Notifier
@@ -146,6 +151,12 @@ class RunStatusFlow(QObject):
     def _tell_stopped(self, run: RunProgress) -> None:
         state = describe(run, self.model.run_started_at(run.run_id))
         self.last_stop = state
+        if self.jobs_view.selected_run() == run.run_id:
+            # The job that needs a choice is selected, so its buttons are one click away.
+            waiting = next((job for job in self.model.jobs_of_run(run.run_id)
+                            if needs_user(job.phase)), None)
+            if waiting is not None:
+                self.jobs_view.select_job(waiting.job_id)
         if run.phase.is_final:
             text = run_finished_text(run)
             self._status(text, 15_000)
@@ -220,10 +231,21 @@ class RunStatusFlow(QObject):
     async def cancel(self, run_id: int) -> None:
         """Cancel ``run_id``; a run no engine is working on is reloaded from the store, since
         no event will say it changed."""
+        await self._until_started(run_id)
         active = run_id in self.runs.active_runs()
         await self.runs.cancel(run_id)
         if not active:
             await self.reload_run(run_id)
+
+    async def _until_started(self, run_id: int) -> None:
+        # A run launched a moment ago is not the engine's yet (it is still reading the store):
+        # cancelling it as a stored run then would be undone when it starts. Wait for it.
+        name = f"run-{run_id}"
+        for _ in range(100):
+            launching = any(t.get_name() == name and not t.done() for t in self.tasks.tasks())
+            if not launching or run_id in self.runs.active_runs():
+                return
+            await asyncio.sleep(0.05)
 
     async def reload_run(self, run_id: int) -> None:
         """Show the stored state of ``run_id`` and its jobs (after a change no event reports)."""

@@ -117,3 +117,25 @@ def test_resume_after_a_new_token_uses_it_without_a_restart(
     qtbot.waitUntil(lambda: window.jobs_model.run_summary(run_id).phase is RunPhase.COMPLETE,
                     timeout=30_000)
     qtbot.waitUntil(lambda: "Finished" in banner.text(), timeout=5000)
+
+
+def test_cancel_on_the_line_stops_the_running_run_not_an_old_selection(
+        qtbot: Any, make_window: Any, emulator: Any, tmp_path: Path) -> None:
+    window = make_window(api_url=emulator.api_url, token=TEST_TOKEN, locations_per_job=60,
+                         last_sources=["PG"])
+    _start(qtbot, window, tmp_path, "first.xlsx")
+    banner = window.jobs_view.banner
+    qtbot.waitUntil(lambda: "Running" in banner.text(), timeout=10_000)
+    first = banner.state.run_id
+    banner.buttons[Step.CANCEL].click()
+    qtbot.waitUntil(lambda: "Cancelled: first.xlsx" in banner.text(), timeout=10_000)
+    window.jobs_view.select_run(first)  # an old row stays selected...
+    _start(qtbot, window, tmp_path, "second.xlsx")
+    qtbot.waitUntil(lambda: "Running: second.xlsx" in banner.text(), timeout=10_000)
+    second = banner.state.run_id
+    assert second != first
+    assert window.jobs_view.selected_run() == second  # ...but the new run is the target
+    banner.buttons[Step.CANCEL].click()
+    qtbot.waitUntil(lambda: window.jobs_model.run_summary(second).phase is RunPhase.CANCELED,
+                    timeout=10_000)
+    assert window.jobs_model.run_summary(first).phase is RunPhase.CANCELED

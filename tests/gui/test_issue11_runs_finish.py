@@ -28,7 +28,7 @@ CSV = (
 )
 
 
-def _run(qtbot: Any, window: Any, path: Path) -> int:
+def _run(qtbot: Any, window: Any, path: Path, *, wait: bool = True) -> int:
     before = set(window.jobs_model.run_ids())
     window.open_files([path])
     wait_loaded(qtbot, window, path.name)
@@ -37,7 +37,8 @@ def _run(qtbot: Any, window: Any, path: Path) -> int:
     window.start_button.click()
     qtbot.waitUntil(lambda: bool(set(window.jobs_model.run_ids()) - before), timeout=10_000)
     run_id: int = max(set(window.jobs_model.run_ids()) - before)
-    qtbot.waitUntil(lambda: window.jobs_model.run_is_finished(run_id), timeout=20_000)
+    if wait:
+        qtbot.waitUntil(lambda: window.jobs_model.run_is_finished(run_id), timeout=20_000)
     return run_id
 
 
@@ -150,3 +151,20 @@ def test_history_opens_the_selection_has_an_empty_state_and_keeps_widths(
     again = make_window(api_url=emulator.api_url, token=TEST_TOKEN)
     assert again.history_panel.split.sizes()[0] == sizes[0]
     assert panel.split.widget(1).minimumWidth() >= 420  # the filter box is never cut off
+
+
+def test_uncertain_submission_stops_with_the_choice_explained(
+        qtbot: Any, make_window: Any, emulator: Any, tmp_path: Path) -> None:
+    window = make_window(api_url=emulator.api_url, token=TEST_TOKEN, last_sources=["PG"])
+    emulator.set_faults(accept_then_drop=1)
+    run_id = _run(qtbot, window, Path(shutil.copy(SAMPLE, tmp_path / "unsure.xlsx")),
+                  wait=False)
+    banner = window.jobs_view.banner
+    qtbot.waitUntil(lambda: "Stopped" in banner.text(), timeout=10_000)
+    assert banner.state is not None
+    assert banner.state.run_id == run_id
+    assert "may or may not have reached Ping.Data" in banner.text()
+    assert "Submit again" in banner.text()
+    # The table's own buttons for that choice are one click away on the selected row.
+    assert window.jobs_view.selected_run() == run_id
+    qtbot.waitUntil(window.jobs_view.resubmit_action.isEnabled, timeout=5000)

@@ -49,6 +49,7 @@ def test_demo_run_reads_in_plain_words(qtbot: Any, make_window: Any, names: None
                     timeout=30_000)
     view = ResultsView()
     qtbot.addWidget(view)
+    view.show()
     view.resize(1024, 500)
     view.load_run(window.services.run_store, jobs(window)[0].run_id, 50)
     qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=5000)
@@ -59,6 +60,10 @@ def test_demo_run_reads_in_plain_words(qtbot: Any, make_window: Any, names: None
     assert view.model.headerData(len(titles) - 1, Qt.Orientation.Horizontal,
                                  Qt.ItemDataRole.ToolTipRole).startswith("Source code: ")
 
+    view.resize(660, 450)  # its width in History at 1024x640
+    qtbot.wait(50)
+    assert view.search.width() >= 150  # was squeezed to "Sear…"
+    assert view.technical.isVisible()
     view.table.selectRow(0)
     plain = view.detail_text()
     assert "✓ OK" in plain or "Failed" in plain

@@ -44,8 +44,9 @@ def is_technical(field_name: str) -> bool:
 
 
 def is_money(field_name: str) -> bool:
-    """Whether a result field holds a sum of money (by its name)."""
-    return bool(_MONEY.search(field_name.lower()))
+    """Whether a result field holds sums of money (by its name; spaces and case ignored).
+    The user's own columns are shown as typed, never reformatted."""
+    return bool(_MONEY.search(re.sub(r"[^a-z0-9]+", "_", field_name.lower())))
 
 
 def format_money(field_name: str, value: Any) -> str | None:

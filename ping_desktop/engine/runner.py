@@ -93,6 +93,9 @@ class Engine:
         self.timings = timings or Timings()
         self._ingest: Ingest = ingest or self._ingest_in_thread
         self._active: dict[int, RunContext] = {}
+        # Runs between the start of run() and their context (their record is being read),
+        # with whether a cancel came meanwhile.
+        self._starting: dict[int, bool] = {}
         self._pending: set[asyncio.Future[Any]] = set()
         # The one thread every store call of this engine runs on (created on first use).
         self._db_thread: ThreadPoolExecutor | None = None
@@ -163,12 +166,12 @@ class Engine:
         """Runs that stopped before the end (app closed, offline, needing attention) and that
         this engine is not working on."""
         runs = await self.db(self.store.unfinished_runs)
-        return [r for r in runs if r.id not in self._active]
+        return [r for r in runs if r.id not in self.active_runs()]
 
     def active_runs(self) -> frozenset[int]:
         """The runs this engine is working on now (from the start of :meth:`run` until its
         final bookkeeping is stored)."""
-        return frozenset(self._active)
+        return frozenset(self._active).union(self._starting)
 
     async def resume(self, run_id: int) -> RunRecord:
         """Continue an unfinished run: submitted jobs are polled, unsent jobs are sent,
@@ -177,20 +180,22 @@ class Engine:
 
     async def run(self, run_id: int) -> RunRecord:
         """Carry every job of the run as far as possible; returns the run as stored after."""
-        if run_id in self._active:
+        if run_id in self.active_runs():
             raise EngineError("This run is already in progress.")
-        # Store reads happen in a worker thread too: a big store answers slowly, and the GUI's
-        # event loop runs this coroutine.
+        # The run is active from here: a cancel while its record is read stops it at once.
+        self._starting[run_id] = False
         try:
             run, folder = await self.db(
                 lambda: (self.store.get_run(run_id), self.store.run_folder(run_id)))
         except KeyError:
             raise EngineError(f"There is no run {run_id}.") from None
-        if run_id in self._active:  # started meanwhile, while the store was read
-            raise EngineError("This run is already in progress.")
+        finally:
+            canceled = self._starting.pop(run_id, False)
         tracker = ProgressTracker(run_id, run.file_name, self.on_event, self.clock)
         ctx = RunContext(run, tracker, folder / "outputs", self.sleep)
         self._active[run_id] = ctx
+        if canceled:
+            self._stop(ctx)
         try:
             await asyncio.to_thread(ctx.outputs_dir.mkdir, parents=True, exist_ok=True)
             jobs = await self.db(self.store.jobs, run_id)
@@ -278,18 +283,24 @@ class Engine:
         """Stop submitting and polling for the run at once. Jobs already submitted may still
         complete on the server and use credits; the run's message says so. An active run
         stops at once (its own task records CANCELED); a stored one is marked here."""
+        if run_id in self._starting:
+            self._starting[run_id] = True  # run() stops it as soon as it has its context
+            return
         ctx = self._active.get(run_id)
         if ctx is not None:
-            ctx.canceled = True
-            ctx.request_stop(RunPhase.CANCELED, messages.CANCELED_RUN)
-            self._stop_workers(ctx)
+            self._stop(ctx)
             return
         await self.db(bookkeeping.cancel_stored, self.store, run_id)
+
+    def _stop(self, ctx: RunContext) -> None:
+        ctx.canceled = True
+        ctx.request_stop(RunPhase.CANCELED, messages.CANCELED_RUN)
+        self._stop_workers(ctx)
 
     async def retry_failed(self, run_id: int) -> int:
         """Send again, as new jobs of the same run, the locations whose chosen sources failed
         (only the failed sources when others succeeded); returns how many locations."""
-        if run_id in self._active:
+        if run_id in self.active_runs():
             raise EngineError("Wait for the run to finish before retrying failed rows.")
         candidates, attention_jobs = await self.db(self.store.retry_candidates, run_id)
         if not candidates:
@@ -322,5 +333,5 @@ class Engine:
         else:
             await self.db(self.store.update_job, job_id, phase=JobPhase.CANCELED,
                           message=messages.LEFT_UNSENT)
-            if job.run_id not in self._active:
+            if job.run_id not in self.active_runs():
                 await self.db(bookkeeping.settle_attention, self.store, job.run_id)

@@ -101,3 +101,25 @@ def test_active_runs_while_running_and_after(tmp_path: Path) -> None:
     run_id, after = asyncio.run(main())
     assert seen == [frozenset({run_id})]
     assert after == frozenset()
+
+
+def test_a_run_cancelled_while_it_starts_ends_cancelled(tmp_path: Path) -> None:
+    # The window may cancel a run it has just launched, while the engine still reads its record:
+    # it must not be cancelled as a stored run and then started anyway.
+    async def main() -> tuple[RunPhase, bool, int]:
+        with RunStore(tmp_path / "runs.sqlite3") as store:
+            run_id = _store_run(store, 6, 3)
+            client = ScriptedClient()
+            engine = _engine(store, client, concurrent_jobs=1)
+            task = asyncio.create_task(engine.run(run_id))
+            await asyncio.sleep(0)  # run() is now waiting for the run's record
+            starting = run_id in engine.active_runs()
+            await engine.cancel(run_id)
+            run = await task
+            await engine.aclose()
+            return run.phase, starting, len(client.jobs)
+
+    phase, starting, submitted = asyncio.run(main())
+    assert starting
+    assert phase is RunPhase.CANCELED
+    assert submitted == 0

@@ -96,8 +96,8 @@ _CAUSES = {
 }
 _NEXT = {
     StopReason.TOKEN_REJECTED: "Set the right API token, then press Resume.",
-    StopReason.PERMISSION: ("Ask your Ping administrator to enable the source, or choose other "
-                            "sources in Settings; then press Resume."),
+    StopReason.PERMISSION: ("Ask your Ping administrator to enable that source and press Resume, "
+                            "or set the API token of an account that has it."),
     StopReason.UNREACHABLE: ("Check the internet connection and the server in Settings, then "
                              "press Try again. Nothing is lost."),
     StopReason.SERVER: "Wait a few minutes, then press Try again. Nothing is lost.",
@@ -109,7 +109,7 @@ _NEXT = {
 }
 _STEPS = {
     StopReason.TOKEN_REJECTED: (Step.SET_TOKEN, Step.RESUME),
-    StopReason.PERMISSION: (Step.SETTINGS, Step.RESUME),
+    StopReason.PERMISSION: (Step.RESUME, Step.SET_TOKEN),
     StopReason.UNREACHABLE: (Step.RETRY, Step.SETTINGS),
     StopReason.SERVER: (Step.RETRY,),
     StopReason.DISK: (Step.RETRY,),

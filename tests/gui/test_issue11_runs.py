@@ -139,3 +139,18 @@ def test_cancel_on_the_line_stops_the_running_run_not_an_old_selection(
     qtbot.waitUntil(lambda: window.jobs_model.run_summary(second).phase is RunPhase.CANCELED,
                     timeout=10_000)
     assert window.jobs_model.run_summary(first).phase is RunPhase.CANCELED
+
+
+def test_account_losing_a_source_mid_run_is_explained(qtbot: Any, make_window: Any,
+                                                      emulator: Any, tmp_path: Path) -> None:
+    window = make_window(api_url=emulator.api_url, token=TEST_TOKEN, locations_per_job=10,
+                         concurrent_jobs=1, last_sources=["PG", "PH"])
+    _start(qtbot, window, tmp_path)
+    banner = window.jobs_view.banner
+    qtbot.waitUntil(lambda: any(j.completed > 0 for j in jobs(window)), timeout=15_000)
+    state = emulator.app.emulator
+    state.config = dataclasses.replace(state.config, allowed_sources=frozenset({"PG"}))
+    qtbot.waitUntil(lambda: "Stopped" in banner.text(), timeout=30_000)
+    assert "not allowed to use one of the chosen sources" in banner.text()
+    assert "PH" in banner.text()  # the server's own words name the source
+    assert banner.visible_steps()[:2] == [Step.RESUME, Step.SET_TOKEN]

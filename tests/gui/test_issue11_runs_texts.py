@@ -37,7 +37,7 @@ CASES = [
     (RunPhase.NEEDS_ATTENTION, AuthenticationError().message, StopReason.TOKEN_REJECTED,
      [Step.SET_TOKEN, Step.RESUME], "did not accept the API token"),
     (RunPhase.NEEDS_ATTENTION, PermissionDeniedError().message, StopReason.PERMISSION,
-     [Step.SETTINGS, Step.RESUME], "not allowed to use one of the chosen sources"),
+     [Step.RESUME, Step.SET_TOKEN], "not allowed to use one of the chosen sources"),
     (RunPhase.PAUSED, messages.paused(OfflineError("api.ping.example").message),
      StopReason.UNREACHABLE, [Step.RETRY, Step.SETTINGS], "could not be reached"),
     (RunPhase.NEEDS_ATTENTION, TlsError("api.ping.example").message, StopReason.UNREACHABLE,

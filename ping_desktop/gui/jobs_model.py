@@ -14,7 +14,8 @@ sorting and keyboard navigation confusing, and a tree is more than a handful of 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from enum import IntEnum
 from typing import Any
@@ -124,6 +125,9 @@ class JobsModel(QAbstractTableModel):
         self._runs: dict[int, RunProgress] = {}
         # When each run started: two runs of one file are told apart by it.
         self._started: dict[int, dt.datetime] = {}
+        # When each job's last event came (monotonic seconds), to advance its elapsed time.
+        self._seen_at: dict[int, float] = {}
+        self.clock: Callable[[], float] = time.monotonic
         # Runs whose phase came from the engine in this session (not only from the store).
         self._live: set[int] = set()
         # Changed rows not signalled yet: row -> True for the whole row, False for File only.
@@ -135,6 +139,12 @@ class JobsModel(QAbstractTableModel):
             self._flush_timer.setSingleShot(True)
             self._flush_timer.setInterval(coalesce_ms)
             self._flush_timer.timeout.connect(self.flush)
+            # Elapsed times of working jobs keep counting between the engine's events (a job
+            # waiting on a slow server sent none, and its time looked frozen).
+            self._tick = QTimer(self)
+            self._tick.setInterval(1000)
+            self._tick.timeout.connect(self._advance_elapsed)
+            self._tick.start()
 
     # ----- feeding -----------------------------------------------------------------------------
 
@@ -204,9 +214,28 @@ class JobsModel(QAbstractTableModel):
             event = replace(event, elapsed_seconds=old.elapsed_seconds)
         if event == old:
             return
+        self._seen_at[event.job_id] = self.clock()
         self._jobs[row] = event
         self._dirty[row] = True
         self._changed()
+
+    def _ticking(self, job: JobProgress) -> bool:
+        summary = self._runs.get(job.run_id)
+        return (job.elapsed_seconds is not None and not job.phase.is_final
+                and job.job_id in self._seen_at
+                and summary is not None and summary.phase is RunPhase.RUNNING)
+
+    def _elapsed(self, job: JobProgress) -> float | None:
+        if not self._ticking(job):
+            return job.elapsed_seconds
+        assert job.elapsed_seconds is not None
+        return job.elapsed_seconds + self.clock() - self._seen_at[job.job_id]
+
+    def _advance_elapsed(self) -> None:
+        rows = [row for row, job in enumerate(self._jobs) if self._ticking(job)]
+        if rows:
+            self.dataChanged.emit(self.index(rows[0], JobColumn.ELAPSED),
+                                  self.index(rows[-1], JobColumn.ELAPSED))
 
     def _insert_new(self, event: JobProgress) -> None:
         # A job first seen through an event (a split, a retry) goes last; every row names its
@@ -425,7 +454,7 @@ class JobsModel(QAbstractTableModel):
         if column is JobColumn.PROBLEMS:
             return job.problems
         if column is JobColumn.ELAPSED:
-            return format_duration(job.elapsed_seconds)
+            return format_duration(self._elapsed(job))
         # No estimate once the job is over or its run stopped: it would only confuse.
         if job.phase.is_final or self.job_is_stopped(job):
             return ""

@@ -95,3 +95,29 @@ def test_summary_counts_every_outcome_in_words() -> None:
     assert "<b>PH</b>: 0 located, 0 low confidence, 0 not found, 58 not sent" in html
     assert "1 row of the sheet could not be sent" in html
     assert "11 rows sent with a warning" in html
+
+
+def test_elapsed_time_of_a_working_job_keeps_counting_until_its_run_stops(qtbot: object) -> None:
+    from PySide6.QtCore import Qt
+
+    from ping_desktop.domain import JobPhase
+    from ping_desktop.engine.events import JobProgress
+    from ping_desktop.gui.jobs_model import JobColumn, JobsModel
+
+    model = JobsModel(coalesce_ms=10)
+    now = [100.0]
+    model.clock = lambda: now[0]
+    running = _run(RunPhase.RUNNING, None)
+    model.apply_event(running)
+    first = JobProgress(run_id=3, job_id=1, job_number=1, job_count=1, server_job_id="s1",
+                        phase=JobPhase.IN_PROGRESS, requested=40, completed=4, problems=0,
+                        elapsed_seconds=5.0, eta_seconds=None)
+    model.apply_event(first)
+    model.apply_event(JobProgress(**{**first.__dict__, "completed": 5, "elapsed_seconds": 6.0}))
+    display = int(Qt.ItemDataRole.DisplayRole)
+    assert model.index(0, JobColumn.ELAPSED).data(display) == "6 s"
+    now[0] += 25  # no event for 25 seconds: the server is slow
+    assert model.index(0, JobColumn.ELAPSED).data(display) == "31 s"
+    model.apply_event(_run(RunPhase.PAUSED, messages.APP_CLOSED))
+    now[0] += 60  # a stopped run's job no longer counts
+    assert model.index(0, JobColumn.ELAPSED).data(display) == "6 s"

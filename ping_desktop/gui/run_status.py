@@ -35,6 +35,8 @@ class RunStateBanner(QFrame):
         self.state: RunState | None = None
         self.saved_path: Path | None = None
         self._order: list[Step] = []
+        self._shown: tuple[object, ...] | None = None
+        self._tone: Tone | None = None
         self.headline = QLabel(self)
         self.headline.setObjectName(f"{name}Headline")
         self.headline.setWordWrap(True)
@@ -77,10 +79,19 @@ class RunStateBanner(QFrame):
                    saved: Path | None = None) -> None:
         """Show ``state`` (None: the idle text), an optional summary and, once the results
         were saved, *Open file* and *Show in folder* for ``saved``."""
+        # Called after every batch of progress (several times a second): nothing to do when
+        # nothing changed, and the style sheet (costly to apply) only when the tone does.
+        shown = (state, summary_html, saved)
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.state, self.saved_path = state, saved
         tone = state.tone if state is not None else Tone.INFO
-        self.setStyleSheet(f"#{self.objectName()} {{ {_STYLES[tone]} border-radius: 4px; }}"
-                           f" #{self.objectName()} QLabel {{ border: none; background: none; }}")
+        if tone is not self._tone:
+            self._tone = tone
+            self.setStyleSheet(
+                f"#{self.objectName()} {{ {_STYLES[tone]} border-radius: 4px; }}"
+                f" #{self.objectName()} QLabel {{ border: none; background: none; }}")
         if state is None:
             self.headline.setText(self._idle_text)
             self.detail.clear()

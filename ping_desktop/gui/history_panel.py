@@ -82,7 +82,7 @@ class HistoryPanel(QWidget):
         right_box.setMinimumWidth(420)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
-        split.setSizes([420, 820])  # room for file name, status and counts of each run
+        split.setSizes([500, 740])  # room for file name, status and counts of each run
         saved = self._ui_settings.value(_SPLIT_KEY)
         if isinstance(saved, QByteArray):
             split.restoreState(saved)

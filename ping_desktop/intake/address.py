@@ -24,8 +24,9 @@ _COUNTRY_TAIL = re.compile(
     r"[,\s]+(?:u\.?s\.?a?\.?|united\s+states(?:\s+of\s+america)?)\s*$", re.IGNORECASE
 )
 # A ZIP (3-5 digits: Excel may have eaten up to two leading zeros) at the end of the line,
-# after a comma or a space; "-1234" ZIP+4 allowed.
-_ZIP_TAIL = re.compile(r"(?:^|(?<=[,\s]))(\d{3,5})(?:-(\d{4}))?\s*$")
+# after a comma or a space; "-1234" ZIP+4 allowed. Longer numbers are caught too, so the
+# checks can say they are no ZIP.
+_ZIP_TAIL = re.compile(r"(?:^|(?<=[,\s]))(\d{3,9})(?:-(\d{1,6}))?\s*$")
 _STATE_NAMES = "|".join(sorted((re.escape(n) for n in STATE_CODES if len(n) > 2), key=len,
                                reverse=True))
 _STATE_TAIL = re.compile(

@@ -20,6 +20,7 @@ import usaddress
 
 from ping_desktop.intake.geo import STATE_CODES
 
+_MAX_STATE_WORDS = max(len(name.split()) for name in STATE_CODES)
 _COUNTRY_TAIL = re.compile(
     r"[,\s]+(?:u\.?s\.?a?\.?|united\s+states(?:\s+of\s+america)?)\s*$", re.IGNORECASE
 )
@@ -27,11 +28,6 @@ _COUNTRY_TAIL = re.compile(
 # after a comma or a space; "-1234" ZIP+4 allowed. Longer numbers are caught too, so the
 # checks can say they are no ZIP.
 _ZIP_TAIL = re.compile(r"(?:^|(?<=[,\s]))(\d{3,9})(?:-(\d{1,6}))?\s*$")
-_STATE_NAMES = "|".join(sorted((re.escape(n) for n in STATE_CODES if len(n) > 2), key=len,
-                               reverse=True))
-_STATE_TAIL = re.compile(
-    rf"(?:^|(?<=[,\s]))([A-Za-z]{{2}}|{_STATE_NAMES})\.?\s*$", re.IGNORECASE
-)
 _UNIT = re.compile(r"^\s*(?:suite|ste|unit|apt|fl|floor|room|rm|bldg|building|#)\b",
                    re.IGNORECASE)
 _PO_BOX = re.compile(
@@ -71,14 +67,21 @@ def state_code(text: str) -> str | None:
     return STATE_CODES.get(" ".join(text.strip().rstrip(".").casefold().split()))
 
 
+_PO_HINT = re.compile("box|drawer|pob", re.IGNORECASE).search  # cheap first look
+_DIGIT = re.compile(r"\d").search
+
+
 def is_po_box(text: str) -> bool:
     """Whether a street line is a PO box (or drawer) rather than a building."""
-    return _PO_BOX.search(text) is not None
+    return _PO_HINT(text) is not None and _PO_BOX.search(text) is not None
 
 
 @lru_cache(maxsize=65536)
 def parse(text: str) -> ParsedAddress:
     """Split a one-line address; parts that are not there come back None."""
+    fast = _usual_shape(text)
+    if fast is not None:
+        return fast
     end = len(text.rstrip())
     country = _COUNTRY_TAIL.search(text, 0, end)
     if country:
@@ -89,11 +92,10 @@ def parse(text: str) -> ParsedAddress:
     if zip_match and text[: zip_match.start()].strip(" ,"):
         zip_at = (zip_match.start(), zip_match.end())
         end = _strip_end(text, zip_match.start())
-    state_match = _STATE_TAIL.search(text[:end])
-    if state_match and state_code(state_match.group(1)) and _state_ok(text, state_match,
-                                                                      zip_at is not None):
-        state_at = (state_match.start(1), state_match.end())
-        end = _strip_end(text, state_match.start())
+    found = _state_tail(text, end, zip_at is not None)
+    if found is not None:
+        state_at = found
+        end = _strip_end(text, found[0])
     street, city_at = _street_and_city(text, end)
     return ParsedAddress(
         text=text,
@@ -108,19 +110,70 @@ def parse(text: str) -> ParsedAddress:
     )
 
 
+def _usual_shape(text: str) -> ParsedAddress | None:
+    """"street, city, ST 12345" (the shape most SOVs use) split without the general search;
+    None for anything else."""
+    head, comma, last = text.rpartition(",")
+    bits = last.split()
+    if not comma or len(bits) != 2:
+        return None
+    state, zip_text = bits
+    if not (len(state) == 2 and state.isupper() and state.casefold() in STATE_CODES
+            and zip_text.isdigit() and 3 <= len(zip_text) <= 5):
+        return None
+    street, comma, city = head.rpartition(",")
+    city_text, street_text = city.strip(), street.strip(" ,")
+    if (not comma or not city_text or not street_text or _DIGIT(city_text)
+            or _UNIT.match(city_text)):
+        return None
+    city_start = len(street) + 1 + (len(city) - len(city.lstrip()))
+    zip_start = text.rindex(zip_text)
+    state_start = text.rindex(state, 0, zip_start)
+    return ParsedAddress(
+        text=text,
+        street=street_text,
+        city=city_text,
+        state=state,
+        zip=zip_text,
+        zip_at=(zip_start, zip_start + len(zip_text)),
+        state_at=(state_start, state_start + 2),
+        city_at=(city_start, city_start + len(city_text)),
+        po_box=is_po_box(street_text),
+    )
+
+
 def _strip_end(text: str, end: int) -> int:
     while end > 0 and text[end - 1] in " ,\t":
         end -= 1
     return end
 
 
-def _state_ok(text: str, match: re.Match[str], before_zip: bool) -> bool:
-    """A two-letter word is a state when written in capitals, after a comma or before a ZIP
-    ("Oak Park, In" is not Indiana; "Oak Park, IN" and "oak park in 46302" are)."""
-    word = match.group(1)
-    if len(word) > 2 or word.isupper() or before_zip:
-        return True
-    return text[: match.start(1)].rstrip(" ").endswith(",")
+def _state_tail(text: str, end: int, before_zip: bool) -> tuple[int, int] | None:
+    """The span of a state code or name ending at ``end`` (the last one to three words).
+
+    A two-letter word is a state when written in capitals, after a comma or before a ZIP
+    ("Oak Park In" is not Indiana; "Oak Park, IN" and "oak park in 46302" are).
+    """
+    start = end
+    for words in range(1, _MAX_STATE_WORDS + 1):
+        start = _word_start(text, start)
+        word = text[start:end]
+        if state_code(word) is None:
+            if start <= 0:
+                return None
+            start -= 1  # step over the space before this word and try a longer name
+            continue
+        if words > 1 or len(word.rstrip(".")) > 2 or word.isupper() or before_zip:
+            return start, end
+        return (start, end) if text[:start].rstrip(" ").endswith(",") else None
+    return None
+
+
+def _word_start(text: str, end: int) -> int:
+    start = end
+    while start > 0 and text[start - 1] not in " ,\t":
+        start -= 1
+    return start
 
 
 def _street_and_city(text: str, end: int) -> tuple[str | None, tuple[int, int] | None]:

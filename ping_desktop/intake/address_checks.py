@@ -9,7 +9,7 @@ back unchanged. A declined kind of repair is reported but not applied.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -82,9 +82,28 @@ def _short_zip(text: str) -> tuple[str, str] | None:
     return base, sep + plus4
 
 
+_STREET = "\x00street\x00"  # stands for the street text in cached messages
+
+
 def _assess(street: str | None, city: str | None, state: str | None, zip_text: str | None,
             country: str | None, po_box: bool, one_line: bool,
             declined: frozenset[str]) -> _Verdict:
+    """The verdict for one address. Only whether there is a street matters to the checks, so
+    the work is shared by every address with the same city, state and ZIP."""
+    verdict = _assess_shared(street is not None, city, state, zip_text, country, po_box,
+                             one_line, declined)
+    if street is None or not any(_STREET in f.message for f in verdict.findings):
+        return verdict
+    findings = tuple(replace(f, message=f.message.replace(_STREET, street))
+                     for f in verdict.findings)
+    return replace(verdict, findings=findings)
+
+
+@lru_cache(maxsize=16384)
+def _assess_shared(has_street: bool, city: str | None, state: str | None,
+                   zip_text: str | None, country: str | None, po_box: bool, one_line: bool,
+                   declined: frozenset[str]) -> _Verdict:
+    street = _STREET if has_street else None
     if country is not None and country_code(country) != "US":
         return _CLEAN  # the ZIP table is US-only: other countries are not checked
     code = state_code(state) if state else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ping_desktop.resources import resource_path
@@ -41,6 +42,7 @@ _by_state: dict[str, int] | None = None
 _lock = threading.Lock()
 
 
+@lru_cache(maxsize=65536)
 def city_key(city: str) -> str:
     """A city name compared loosely: case, punctuation, spacing and Saint/St/Ft/Mt spelling."""
     words = "".join(c if c.isalnum() else " " for c in city.casefold()).split()

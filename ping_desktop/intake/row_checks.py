@@ -4,7 +4,9 @@ distinct address, so 100,000-row sheets with repeating cities and ZIPs stay fast
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import replace
 
+from ping_desktop.intake.address import is_po_box
 from ping_desktop.intake.address_checks import Finding, check_line, check_parts
 from ping_desktop.intake.cleaning import Clean
 from ping_desktop.intake.model import LOCATION_FIELDS
@@ -44,8 +46,14 @@ def apply_address_checks(
         return
     line1, city = cleaned.get("address_line_1", none), cleaned.get("city", none)
     state, postal = cleaned.get("state", none), cleaned.get("postal_code", none)
-    keys = list(zip(line1, city, state, postal, country, strict=True))
-    verdicts = {k: check_parts(*map(_text, k), skip) for k in set(keys)}
+    # The street matters only as "present" and "a PO box": keying on that instead of the
+    # street text lets 100,000 distinct streets share a few thousand checks.
+    street = _street_kinds(line1)
+    keys = list(zip(street, city, state, postal, country, strict=True))
+    verdicts = {
+        k: check_parts(k[0], *map(_text, k[1:]), skip)
+        for k in set(keys)
+    }
     if not any(v.findings for v in verdicts.values()):
         return
     out = {f: cleaned.get(f) for f in ("city", "state", "postal_code")}
@@ -70,11 +78,31 @@ def apply_address_checks(
         for finding in verdict.findings:
             if finding.kind in left_out or finding.message in said.get(i, ()):
                 continue  # not applied, or already said about the one-line address
+            if finding.kind == "po_box" and finding.field == "address_line_1":
+                finding = replace(finding, message=finding.message.replace(
+                    _PO_STAND_IN, _text(line1[i]) or "The address", 1))
             add(i, finding)
     for f in ("city", "state", "postal_code"):
         if f in cleaned and f not in fields:
             fields.append(f)
     fields.sort(key=LOCATION_FIELDS.index)
+
+
+_PO_STAND_IN = "PO Box 1"  # the street the shared check sees for every PO-box street
+
+
+def _street_kinds(line1: list[Clean]) -> list[str | None]:
+    """Per row: None (no street), a plain stand-in street, or a PO-box stand-in."""
+    def kind(v: Clean) -> str | None:
+        if v is None:
+            return None
+        text = str(v)
+        if is_po_box(text):
+            return _PO_STAND_IN
+        return "1 Street"
+
+    distinct = {v: kind(v) for v in set(line1)}
+    return list(map(distinct.__getitem__, line1))
 
 
 def _one_line(column: list[Clean], country: list[Clean], skip: frozenset[str],

@@ -137,6 +137,20 @@ def analyse(
     return Analysis(fields, cleaned, problems, error_rows)
 
 
+REFUSALS = frozenset({"no_rows", "nothing_sendable"})
+
+
+def refusal(problems: Sequence[Problem]) -> Problem | None:
+    """The whole-file problem that means "send nothing" (no data rows, or none sendable), if
+    any: front ends stop before any request and exit non-zero (CLI) on it."""
+    for problem in problems:
+        if problem.row:
+            break  # whole-file problems come first
+        if problem.kind in REFUSALS:
+            return problem
+    return None
+
+
 def nothing_sendable(table: SheetTable, rows: int, error_rows: int) -> Problem | None:
     """The whole-file problem for a sheet with no data rows, or none that can be sent: such a
     file is refused before any request (nothing would come back but a bill of zero)."""

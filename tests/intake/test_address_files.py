@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ping_desktop.cli import main
-from ping_desktop.intake import build_plan, guess_mapping, inspect_file, read_table
+from ping_desktop.intake import build_plan, guess_mapping, inspect_file, read_table, refusal
 from tests.intake.sheets import write_text, write_xlsx
 
 ONE_LINE: list[list[Any]] = [
@@ -47,6 +47,7 @@ def test_one_line_addresses_are_sent_repaired(one_line_xlsx: Path) -> None:
     assert flagged == {(2, "zip_restored"), (3, "zip_restored"), (3, "state_filled"),
                        (3, "incomplete"), (4, "incomplete"), (6, "po_box")}
     assert plan.sendable_rows == 5  # checks warn; they never stop a row
+    assert refusal(plan.problems) is None
 
 
 def test_declining_a_kind_sends_the_cell_as_written(one_line_xlsx: Path) -> None:
@@ -86,6 +87,7 @@ def test_header_only_file_is_refused_with_a_specific_problem(tmp_path: Path) -> 
     assert (first.row, first.severity, first.kind) == (0, "error", "no_rows")
     assert 'has a header row (row 1) but no data rows' in first.message
     assert inspection.plan.locations == []
+    assert refusal(inspection.plan.problems) is first
 
 
 def test_nothing_sendable_is_one_whole_file_error(tmp_path: Path) -> None:
@@ -98,6 +100,7 @@ def test_nothing_sendable_is_one_whole_file_error(tmp_path: Path) -> None:
     assert plan.problems[0].kind == "nothing_sendable"
     assert plan.problems[0].message.startswith("None of the 2 rows can be sent")
     assert plan.sendable_rows == 0
+    assert refusal(plan.problems) is plan.problems[0]
 
 
 def test_inspect_json_lists_repairs_and_checks_per_row(

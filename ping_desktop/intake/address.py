@@ -13,8 +13,7 @@ may have lost its leading zeros ("Springfield, 1103"): the reference checks deci
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from typing import NamedTuple
 
 import usaddress
 
@@ -42,8 +41,7 @@ _STREET_LABELS = {"AddressNumber", "StreetName", "StreetNamePostType", "StreetNa
                   "LandmarkName", "USPSBoxGroupType", "USPSBoxGroupID", "StreetNamePostModifier"}
 
 
-@dataclass(frozen=True)
-class ParsedAddress:
+class ParsedAddress(NamedTuple):
     """The parts found in one line; ``*_at`` are (start, end) spans in the original text."""
 
     text: str
@@ -76,7 +74,6 @@ def is_po_box(text: str) -> bool:
     return _PO_HINT(text) is not None and _PO_BOX.search(text) is not None
 
 
-@lru_cache(maxsize=65536)
 def parse(text: str) -> ParsedAddress:
     """Split a one-line address; parts that are not there come back None."""
     fast = _usual_shape(text)

@@ -186,7 +186,7 @@ def _assess_shared(has_street: bool, city: str | None, state: str | None,
     return _Verdict(zip_fixed, state_fill, city_fill, tuple(findings))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def check_parts(street: str | None, city: str | None, state: str | None, postal: str | None,
                 country: str | None, declined: frozenset[str] = frozenset()) -> Parts:
     """Check a split-column address; the values to send come back with the repairs applied."""
@@ -200,7 +200,6 @@ def check_parts(street: str | None, city: str | None, state: str | None, postal:
     )
 
 
-@lru_cache(maxsize=65536)
 def check_line(text: str, country: str | None = None,
                declined: frozenset[str] = frozenset()) -> tuple[str, tuple[Finding, ...]]:
     """Check a one-line address: (the line to send, findings).

@@ -143,3 +143,34 @@ def test_restored_zips_have_five_digits(zip5: str, street: str) -> None:
     parts = check_parts(street, info.city, info.state, short, "USA")
     assert parts.postal == zip5
     assert "zip_restored" in kinds(findings)
+
+
+_LINE_PIECES = st.sampled_from([
+    "1 Main St", "PO Box 5", "Suite 4", "Boston", "Cambridge", "Springfield", "MA", "ma",
+    "New York", "NY", "Massachusetts", "2139", "02139", "1103", "00000", "123456", "02139-4307",
+    "USA", "United States", "#", "", " ", ",", "St.", "Ft Worth", "TX", "75001",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE_PIECES, min_size=1, max_size=7), st.sampled_from([", ", " ", ","]))
+def test_any_line_is_checked_without_error_and_only_repairs_change_it(
+    pieces: list[str], sep: str
+) -> None:
+    text = sep.join(pieces)
+    sent, findings = check_line(text)
+    if not any(f.is_repair and "declined" not in f.message for f in findings):
+        assert sent == text
+    else:
+        # A repair only ever adds to the line or pads the ZIP: every original character stays,
+        # in order (the user's text is a subsequence of what is sent).
+        it = iter(sent)
+        assert all(ch in it for ch in text)
+    assert all(f.message and f.severity in ("warning", "error") for f in findings)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=60))
+def test_arbitrary_text_never_breaks_the_parser(text: str) -> None:
+    sent, _ = check_line(text)
+    assert isinstance(sent, str)

@@ -1,8 +1,11 @@
 """Deterministic synthetic geocoding: from a location object to a plausible point.
 
-The same normalised location always gives the same point (hash of the input and the seed), a
-point lies roughly inside the US state named in the address, and addresses nobody could geocode
-("unknown", "n/a", punctuation, a bare word) fail like they would against a real geocoder.
+The same normalised location always gives the same point (hash of the input and the seed). A US
+address whose ZIP (or city and state) is in the shipped ZIP table lands within a couple of km of
+that place, with its real city and county; a ZIP that contradicts the city or state lowers the
+confidence. Other points lie roughly inside the state named in the address; addresses nobody
+could geocode ("unknown", "n/a", punctuation, a bare word) fail like they would against a real
+geocoder.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ping_desktop.emulator import places
+from ping_desktop.emulator import places, zipref
 from ping_desktop.emulator.rng import derived_rng, hash64, seeded_rng
 
 STRUCTURED_FIELDS = ("address_line_1", "address_line_2", "city", "state", "postal_code", "county")
@@ -42,6 +45,8 @@ JUNK_ADDRESSES = frozenset(
 _ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
 _STREET = re.compile(r"^\s*(\d+[a-z]?(?:-\d+)?)\s+(.+)$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_ZIP_SPREAD = 0.02  # degrees (~2 km): points of one ZIP stay around its centre
+_MISMATCH_PENALTY = 25
 
 #: precision name, precision_code, location_type, match_level, confidence range
 _LEVELS = {
@@ -158,7 +163,7 @@ def geocode(location: dict[str, Any], seed: int, base_hash: int | None = None) -
     country = _country(location, parts)
     if country is not None and country not in places.COUNTRY_BY_CODE and country != "US":
         return None
-    zip_match = _ZIP.search(text) if country in (None, "US") else None
+    zip_match = _find_zip(text) if country in (None, "US") else None
     state = _state(location, parts, zip_match)
     street = _STREET.match(parts[0]) if parts else None
     city = str(location.get("city") or "").strip()
@@ -182,7 +187,15 @@ def geocode(location: dict[str, Any], seed: int, base_hash: int | None = None) -
     if country is None:
         country = "US"
     precision, code, loc_type, match_level, (lo, hi) = _LEVELS[level]
-    if country == "US":
+    real, mismatch = _real_place(zip_match, state, city) if country == "US" else (None, False)
+    county = ""
+    if real is not None:
+        # Near the ZIP's (or the city's) real centre, in its real city and county.
+        home = places.STATE_BY_CODE.get(real.state) or state
+        lat, lon, spread = real.lat, real.lon, _ZIP_SPREAD
+        postal = zip_match.group(1) if zip_match else real.zip
+        county, city = real.county, real.city
+    elif country == "US":
         home = state or rng.choice(places.STATES)
         lat, lon, spread = home.lat, home.lon, home.spread
         postal = zip_match.group(1) if zip_match else f"{home.zip_prefix}{rng.randrange(1000):03d}"
@@ -204,15 +217,45 @@ def geocode(location: dict[str, Any], seed: int, base_hash: int | None = None) -
         state=home.code if home else None,
         city=city.title() if city else city_rng.choice(places.CITY_NAMES),
         postal_code=postal,
-        county=f"{city_rng.choice(places.COUNTY_NAMES)} County",
+        county=county or f"{city_rng.choice(places.COUNTY_NAMES)} County",
         street_number=street.group(1) if street else "",
         route=street.group(2).title() if street else "",
         precision=precision,
         precision_code=code,
         location_type=loc_type,
         match_level=match_level,
-        confidence=rng.randint(lo, hi),
+        # A ZIP that disagrees with the city or state: a real geocoder is less sure too.
+        confidence=max(10, rng.randint(lo, hi) - (_MISMATCH_PENALTY if mismatch else 0)),
     )
+
+
+def _real_place(
+    zip_match: re.Match[str] | None, state: places.State | None, city: str
+) -> tuple[zipref.ZipPlace | None, bool]:
+    """(the real place to put the point at, whether the ZIP disagrees with city or state).
+
+    A ZIP that exists places the point; one that names another state or city still does, as
+    a postal geocoder would, but flags the mismatch. With no usable ZIP, a city + state known to
+    the ZIP table places it in that city.
+    """
+    if zip_match is not None:
+        found = zipref.by_zip(zip_match.group(1))
+        if found is not None:
+            wrong_state = state is not None and state.code != found.state
+            wrong_city = bool(city) and not zipref.accepts(found, city)
+            return found, wrong_state or wrong_city
+    if state is not None and city:
+        return zipref.by_city(city, state.code), zip_match is not None
+    return None, zip_match is not None
+
+
+def _find_zip(text: str) -> re.Match[str] | None:
+    """The last five-digit group that is not the street number at the start."""
+    found = None
+    for match in _ZIP.finditer(text):
+        if text[: match.start()].strip():
+            found = match
+    return found
 
 
 def _country(location: dict[str, Any], parts: list[str]) -> str | None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ping_desktop.intake.address_checks import REPAIR_KINDS, summarise
 from ping_desktop.intake.mapping import guess_mapping
 from ping_desktop.intake.model import ColumnGuess, ColumnMapping, Plan, SheetTable
 from ping_desktop.intake.plan import build_plan
@@ -30,11 +31,15 @@ def inspect_file(
     header_row: int | None = None,
     sources: Sequence[str] = (),
     required_attrs: Mapping[str, Sequence[str]] | None = None,
+    declined: Collection[str] = (),
 ) -> Inspection:
-    """Read a file, guess its mapping and plan it; raises IntakeError for a bad file."""
+    """Read a file, guess its mapping and plan it; raises IntakeError for a bad file.
+
+    ``declined``: repair kinds (see ``address_checks.REPAIR_KINDS``) not to apply.
+    """
     table = read_table(Path(path), sheet=sheet, header_row=header_row)
     mapping, guesses = guess_mapping(table)
-    plan = build_plan(table, mapping, sources, required_attrs)
+    plan = build_plan(table, mapping, sources, required_attrs, declined)
     return Inspection(table, mapping, guesses, plan)
 
 
@@ -75,6 +80,8 @@ def inspection_to_json(inspection: Inspection, preview_rows: int = 5) -> dict[st
             {"row": p.row, "field": p.field, "message": p.message, "severity": p.severity}
             for p in plan.problems
         ],
+        "repairs": proposed_repairs(plan),
+        "checks": row_checks(plan),
         "notes": list(table.notes),
         "preview": [
             {"row": n, "values": [json_value(v) for v in r]}
@@ -82,3 +89,26 @@ def inspection_to_json(inspection: Inspection, preview_rows: int = 5) -> dict[st
                             strict=True)
         ],
     }
+
+
+def proposed_repairs(plan: Plan) -> list[dict[str, Any]]:
+    """The repairs grouped by kind, for consent: kind, how many rows, a label, the rows."""
+    rows: dict[str, list[int]] = {}
+    for p in plan.problems:
+        if p.kind in REPAIR_KINDS:
+            rows.setdefault(p.kind, []).append(p.row)
+    kinds = [p.kind for p in plan.problems if p.kind in REPAIR_KINDS]
+    return [
+        {"kind": kind, "count": count, "label": label, "rows": rows[kind]}
+        for kind, count, label in summarise([k for k in kinds if k is not None])
+    ]
+
+
+def row_checks(plan: Plan) -> list[dict[str, Any]]:
+    """Every address check, per sheet row: kind, field, severity and the sentence."""
+    return [
+        {"row": p.row, "kind": p.kind, "field": p.field, "severity": p.severity,
+         "repair": p.kind in REPAIR_KINDS, "message": p.message}
+        for p in plan.problems
+        if p.kind is not None
+    ]

@@ -180,6 +180,9 @@ class Problem:
     field: str | None
     message: str
     severity: Literal["error", "warning"] = "error"
+    #: What kind of check found it ("zip_restored", "po_box", ... see intake.address_checks),
+    #: or None for the other problems; repairs are grouped and accepted by kind.
+    kind: str | None = None
 
 
 @dataclass(frozen=True)

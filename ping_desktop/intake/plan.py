@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from itertools import compress, count, repeat
 from operator import is_
 from typing import Any
@@ -73,6 +73,7 @@ def build_plan(
     mapping: ColumnMapping,
     sources: Sequence[str],
     required_attrs: Mapping[str, Sequence[str]] | None = None,
+    declined: Collection[str] = (),
 ) -> Plan:
     """Validate, then collapse identical normalised locations into one lookup each.
 
@@ -82,7 +83,7 @@ def build_plan(
     address stay two lookups for the sources that use them.
     """
     with gc_paused():
-        return _build_plan(table, mapping, sources, required_attrs)
+        return _build_plan(table, mapping, sources, required_attrs, declined)
 
 
 def _build_plan(
@@ -90,8 +91,9 @@ def _build_plan(
     mapping: ColumnMapping,
     sources: Sequence[str],
     required_attrs: Mapping[str, Sequence[str]] | None,
+    declined: Collection[str] = (),
 ) -> Plan:
-    analysis: Analysis = analyse(table, mapping, sources, required_attrs)
+    analysis: Analysis = analyse(table, mapping, sources, required_attrs, declined)
     fields = analysis.fields
     columns = [analysis.cleaned[f] for f in fields]
     errors = analysis.error_rows

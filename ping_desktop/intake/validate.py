@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Literal, Protocol
 
+from ping_desktop.intake.address_checks import Finding
 from ping_desktop.intake.cleaning import Clean, Invalid, clean_column
-from ping_desktop.intake.geo import is_us
 from ping_desktop.intake.model import (
     FIELD_LABELS,
     LOCATION_FIELDS,
@@ -16,6 +16,7 @@ from ping_desktop.intake.model import (
     Problem,
     SheetTable,
 )
+from ping_desktop.intake.row_checks import apply_address_checks
 from ping_desktop.intake.synonyms import is_id_header
 from ping_desktop.intake.values import gc_paused
 
@@ -29,7 +30,8 @@ Getter = Callable[[str], list[Clean]]
 
 
 class _Add(Protocol):
-    def __call__(self, i: int, f: str | None, message: str, severity: str = "error") -> None: ...
+    def __call__(self, i: int, f: str | None, message: str, severity: str = "error",
+                 kind: str | None = None) -> None: ...
 
 
 @dataclass
@@ -47,8 +49,13 @@ def analyse(
     mapping: ColumnMapping,
     sources: Sequence[str] = (),
     required_attrs: Mapping[str, Sequence[str]] | None = None,
+    declined: Collection[str] = (),
 ) -> Analysis:
-    """Clean every mapped column and collect the problems, row by row in sheet order."""
+    """Clean every mapped column and collect the problems, row by row in sheet order.
+
+    Addresses are checked against the bundled ZIP table; the proposed repairs are applied to
+    what is sent (never to the user's cells) except the kinds in ``declined``.
+    """
     fields = [f for f in LOCATION_FIELDS if f in mapping.fields]
     whole: list[Problem] = []
     cleaned: dict[str, list[Clean]] = {}
@@ -74,9 +81,13 @@ def analyse(
     per_row: dict[int, list[Problem]] = {}
     numbers = table.row_numbers
 
-    def add(i: int, f: str | None, message: str, severity: str = "error") -> None:
+    def add(i: int, f: str | None, message: str, severity: str = "error",
+            kind: str | None = None) -> None:
         sev: Literal["error", "warning"] = "warning" if severity == "warning" else "error"
-        per_row.setdefault(i, []).append(Problem(numbers[i], f, message, sev))
+        per_row.setdefault(i, []).append(Problem(numbers[i], f, message, sev, kind))
+
+    def add_finding(i: int, finding: Finding) -> None:
+        add(i, finding.field, finding.message, finding.severity, finding.kind)
 
     bad_coordinate: set[int] = set()
     for f in fields:
@@ -89,7 +100,7 @@ def analyse(
             if f in ("latitude", "longitude"):
                 bad_coordinate.add(i)
 
-    _repair_zips(cleaned, get("state"), get("country"), add)
+    apply_address_checks(cleaned, fields, n, add_finding, declined)
     has_address = _has_address(get)
     lat, lon = get("latitude"), get("longitude")
     # Only rows lacking an address or a coordinate need a look; find them without a
@@ -120,7 +131,40 @@ def analyse(
                 error_rows.add(i)
     if any(p.severity == "error" for p in whole):
         error_rows = set(range(n))
+    refusal = None if whole else nothing_sendable(table, n, len(error_rows))
+    if refusal is not None:
+        problems.insert(0, refusal)
     return Analysis(fields, cleaned, problems, error_rows)
+
+
+REFUSALS = frozenset({"no_rows", "nothing_sendable"})
+
+
+def refusal(problems: Sequence[Problem]) -> Problem | None:
+    """The whole-file problem that means "send nothing" (no data rows, or none sendable), if
+    any: front ends stop before any request and exit non-zero (CLI) on it."""
+    for problem in problems:
+        if problem.row:
+            break  # whole-file problems come first
+        if problem.kind in REFUSALS:
+            return problem
+    return None
+
+
+def nothing_sendable(table: SheetTable, rows: int, error_rows: int) -> Problem | None:
+    """The whole-file problem for a sheet with no data rows, or none that can be sent: such a
+    file is refused before any request (nothing would come back but a bill of zero)."""
+    if rows == 0:
+        return Problem(0, None, (
+            f'Sheet "{table.sheet}" has a header row (row {table.header_row}) but no data rows '
+            "below it: add the locations, or pick the sheet or header row that has them."
+        ), "error", "no_rows")
+    if error_rows >= rows:
+        return Problem(0, None, (
+            f"None of the {rows:,} rows can be sent: each has an error listed below. Fix them "
+            "(or map the address columns) and try again."
+        ), "error", "nothing_sendable")
+    return None
 
 
 def _has_address(get: Getter) -> list[bool]:
@@ -130,47 +174,6 @@ def _has_address(get: Getter) -> list[bool]:
         a is not None or (s1 is not None and ((c is not None and s is not None) or z is not None))
         for a, s1, c, s, z in zip(full, line1, city, state, postal, strict=True)
     ]
-
-
-def _repair_zips(
-    cleaned: dict[str, list[Clean]], states: list[Clean], countries: list[Clean], add: _Add
-) -> None:
-    """4-digit (or 3-digit) US ZIPs lost their leading zeros in Excel: put them back."""
-    postal = cleaned.get("postal_code")
-    if postal is None:
-        return
-    short = {z for z in set(postal) if isinstance(z, str) and _short_zip(z)}
-    if not short:
-        return
-    decided: dict[tuple[Clean, Clean, Clean], tuple[str, str] | None] = {}
-    for i in [i for i, z in enumerate(postal) if z in short]:
-        z, state, country = postal[i], states[i], countries[i]
-        key = (z, state, country)
-        if key not in decided:
-            decided[key] = _zip_fix(z, state, country)
-        fix = decided[key]
-        if fix is not None:
-            postal[i] = fix[0]
-            add(i, "postal_code", fix[1], "warning")
-
-
-def _zip_fix(z: Clean, state: Clean, country: Clean) -> tuple[str, str] | None:
-    """(repaired ZIP, message) for a short ZIP in a US row, else None."""
-    us = is_us(
-        state if isinstance(state, str) else None,
-        country if isinstance(country, str) else None,
-    )
-    if not us or not isinstance(z, str):
-        return None
-    base, sep, plus4 = z.partition("-")
-    fixed = base.zfill(5) + sep + plus4
-    return fixed, f"ZIP {z} restored to {fixed} (Excel drops leading zeros)"
-
-
-def _short_zip(z: str) -> bool:
-    base, sep, plus4 = z.partition("-")
-    return len(base) in (3, 4) and base.isdigit() and (not sep or (len(plus4) == 4
-                                                                   and plus4.isdigit()))
 
 
 def _required(
@@ -230,7 +233,8 @@ def validate(
     mapping: ColumnMapping,
     sources: Sequence[str] = (),
     required_attrs: Mapping[str, Sequence[str]] | None = None,
+    declined: Collection[str] = (),
 ) -> list[Problem]:
     """Every problem: whole-file ones (row 0) first, then by sheet row."""
     with gc_paused():
-        return analyse(table, mapping, sources, required_attrs).problems
+        return analyse(table, mapping, sources, required_attrs, declined).problems

@@ -223,7 +223,8 @@ def main(create_app: AppFactory, timeout: float = DEFAULT_TIMEOUT) -> int:
     for line in report.lines:
         print(line)
     print(f"Self-test {'PASSED' if code == 0 else 'FAILED'} in {time.monotonic() - started:.1f} s")
-    sys.stdout.flush()
+    if sys.stdout is not None:  # a windowed build may have no console at all
+        sys.stdout.flush()
     return code
 
 

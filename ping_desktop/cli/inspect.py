@@ -10,6 +10,7 @@ from typing import Any
 
 from ping_desktop.intake.inspect import Inspection, inspect_file, inspection_to_json
 from ping_desktop.intake.model import FIELD_LABELS, IntakeError
+from ping_desktop.intake.validate import refusal
 
 _SHOWN_PROBLEMS = 20
 
@@ -33,7 +34,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_inspect(args: argparse.Namespace) -> int:
-    """Run the command; a bad file prints its plain message on stderr and returns 1."""
+    """Run the command; a bad file prints its plain message on stderr and returns 1, and so
+    does a file the app would refuse to send (no data rows, or none sendable), after the
+    report (the refusal is its first problem)."""
     try:
         inspection = inspect_file(args.file, sheet=args.sheet, header_row=args.header_row,
                                   sources=[s.upper() for s in args.source])
@@ -46,6 +49,10 @@ def run_inspect(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_text(inspection))
+    refused = refusal(inspection.plan.problems)
+    if refused is not None:
+        print(refused.message, file=sys.stderr)
+        return 1
     return 0
 
 

@@ -34,12 +34,54 @@ def test_inspect_json(sov_xlsx: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_inspect_sheet_and_header_row_options(capsys: pytest.CaptureFixture[str]) -> None:
+    # The Cover sheet, read with row 1 as its header, has no data rows: the report is still
+    # printed, but the file would be refused, so the exit code says so (it was 0).
     assert main(["inspect", str(DATA / "sov.xls"), "--sheet", "Cover", "--header-row", "1",
-                 "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+                 "--json"]) == 1
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
     assert data["sheet"] == "Cover"
     assert data["header_row"] == 1
     assert data["rows"] == 0
+    assert data["problems"][0]["row"] == 0
+    assert "no data rows" in data["problems"][0]["message"]
+    assert "no data rows" in captured.err
+
+
+def test_header_only_file_exits_1_with_specific_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.intake.sheets import write_xlsx
+
+    path = write_xlsx(tmp_path / "header_only.xlsx",
+                      {"Locations": [["Street Address", "City", "State", "Zip"]]})
+    assert main(["inspect", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "Data rows: 0" in captured.out
+    assert "file: error:" in captured.out
+    assert "has a header row (row 1) but no data rows" in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_nothing_sendable_exits_1_with_specific_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.intake.sheets import write_text
+
+    # Every row lacks any usable address or coordinates.
+    path = write_text(tmp_path / "no_addresses.csv",
+                      [["Loc #", "Street Address", "City"], ["1", "", ""], ["2", "", ""]])
+    assert main(["inspect", str(path), "--json"]) == 1
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert data["sendable_rows"] == 0
+    assert "None of the 2 rows can be sent" in captured.err
+
+
+def test_sendable_file_still_exits_0(sov_xlsx: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(sov_xlsx), "--json"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_inspect_text(sov_xlsx: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 from typing import Literal
 
+from ping_desktop.intake.magic import refuse_non_spreadsheet
 from ping_desktop.intake.model import IntakeError
 
 Kind = Literal["xlsx", "xlsb", "ods", "xls", "text", "encrypted", "html"]
@@ -47,7 +48,11 @@ def sniff(path: Path) -> Kind:
         return _zip_kind(path)
     if head.startswith(CFB_SIGNATURE):
         return "encrypted" if _has_encryption_stream(path) else "xls"
-    start = read_head(path, 2048).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    first = read_head(path, 4096)
+    # An image, a PDF, an archive or random bytes renamed .xlsx/.csv: say what it is, rather
+    # than read it as Latin-1 text and show a garbage preview.
+    refuse_non_spreadsheet(path.name, first)
+    start = first[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
         return "html"
     return "text"

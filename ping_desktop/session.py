@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 DEMO_TOKEN = "demo"  # noqa: S105 - the emulator's public demo token, not a secret
 #: Emulator speed in demo mode: slow enough to watch the progress bars move.
 DEMO_LOCATIONS_PER_SECOND = 40.0
-DEMO_LABEL = "Demo data — synthetic results from the built-in emulator"
+DEMO_LABEL = "Demo data — made-up results from the demo server on this computer"
 
 
 def api_url_for(settings: Settings) -> str:

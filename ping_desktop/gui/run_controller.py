@@ -127,6 +127,10 @@ class RunController(QObject):
             self._engines[run_id] = engine
             if record.is_demo:
                 self._demo_runs.add(run_id)
+        elif not self.is_demo(run_id):
+            # The engine keeps its API client: hand it the token stored now, so a token set
+            # after a rejection is used by Resume, Retry and Submit again without a restart.
+            engine.client.set_token(await self.services.get_token(engine.client.api_url))
         return engine
 
     async def cancel(self, run_id: int) -> None:

@@ -18,7 +18,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
 
-from ping_desktop.api.environments import normalise_api_url
 from ping_desktop.domain import RunPhase
 from ping_desktop.engine.events import RunProgress
 from ping_desktop.gui.async_support import TaskOwner
@@ -206,27 +205,12 @@ class RunStatusFlow(QObject):
                                   if isinstance(path, Path) else None)
 
     async def resume(self, run_id: int) -> None:
-        """Resume ``run_id`` with the API token stored now (one set after a rejection)."""
-        await self._fresh_token(run_id)
+        """Resume ``run_id`` (the run controller hands the engine the token stored now)."""
         await self.runs.resume(run_id)
 
     async def retry_failed(self, run_id: int) -> None:
-        """Send the failed locations of ``run_id`` again, with the API token stored now."""
-        await self._fresh_token(run_id)
+        """Send the failed locations of ``run_id`` again."""
         await self.runs.retry_failed(run_id)
-
-    async def _fresh_token(self, run_id: int) -> None:
-        # The engines keep their API clients; asking the services for a client hands it the
-        # token stored now, so a token set after a 401 is used without a restart.
-        store = self.services.run_store
-        record = await asyncio.to_thread(store.get_run, run_id)
-        if record.is_demo:
-            return
-        try:
-            await self.services.configured_client()
-        except ValueError:  # the configured address is invalid: the run's own still works
-            log.info("The configured API address is invalid; refreshing the run's only")
-        await self.services.client_for(normalise_api_url(record.api_origin))
 
     async def cancel(self, run_id: int) -> None:
         """Cancel ``run_id``; a run no engine is working on is reloaded from the store, since

@@ -22,6 +22,10 @@ INTERRUPTED_SUBMISSION = (
 )
 LEFT_UNSENT = "Not sent again, as you chose. Its locations have no results."
 SENT_AGAIN = "Its locations were sent again in a new job."
+LEASE_LOST = (
+    "Stopped: another Ping Desktop took this run over while this one was not responding. "
+    "Nothing more is sent from here."
+)
 APP_CLOSED = "Interrupted before it finished. Resume it to continue where it stopped."
 
 

@@ -30,6 +30,7 @@ import random
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 from ping_desktop.api import PingDataClient
@@ -43,7 +44,14 @@ from ping_desktop.engine.planning import chunk
 from ping_desktop.engine.polling import PollSettings
 from ping_desktop.engine.progress import ProgressTracker
 from ping_desktop.engine.timings import Timings
-from ping_desktop.storage.runstore import PlannedJob, RunRecord, RunStore
+from ping_desktop.storage.runstore import (
+    LeaseOwner,
+    PlannedJob,
+    RunLeasedError,
+    RunRecord,
+    RunStore,
+)
+from ping_desktop.storage.runstore_leases import DEFAULT_LEASE_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +85,7 @@ class Engine:
         download_attempts: int = 3,
         timings: Timings | None = None,
         ingest: Ingest | None = None,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
     ) -> None:
         if locations_per_job < 1 or concurrent_jobs < 1:
             raise ValueError("locations_per_job and concurrent_jobs must be at least 1")
@@ -99,6 +108,10 @@ class Engine:
         self._pending: set[asyncio.Future[Any]] = set()
         # The one thread every store call of this engine runs on (created on first use).
         self._db_thread: ThreadPoolExecutor | None = None
+        # Who this engine is in the runs' leases (one claimant per engine), and for how long
+        # a claim holds without renewal (renewed every third of it while a run works).
+        self.owner = LeaseOwner.this_process()
+        self.lease_seconds = lease_seconds
 
     # -- store access ------------------------------------------------------------------------
 
@@ -164,7 +177,7 @@ class Engine:
 
     async def unfinished_runs(self) -> list[RunRecord]:
         """Runs that stopped before the end (app closed, offline, needing attention) and that
-        this engine is not working on."""
+        neither this engine nor another live process is working on."""
         runs = await self.db(self.store.unfinished_runs)
         return [r for r in runs if r.id not in self.active_runs()]
 
@@ -187,10 +200,21 @@ class Engine:
         try:
             run, folder = await self.db(
                 lambda: (self.store.get_run(run_id), self.store.run_folder(run_id)))
+            # Before anything is sent or polled: another process may be working on this run.
+            await self.db(self.store.take_lease, run_id, self.owner, self.lease_seconds)
         except KeyError:
             raise EngineError(f"There is no run {run_id}.") from None
+        except RunLeasedError as exc:
+            raise EngineError(exc.message) from exc
         finally:
             canceled = self._starting.pop(run_id, False)
+        try:
+            return await self._run_leased(run_id, run, folder, canceled)
+        finally:
+            await self.db(self.store.release_lease, run_id, self.owner)
+
+    async def _run_leased(self, run_id: int, run: RunRecord, folder: Path,
+                          canceled: bool) -> RunRecord:
         tracker = ProgressTracker(run_id, run.file_name, self.on_event, self.clock)
         ctx = RunContext(run, tracker, folder / "outputs", self.sleep)
         self._active[run_id] = ctx
@@ -207,8 +231,12 @@ class Engine:
             tracker.publish_run(RunPhase.RUNNING)
             for job in todo:
                 ctx.queue.put_nowait(job.id)
-            with self.timings.measure("run"):
-                await self._work(ctx)
+            heartbeat = asyncio.create_task(self._heartbeat(ctx), name=f"run-{run_id}-lease")
+            try:
+                with self.timings.measure("run"):
+                    await self._work(ctx)
+            finally:
+                heartbeat.cancel()
         except asyncio.CancelledError:
             self._stop_workers(ctx)
             try:
@@ -223,6 +251,24 @@ class Engine:
             return await self._finalize(ctx)
         finally:
             self._active.pop(run_id, None)
+
+    async def _heartbeat(self, ctx: RunContext) -> None:
+        """Renew the run's lease while it works; if it was lost (this process stalled past
+        its end and another took the run over), stop at once so nothing is sent twice."""
+        while True:
+            # Real time, not the engine's sleep: tests may make that instant.
+            await asyncio.sleep(self.lease_seconds / 3)
+            try:
+                kept = await self.db(self.store.renew_lease, ctx.run.id, self.owner,
+                                     self.lease_seconds)
+            except Exception:  # a busy store now and then must not stop the run
+                log.warning("Renewing the lease of run %d failed", ctx.run.id, exc_info=True)
+                continue
+            if not kept:
+                log.warning("Run %d was taken over by another process", ctx.run.id)
+                ctx.request_stop(RunPhase.PAUSED, messages.LEASE_LOST)
+                self._stop_workers(ctx)
+                return
 
     async def _work(self, ctx: RunContext) -> None:
         ctx.workers = [
@@ -290,7 +336,13 @@ class Engine:
         if ctx is not None:
             self._stop(ctx)
             return
+        await self._check_not_leased(run_id)
         await self.db(bookkeeping.cancel_stored, self.store, run_id)
+
+    async def _check_not_leased(self, run_id: int) -> None:
+        holder = await self.db(self.store.lease_holder, run_id)
+        if holder is not None and holder.owner != self.owner.key:
+            raise EngineError(RunLeasedError(run_id, holder).message)
 
     def _stop(self, ctx: RunContext) -> None:
         ctx.canceled = True
@@ -302,6 +354,7 @@ class Engine:
         (only the failed sources when others succeeded); returns how many locations."""
         if run_id in self.active_runs():
             raise EngineError("Wait for the run to finish before retrying failed rows.")
+        await self._check_not_leased(run_id)
         candidates, attention_jobs = await self.db(self.store.retry_candidates, run_id)
         if not candidates:
             return 0

@@ -3,7 +3,8 @@
 :class:`RunStore` is assembled from one part per concern, each over the same file and
 connections (``runstore_db``, which also explains the durability choices): reads of runs and
 jobs (``runstore_reads``), reads of rows and results (``runstore_rows``), writes of runs and
-jobs (``runstore_writes``) and writes of outputs and results (``runstore_results``). Other
+jobs (``runstore_writes``), writes of outputs and results (``runstore_results``) and who
+works on a run (``runstore_leases``). Other
 packages import everything from here.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from ping_desktop.storage.runstore_codec import CellValue
 from ping_desktop.storage.runstore_db import DB_FILE, RunStoreError, default_store_path
+from ping_desktop.storage.runstore_leases import Lease, LeaseOwner, RunLeasedError, RunLeases
 from ping_desktop.storage.runstore_reads import RunReads
 from ping_desktop.storage.runstore_records import (
     JobRecord,
@@ -28,11 +30,14 @@ __all__ = [
     "DB_FILE",
     "CellValue",
     "JobRecord",
+    "Lease",
+    "LeaseOwner",
     "OutputRecord",
     "PlannedJob",
     "RawResult",
     "RawRow",
     "RowProblem",
+    "RunLeasedError",
     "RunRecord",
     "RunStore",
     "RunStoreError",
@@ -41,5 +46,5 @@ __all__ = [
 ]
 
 
-class RunStore(RunReads, RowReads, RunWrites, ResultWrites):
+class RunStore(RunReads, RowReads, RunWrites, ResultWrites, RunLeases):
     """Runs, jobs, outputs and results in one SQLite file; safe to use from several threads."""

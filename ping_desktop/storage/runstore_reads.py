@@ -12,6 +12,7 @@ from typing import Any
 from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.storage.runstore_codec import now_text, parse_time
 from ping_desktop.storage.runstore_db import StoreBase
+from ping_desktop.storage.runstore_leases import live_leases
 from ping_desktop.storage.runstore_records import JobRecord, OutputRecord, RunRecord
 
 FINAL_JOB_PHASES = tuple(p.value for p in JobPhase if p.is_final)
@@ -72,14 +73,18 @@ class RunReads(StoreBase):
         rows = self._conn().execute(_RUN_SELECT + " ORDER BY r.id DESC", FINAL_JOB_PHASES)
         return [self._run_record(r) for r in rows.fetchall()]
 
-    def unfinished_runs(self) -> list[RunRecord]:
-        """Runs that have not reached a final phase (to resume), oldest first."""
+    def unfinished_runs(self, *, include_leased: bool = False) -> list[RunRecord]:
+        """Runs that have not reached a final phase (to resume), oldest first; runs a live
+        process is working on (see :mod:`~ping_desktop.storage.runstore_leases`) only with
+        ``include_leased``: resuming those would send their jobs twice."""
         marks = ",".join("?" * len(UNFINISHED_RUN_PHASES))
-        rows = self._conn().execute(
+        conn = self._conn()
+        rows = conn.execute(
             _RUN_SELECT + f" WHERE r.phase IN ({marks}) ORDER BY r.id",
             (*FINAL_JOB_PHASES, *UNFINISHED_RUN_PHASES),
-        )
-        return [self._run_record(r) for r in rows.fetchall()]
+        ).fetchall()
+        leased = {} if include_leased else live_leases(conn)
+        return [self._run_record(r) for r in rows if int(r["id"]) not in leased]
 
     def columns(self, run_id: int) -> tuple[str, ...]:
         """The run's input column headers, in sheet order."""

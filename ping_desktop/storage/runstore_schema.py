@@ -158,7 +158,24 @@ _V4 = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+# Version 5: who works on a run (issue 17, finding 1). One row per run being worked on: the
+# owner (host, process id and a random part per engine), when it last said it was alive and
+# when its claim ends. Two processes resuming one run sent every job twice; now the second
+# one sees the lease and stays away until it is released or has expired.
+_V5 = (
+    """
+    CREATE TABLE run_leases (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        owner TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        heartbeat_at REAL NOT NULL,
+        expires_at REAL NOT NULL
+    )
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 LATEST_VERSION = len(MIGRATIONS)
 
 

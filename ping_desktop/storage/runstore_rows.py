@@ -65,6 +65,29 @@ class RowReads(StoreBase):
         finally:
             conn.close()
 
+    def row_payloads(self, run_id: int) -> Iterator[tuple[int, dict[str, Any] | None]]:
+        """``(row_number, payload)`` for every input row in sheet order: the stored payload of
+        the row's location (what was sent, after the accepted repairs), or None for a row that
+        was not sent. Streamed from its own connection, in step with :meth:`iter_rows_raw`."""
+        conn = self._open()
+        try:
+            cursor = conn.execute(
+                """SELECT ir.row_number, l.payload_json
+                   FROM input_rows ir
+                   LEFT JOIN row_locations rl
+                        ON rl.run_id = ir.run_id AND rl.row_number = ir.row_number
+                   LEFT JOIN locations l
+                        ON l.run_id = ir.run_id AND l.location_id = rl.location_id
+                   WHERE ir.run_id = ? ORDER BY ir.row_number""",
+                (run_id,),
+            )
+            cursor.row_factory = None  # plain tuples: this loop runs 100k+ times
+            loads = _plain_decoder.decode
+            for row_number, payload_json in cursor:
+                yield row_number, (None if payload_json is None else loads(payload_json))
+        finally:
+            conn.close()
+
     def preamble(self, run_id: int) -> tuple[tuple[CellValue, ...], ...]:
         """The sheet rows above the header, row 1 first (blank rows as ``()``); empty for a run
         whose header was on row 1 or that was stored before these rows were kept."""

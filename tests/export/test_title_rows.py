@@ -84,9 +84,14 @@ def test_xlsx_export_keeps_title_rows_and_header_row_number(tmp_path: Path) -> N
         tuple(_as_read(v) for v in row) for row in TITLES
     ]
     assert list(rows[4][: len(HEADER)]) == HEADER  # row 5, as in the input
-    assert rows[4][len(HEADER)] == "PG status"
+    w = len(HEADER)
+    assert rows[4][w:w + 3] == ("Address sent", "Checks", "PG status")
     for written, original in zip(rows[5:], DATA, strict=True):
         assert list(written[: len(HEADER)]) == [_as_read(v) for v in original]
+    # What each row was sent as (from the stored payload), before the (empty) result cells.
+    assert [r[w] for r in rows[5:]] == ["1 Main St, Boston, MA 02134",
+                                        "5 Elm St, Austin, TX 78701",
+                                        "9 Oak Ave, Newark, NJ 07102"]
     assert len(rows) == 8
     assert ws.freeze_panes == "A6"  # the header row and everything above stay in view
     assert str(ws.auto_filter.ref).startswith("A5:")

@@ -11,10 +11,18 @@ from typing import Any
 from ping_desktop.api import PingDataClient, normalise_api_url
 from ping_desktop.cli.progress import ProgressPrinter
 from ping_desktop.cli.results import Target, finish, remembered_target, target_for
-from ping_desktop.cli.support import EXIT_OK, guarded, stored_run, token_for, tuning
+from ping_desktop.cli.support import (
+    EXIT_BUSY,
+    EXIT_OK,
+    CliError,
+    guarded,
+    stored_run,
+    token_for,
+    tuning,
+)
 from ping_desktop.domain import JobPhase
 from ping_desktop.engine.timings import Timings
-from ping_desktop.storage.runstore import RunRecord, RunStore
+from ping_desktop.storage.runstore import RunLeasedError, RunRecord, RunStore
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -35,9 +43,23 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_resume(args: argparse.Namespace) -> int:
-    """Continue one or every unfinished run."""
+    """Continue one or every unfinished run (runs another live process is working on are
+    left alone, and said so)."""
     with RunStore() as store:
-        runs = [stored_run(store, args.run)] if args.run else store.unfinished_runs()
+        leased = store.leased_runs()
+        if args.run:
+            runs = [stored_run(store, args.run)]
+        else:
+            runs = store.unfinished_runs()
+            busy = store.unfinished_runs(include_leased=True)
+            for run in busy:
+                if run.id in leased:
+                    print(f"Run {run.id} ({run.file_name}) skipped: another Ping Desktop is "
+                          f"working on it ({leased[run.id].describe()}).", file=sys.stderr)
+            if not runs and busy:
+                return EXIT_BUSY
+    if args.run and args.run in leased:
+        raise CliError(RunLeasedError(args.run, leased[args.run]).message, EXIT_BUSY)
     if not runs:
         print("Nothing to resume: every run has finished.", file=sys.stderr)
         return EXIT_OK

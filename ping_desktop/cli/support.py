@@ -11,16 +11,21 @@ from dataclasses import dataclass
 from ping_desktop.api import PingApiError, PingDataClient
 from ping_desktop.engine.events import EventSink
 from ping_desktop.engine.polling import PollSettings
-from ping_desktop.engine.runner import Engine
+from ping_desktop.engine.runner import Engine, EngineError, RunBusyError
 from ping_desktop.engine.timings import Timings
 from ping_desktop.session import lookup_token, origin_of, resolve_api_url
 from ping_desktop.storage.credentials import TOKEN_ENV
 from ping_desktop.storage.logging_setup import redact, register_secret
-from ping_desktop.storage.runstore import RunRecord, RunStore
+from ping_desktop.storage.runstore import RunRecord, RunStore, RunStoreError
 
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# Some rows have no results (failed, left unsent, needing a decision): the output was written
+# but is not whole. A script can tell it from success (0) and from failure (1).
+EXIT_PARTIAL = 3
+# The run is being worked on by another process, so nothing was done.
+EXIT_BUSY = 4
 
 
 class CliError(Exception):
@@ -63,7 +68,10 @@ def guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
         except CliError as exc:
             fail(exc.message)
             return exc.code
-        except PingApiError as exc:
+        except RunBusyError as exc:
+            fail(exc.message)
+            return EXIT_BUSY
+        except (PingApiError, EngineError, RunStoreError) as exc:
             fail(exc.message)
             return EXIT_FAILED
         except KeyboardInterrupt:

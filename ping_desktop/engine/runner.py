@@ -66,6 +66,10 @@ class EngineError(Exception):
         self.message = message
 
 
+class RunBusyError(EngineError):
+    """Another live process is working on the run (it holds the run's lease)."""
+
+
 class Engine:
     """Runs, resumes, cancels and retries stored runs (see the module docstring); runs are
     created by a workbench (:mod:`ping_desktop.worker.workbench`)."""
@@ -205,7 +209,7 @@ class Engine:
         except KeyError:
             raise EngineError(f"There is no run {run_id}.") from None
         except RunLeasedError as exc:
-            raise EngineError(exc.message) from exc
+            raise RunBusyError(exc.message) from exc
         finally:
             canceled = self._starting.pop(run_id, False)
         try:
@@ -342,7 +346,7 @@ class Engine:
     async def _check_not_leased(self, run_id: int) -> None:
         holder = await self.db(self.store.lease_holder, run_id)
         if holder is not None and holder.owner != self.owner.key:
-            raise EngineError(RunLeasedError(run_id, holder).message)
+            raise RunBusyError(RunLeasedError(run_id, holder).message)
 
     def _stop(self, ctx: RunContext) -> None:
         ctx.canceled = True

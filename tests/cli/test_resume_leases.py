@@ -47,6 +47,7 @@ def test_resume_of_a_leased_run_by_id_refuses_in_plain_words(
     assert main(["resume", str(run_id)]) == EXIT_BUSY
     err = capsys.readouterr().err
     assert f"Run {run_id} is being worked on by another Ping Desktop" in err
-    assert "nothing is sent twice" in err and "Traceback" not in err
+    assert "nothing is sent twice" in err
+    assert "Traceback" not in err
     with RunStore() as store:
         assert store.get_run(run_id).phase is RunPhase.RUNNING  # untouched

@@ -101,7 +101,8 @@ def test_of_many_threads_taking_one_run_at_once_exactly_one_wins(tmp_path: Path)
         t.start()
     for t in threads:
         t.join()
-    assert len(winners) == 1 and len(losers) == 7
+    assert len(winners) == 1
+    assert len(losers) == 7
 
 
 def test_unfinished_runs_leave_out_runs_a_live_process_works_on(tmp_path: Path) -> None:

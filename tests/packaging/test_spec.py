@@ -190,3 +190,23 @@ def test_bundled_data_files_exist(spec_tree: ast.Module) -> None:
     assert '"resources" / "sample" / "sample-sov.xlsx"' in text
     assert (ROOT / "resources" / "sample" / "sample-sov.xlsx").is_file()
     assert (ROOT / "resources" / "icons" / "ping-desktop.svg").is_file()
+
+
+def test_address_reference_data_is_bundled(spec_tree: ast.Module) -> None:
+    """The ZIP table and usaddress's model file are data, not imports: PyInstaller finds
+    neither by itself, and the frozen app's address checks need both."""
+    datas = _assigned(spec_tree, "DATAS")
+    assert ("collect_data_files", ["usaddress"]) in _calls(datas)
+    text = ast.unparse(datas)
+    assert "'resources' / 'reference' / 'us_zips.tsv.gz'" in text
+    assert "'resources/reference'" in text
+    assert (ROOT / "resources" / "reference" / "us_zips.tsv.gz").is_file()
+    # The place the app reads it from is the place the spec puts it.
+    from ping_desktop.intake.refdata import ZIP_TABLE
+
+    assert ZIP_TABLE == ("reference", "us_zips.tsv.gz")  # under resources/, as bundled
+    # What collect_data_files("usaddress") picks up in this environment: the model file.
+    import usaddress
+
+    assert (Path(usaddress.__file__).parent / "usaddr.crfsuite").is_file()
+    assert "zipcodes" in _strings(_assigned(spec_tree, "DEV_EXCLUDES"))

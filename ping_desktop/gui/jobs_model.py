@@ -17,7 +17,6 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
@@ -29,82 +28,39 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import QApplication, QStyle
 
 from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.engine.events import Event, JobProgress, RunProgress
-from ping_desktop.gui.job_texts import (
-    format_duration,
-    job_from_record,
-    job_status_text,
-    job_status_tooltip,
-    needs_user,
-    run_from_record,
-    run_summary_text,
+from ping_desktop.gui.job_cells import (
+    ACCESSIBLE,
+    ALIGNMENT,
+    COLUMN_COUNT,
+    COLUMNS,
+    DECORATION,
+    DISPLAY,
+    FRACTION_ROLE,
+    HANDLED_ROLES,
+    HEADER_TIPS,
+    HEADERS,
+    JOB_ROLE,
+    LAST_COLUMN,
+    NO_FLAGS,
+    RIGHT_ALIGNED,
+    ROW_FLAGS,
+    RUN_ID_ROLE,
+    JobCells,
+    JobColumn,
 )
-from ping_desktop.gui.run_status_texts import run_label, started_text
+from ping_desktop.gui.job_texts import (
+    job_from_record,
+    run_from_record,
+)
 from ping_desktop.storage.runstore_records import JobRecord, RunRecord
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class JobColumn(IntEnum):
-    """The table's columns, in display order."""
-
-    FILE = 0
-    STARTED = 1
-    JOB = 2
-    STATUS = 3
-    PROGRESS = 4
-    PROBLEMS = 5
-    ELAPSED = 6
-    ETA = 7
-
-
-_HEADERS = {
-    JobColumn.FILE: "File",
-    JobColumn.STARTED: "Started",
-    JobColumn.JOB: "Job",
-    JobColumn.STATUS: "Status",
-    JobColumn.PROGRESS: "Progress",
-    JobColumn.PROBLEMS: "Problems",
-    JobColumn.ELAPSED: "Elapsed",
-    JobColumn.ETA: "Time left",
-}
-
-_HEADER_TIPS = {
-    JobColumn.STARTED: "When the run started: tells two runs of the same file apart",
-    JobColumn.PROBLEMS: (
-        "Locations of this job that did not get every requested result. Rows of the sheet "
-        "that could not be sent at all, and rows sent with a warning, are counted in the "
-        "run's summary above the table."),
-}
-
-# Roles as plain ints: data() runs for every role of every painted cell, and each access to
-# a Qt enum attribute is a lookup through shiboken (it was a fifth of the table's paint time).
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
-_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-_DECORATION = int(Qt.ItemDataRole.DecorationRole)
-_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_COLUMNS = tuple(JobColumn)
-_COLUMN_COUNT = len(_COLUMNS)
-_LAST_COLUMN = _COLUMN_COUNT - 1
-_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
-
-# Custom roles: the view and the delegate read plain values, never parse display text.
-JOB_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the JobProgress of the row
-RUN_ID_ROLE = JOB_ROLE + 1
-FRACTION_ROLE = JOB_ROLE + 2  # progress column: (completed, requested)
-#: The Status of a job whose run is not going: the line above the table says why.
-_STOPPED_WORDS = "Stopped \u2013 see the line above"
-_HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ACCESSIBLE, _ALIGNMENT, _DECORATION, JOB_ROLE,
-                            RUN_ID_ROLE, FRACTION_ROLE})
-
-
-class JobsModel(QAbstractTableModel):
+class JobsModel(JobCells, QAbstractTableModel):
     """Table model of every job the app knows about, in the order they first appeared.
 
     ``runs_changed`` tells that some run's totals or phase changed (what the view's run-level
@@ -297,7 +253,7 @@ class JobsModel(QAbstractTableModel):
             if row is not None and row == previous + 1 and dirty[row] == dirty[start]:
                 previous = row
                 continue
-            first, last = (0, _LAST_COLUMN) if dirty[start] else (JobColumn.FILE, JobColumn.FILE)
+            first, last = (0, LAST_COLUMN) if dirty[start] else (JobColumn.FILE, JobColumn.FILE)
             self.dataChanged.emit(self.index(start, first), self.index(previous, last))
             if row is not None:
                 start = previous = row
@@ -388,7 +344,7 @@ class JobsModel(QAbstractTableModel):
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         """Number of columns (see :class:`JobColumn`)."""
-        return 0 if parent.isValid() else _COLUMN_COUNT
+        return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -397,32 +353,32 @@ class JobsModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(JobColumn):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[JobColumn(section)]
+            return HEADERS[JobColumn(section)]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _HEADER_TIPS.get(JobColumn(section))
+            return HEADER_TIPS.get(JobColumn(section))
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         """Rows are selectable, never editable."""
-        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
+        return ROW_FLAGS if index.isValid() else NO_FLAGS
 
-    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+    def data(self, index: _Index, role: int = DISPLAY) -> Any:
         """Cell contents for the standard roles plus the custom ones declared above."""
         # Called for every role of every painted cell: cheap rejections first, no enum objects.
-        if role not in _HANDLED_ROLES or not index.isValid():
+        if role not in HANDLED_ROLES or not index.isValid():
             return None
         row, col = index.row(), index.column()
-        if not (0 <= row < len(self._jobs) and 0 <= col <= _LAST_COLUMN):
+        if not (0 <= row < len(self._jobs) and 0 <= col <= LAST_COLUMN):
             return None
         job = self._jobs[row]
-        column = _COLUMNS[col]
-        if role == _DISPLAY:
+        column = COLUMNS[col]
+        if role == DISPLAY:
             return self._display(job, column)
-        if role == _ALIGNMENT:
+        if role == ALIGNMENT:
             if column is JobColumn.FILE or column is JobColumn.STATUS:
                 return None
-            return _RIGHT_ALIGNED
-        if role == _DECORATION:
+            return RIGHT_ALIGNED
+        if role == DECORATION:
             return self._status_icon(job) if column is JobColumn.STATUS else None
         if role == FRACTION_ROLE:
             return (job.completed, job.requested) if column is JobColumn.PROGRESS else None
@@ -430,67 +386,4 @@ class JobsModel(QAbstractTableModel):
             return job
         if role == RUN_ID_ROLE:
             return job.run_id
-        return self._tooltip(job, column, role == _ACCESSIBLE)
-
-    # ----- cell contents -----------------------------------------------------------------------
-
-    def _file_name(self, job: JobProgress) -> str:
-        summary = self._runs.get(job.run_id)
-        return summary.file_name if summary is not None else f"Run {job.run_id}"
-
-    def _display(self, job: JobProgress, column: JobColumn) -> str | int:
-        if column is JobColumn.FILE:
-            return self._file_name(job)
-        if column is JobColumn.STARTED:
-            return started_text(self._started.get(job.run_id))
-        if column is JobColumn.JOB:
-            return f"{job.job_number} of {job.job_count}"
-        if column is JobColumn.STATUS:
-            if self.job_is_stopped(job):
-                return _STOPPED_WORDS
-            return job_status_text(job.phase, job.message)
-        if column is JobColumn.PROGRESS:
-            return f"{job.completed:,} / {job.requested:,}"
-        if column is JobColumn.PROBLEMS:
-            return job.problems
-        if column is JobColumn.ELAPSED:
-            return format_duration(self._elapsed(job))
-        # No estimate once the job is over or its run stopped: it would only confuse.
-        if job.phase.is_final or self.job_is_stopped(job):
-            return ""
-        return format_duration(job.eta_seconds)
-
-    def _tooltip(self, job: JobProgress, column: JobColumn, accessible: bool) -> str | None:
-        if column is JobColumn.FILE:
-            summary = self._runs.get(job.run_id)
-            name = run_label(self._file_name(job), self._started.get(job.run_id))
-            return f"{name}\n{run_summary_text(summary)}" if summary is not None else name
-        if column is JobColumn.JOB:
-            server = job.server_job_id or "not sent yet"
-            return f"Job {job.job_number} of {job.job_count}\nServer job id: {server}"
-        if column is JobColumn.STATUS:
-            if self.job_is_stopped(job):
-                summary = self._runs[job.run_id]
-                return f"{_STOPPED_WORDS}.\n{summary.message or ''}".strip()
-            return job_status_tooltip(job.phase, job.message)
-        if column is JobColumn.PROGRESS:
-            return f"{job.completed:,} of {job.requested:,} locations done"
-        if column is JobColumn.PROBLEMS:
-            return f"{job.problems:,} locations with a problem"
-        if accessible:
-            return str(self._display(job, column)) or "No estimate"
-        return None
-
-    def _status_icon(self, job: JobProgress) -> Any:
-        # An icon besides the words, so states that need the user never rely on colour alone.
-        if not needs_user(job.phase):
-            return None
-        app = QApplication.instance()
-        if not isinstance(app, QApplication):
-            return None
-        pixmap = (
-            QStyle.StandardPixmap.SP_MessageBoxCritical
-            if job.phase is JobPhase.FAILED
-            else QStyle.StandardPixmap.SP_MessageBoxWarning
-        )
-        return app.style().standardIcon(pixmap)
+        return self._tooltip(job, column, role == ACCESSIBLE)

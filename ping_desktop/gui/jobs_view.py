@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 
 from ping_desktop.domain import JobPhase
 from ping_desktop.engine.events import JobProgress
+from ping_desktop.gui.job_cells import FRACTION_ROLE, JobColumn
 from ping_desktop.gui.job_texts import job_status_tooltip, needs_user
-from ping_desktop.gui.jobs_model import FRACTION_ROLE, JobColumn, JobsModel
+from ping_desktop.gui.jobs_model import JobsModel
 from ping_desktop.gui.progress_delegate import ProgressBarDelegate
 from ping_desktop.gui.run_status import RunStateBanner
 from ping_desktop.gui.tables import row_table

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from ping_desktop.domain import RunPhase
-from ping_desktop.gui.jobs_model import JobColumn
+from ping_desktop.gui.job_cells import JobColumn
 from ping_desktop.gui.run_status_texts import Step, StopReason
 from tests.conftest import TEST_TOKEN
 from tests.gui.helpers import SAMPLE, jobs, wait_loaded, wait_sources

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from ping_desktop.domain import JobPhase, RunPhase
-from ping_desktop.gui.jobs_model import JobColumn
+from ping_desktop.gui.job_cells import JobColumn
 from ping_desktop.gui.run_status_texts import Step
 from tests.conftest import TEST_TOKEN
 from tests.gui.helpers import SAMPLE, wait_loaded, wait_sources

@@ -102,7 +102,8 @@ def test_elapsed_time_of_a_working_job_keeps_counting_until_its_run_stops(qtbot:
 
     from ping_desktop.domain import JobPhase
     from ping_desktop.engine.events import JobProgress
-    from ping_desktop.gui.jobs_model import JobColumn, JobsModel
+    from ping_desktop.gui.job_cells import JobColumn
+    from ping_desktop.gui.jobs_model import JobsModel
 
     model = JobsModel(coalesce_ms=10)
     now = [100.0]

@@ -16,7 +16,8 @@ from ping_desktop.engine.events import Event, RunProgress
 from ping_desktop.engine.polling import PollSettings
 from ping_desktop.engine.runner import Engine
 from ping_desktop.gui.history_view import HistoryView
-from ping_desktop.gui.jobs_model import JobColumn, JobsModel
+from ping_desktop.gui.job_cells import JobColumn
+from ping_desktop.gui.jobs_model import JobsModel
 from ping_desktop.gui.jobs_view import JobsView
 from ping_desktop.gui.results_view import ResultsView
 from ping_desktop.gui.save_flow import SaveResultsFlow

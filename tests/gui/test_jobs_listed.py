@@ -10,7 +10,7 @@ import pytest
 
 from ping_desktop.domain import JobPhase
 from ping_desktop.emulator.server import EmulatorConfig
-from ping_desktop.gui.jobs_model import JobColumn
+from ping_desktop.gui.job_cells import JobColumn
 from tests.conftest import TEST_TOKEN
 from tests.gui.helpers import SAMPLE, jobs, open_and_start
 

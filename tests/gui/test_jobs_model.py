@@ -13,8 +13,9 @@ from PySide6.QtGui import QImage
 
 from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.engine.events import JobProgress, RunProgress
+from ping_desktop.gui.job_cells import FRACTION_ROLE, JobColumn
 from ping_desktop.gui.job_texts import format_duration, job_status_text
-from ping_desktop.gui.jobs_model import FRACTION_ROLE, JobColumn, JobsModel
+from ping_desktop.gui.jobs_model import JobsModel
 from ping_desktop.gui.jobs_view import JobsView
 from ping_desktop.storage.runstore_records import JobRecord, RunRecord
 

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QToolButton
 
 from ping_desktop.domain import JobPhase, RunPhase
-from ping_desktop.gui.jobs_model import JobColumn, JobsModel
+from ping_desktop.gui.job_cells import JobColumn
+from ping_desktop.gui.jobs_model import JobsModel
 from ping_desktop.gui.jobs_view import JobsView
 from tests.gui.test_jobs_model import job, run
 

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QLabel
 
 from ping_desktop.domain import JobPhase, RunPhase
-from ping_desktop.gui.jobs_model import JobColumn
+from ping_desktop.gui.job_cells import JobColumn
 from tests.conftest import TEST_TOKEN
 from tests.gui.helpers import SAMPLE, jobs, wait_loaded, wait_sources
 

@@ -26,7 +26,8 @@ class TerminationWatch(QObject):
     """Calls ``on_terminate(signal_number)`` on the Qt thread when a terminating signal comes
     (once; later ones are ignored while the close runs). :meth:`uninstall` puts things back."""
 
-    def __init__(self, on_terminate: Callable[[int], object], parent: QObject | None = None) -> None:
+    def __init__(self, on_terminate: Callable[[int], object],
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._on_terminate = on_terminate
         self._fired = False

@@ -194,6 +194,24 @@ class PlannedLocation:
     row_numbers: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class PlanCounts:
+    """A plan's numbers: the cost line and the start check need these and nothing more, so the
+    window receives them (as :class:`~ping_desktop.worker.contract.PlanSummary`) instead of the
+    plan's 100,000 locations."""
+
+    sources: tuple[str, ...]
+    rows: int
+    unique_locations: int
+    rows_with_problems: int
+    sendable_rows: int
+
+    @property
+    def cost(self) -> int:
+        """Lookups charged: unique locations x sources."""
+        return self.unique_locations * len(self.sources)
+
+
 @dataclass
 class Plan:
     """What a run will send: unique locations, the row fan-out, problems and the cost line."""
@@ -209,9 +227,14 @@ class Plan:
     @property
     def cost(self) -> int:
         """Lookups charged: unique locations x sources."""
-        return self.unique_locations * len(self.sources)
+        return self.counts().cost
 
     @property
     def sendable_rows(self) -> int:
         """Rows that have no error and will get a result."""
         return len(self.row_location)
+
+    def counts(self) -> PlanCounts:
+        """The plan's numbers without its locations."""
+        return PlanCounts(tuple(self.sources), self.rows, self.unique_locations,
+                          self.rows_with_problems, self.sendable_rows)

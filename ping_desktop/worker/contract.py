@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ping_desktop.intake.model import CellValue, ColumnMapping, IntakeError, Plan, Problem
+from ping_desktop.intake.model import (
+    CellValue,
+    ColumnMapping,
+    IntakeError,
+    Plan,
+    PlanCounts,
+    Problem,
+)
 
 PREVIEW_ROWS = 50
 #: Problems sent to the window (errors first, then by row); the rest are only counted.
@@ -52,26 +59,16 @@ class ReadResult:
     mapping: ColumnMapping
 
 
-@dataclass(frozen=True)
-class PlanSummary:
-    """A plan as the window needs it; the plan itself (locations, fan-out) stays in the worker
-    under ``plan_id``. Attribute names match :class:`~ping_desktop.intake.model.Plan`."""
+@dataclass(frozen=True, kw_only=True)
+class PlanSummary(PlanCounts):
+    """A plan as the window needs it: its counts, and the first problems; the plan itself
+    (locations, fan-out) stays in the worker under ``plan_id``."""
 
     plan_id: str
-    sources: tuple[str, ...]
-    rows: int
-    unique_locations: int
-    rows_with_problems: int
-    sendable_rows: int
     #: The first :data:`MAX_PROBLEMS` problems, errors first, then by row.
     problems: tuple[Problem, ...]
     problem_count: int
     error_count: int
-
-    @property
-    def cost(self) -> int:
-        """Lookups charged: unique locations x sources."""
-        return self.unique_locations * len(self.sources)
 
 
 def summarise(plan: Plan, plan_id: str) -> PlanSummary:
@@ -79,6 +76,10 @@ def summarise(plan: Plan, plan_id: str) -> PlanSummary:
     first = heapq.nsmallest(MAX_PROBLEMS, plan.problems,
                             key=lambda p: (p.severity != "error", p.row))
     errors = sum(1 for p in plan.problems if p.severity == "error")
-    return PlanSummary(plan_id, tuple(plan.sources), plan.rows, plan.unique_locations,
-                       plan.rows_with_problems, plan.sendable_rows, tuple(first),
-                       len(plan.problems), errors)
+    counts = plan.counts()
+    return PlanSummary(sources=counts.sources, rows=counts.rows,
+                       unique_locations=counts.unique_locations,
+                       rows_with_problems=counts.rows_with_problems,
+                       sendable_rows=counts.sendable_rows, plan_id=plan_id,
+                       problems=tuple(first), problem_count=len(plan.problems),
+                       error_count=errors)

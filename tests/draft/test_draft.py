@@ -36,7 +36,9 @@ class File:
 
 def plan(sources: tuple[str, ...], unique: int = 10, rows: int = 12,
          sendable: int = 12) -> PlanSummary:
-    return PlanSummary("p1", sources, rows, unique, rows - sendable, sendable, (), 0, 0)
+    return PlanSummary(sources=sources, rows=rows, unique_locations=unique,
+                       rows_with_problems=rows - sendable, sendable_rows=sendable,
+                       plan_id="p1", problems=(), problem_count=0, error_count=0)
 
 
 def ready_draft() -> Draft:

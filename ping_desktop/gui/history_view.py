@@ -124,7 +124,8 @@ class HistoryModel(QAbstractTableModel):
         if column == 0:
             text = str(run.input_path)
             if run.is_demo:
-                text += "\nDemo run: synthetic results from the built-in emulator, not real data."
+                text += ("\nDemo run: made-up results from the demo server on this computer, "
+                         "not real data.")
             return text
         if column == 1:
             return run.message or run_phase_text(run.phase)

@@ -204,8 +204,13 @@ class MainWindow(QMainWindow):
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         dialog.filesSelected.connect(lambda names: self.open_files([Path(n) for n in names]))
         self._flows.append(dialog)
-        dialog.finished.connect(lambda _c: self._flows.remove(dialog))
+        dialog.finished.connect(lambda _c: self._forget_flow(dialog))
         dialog.open()
+
+    def _forget_flow(self, flow: object) -> None:
+        # Return in the file-name suggestions can finish a file dialog twice.
+        if flow in self._flows:
+            self._flows.remove(flow)
 
     def open_files(self, paths: list[Path]) -> None:
         """Open the first file (queue the rest); leaves demo mode."""

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from ping_desktop.cli.support import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError
-from ping_desktop.domain import RunPhase
+from ping_desktop.cli.support import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliError
+from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.engine.timings import Timings
 from ping_desktop.export import ExportError
 from ping_desktop.export.from_store import export_run
@@ -73,15 +73,22 @@ async def finish(store: RunStore, run: RunRecord, target: Target | None,
     """Export a finished run to ``target`` and report; explain how to continue otherwise."""
     if run.phase not in _DONE:
         print(f"Run {run.id} {run.phase.value}: {run.message or ''}".rstrip(), file=sys.stderr)
-        if run.phase in (RunPhase.PAUSED, RunPhase.NEEDS_ATTENTION):
+        stuck = await asyncio.to_thread(_needing_attention, store, run.id)
+        if stuck:
+            print(choices(run.id), file=sys.stderr)
+        elif run.phase is RunPhase.FAILED:
+            print(f"Send its rows again with: ping-desktop-cli retry-failed {run.id}",
+                  file=sys.stderr)
+        elif run.phase in (RunPhase.PAUSED, RunPhase.NEEDS_ATTENTION):
             print(f"Continue with: ping-desktop-cli resume {run.id}", file=sys.stderr)
         return EXIT_FAILED
+    code = EXIT_OK if run.phase is RunPhase.COMPLETE else EXIT_PARTIAL
     if run.message:
-        print(run.message, file=sys.stderr)
+        print(cli_words(run.message, run.id), file=sys.stderr)
     if target is None:
         print(f"Run {run.id} finished. Save it with: ping-desktop-cli export {run.id} "
               "--output FILE", file=sys.stderr)
-        return EXIT_OK
+        return code
     try:
         with timings.measure("merge_export"):
             stats = await asyncio.to_thread(on_cpu, timings, "merge_export", export_run, store,
@@ -89,4 +96,26 @@ async def finish(store: RunStore, run: RunRecord, target: Target | None,
     except ExportError as exc:
         raise CliError(exc.message) from None
     print(f"Saved {stats.path} ({stats.rows:,} rows).", file=sys.stderr)
-    return EXIT_OK
+    return code
+
+
+def _needing_attention(store: RunStore, run_id: int) -> int:
+    return sum(j.phase is JobPhase.NEEDS_ATTENTION for j in store.jobs(run_id))
+
+
+def choices(run_id: int) -> str:
+    """The ways forward for jobs that need attention, as commands."""
+    return (
+        "Choose one:\n"
+        f"  ping-desktop-cli retry-failed {run_id}          send their rows again "
+        "(uses credits)\n"
+        f"  ping-desktop-cli retry-failed {run_id} --drop   finish the run without them\n"
+        f"  ping-desktop-cli resume {run_id}                check them once more as they are"
+    )
+
+
+def cli_words(message: str, run_id: int) -> str:
+    """The engine's message with the window's button named as the command that does it."""
+    return message.replace("use Retry failed rows", f"use `ping-desktop-cli retry-failed "
+                           f"{run_id}`").replace("with Retry failed rows",
+                                                 f"with `ping-desktop-cli retry-failed {run_id}`")

@@ -9,6 +9,7 @@ where each job stood, and a POST that may have reached the server is never sent 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable
@@ -185,10 +186,14 @@ class JobFlow:
         assert server_id is not None
         schedule = PollSchedule(engine.poll, engine.rand)
         delay = 0.0 if immediate else schedule.first_delay()
-        errors = 0
+        errors = unknown = 0
         last: tuple[object, ...] | None = None
         while True:
             if not await ctx.wait(delay):
+                return None
+            if self._past_deadline(job):
+                await self._set(phase=JobPhase.NEEDS_ATTENTION,
+                                message=messages.past_deadline(engine.poll.job_deadline / 3600))
                 return None
             engine.timings.status_requests += 1
             try:
@@ -214,6 +219,16 @@ class JobFlow:
                 delay = schedule.next_delay(False, retry_after)
                 continue
             errors = 0
+            if status.state is JobState.UNKNOWN:
+                unknown += 1
+                log.info("Job %s has an undocumented status (%d in a row)", server_id, unknown)
+                if unknown >= engine.poll.max_unknown_statuses:
+                    await self._set(phase=JobPhase.NEEDS_ATTENTION,
+                                    message=messages.unknown_status(unknown))
+                    return None
+                delay = schedule.next_delay(False)
+                continue
+            unknown = 0
             request = status.request
             key = (status.state, request.num_completed, request.num_problems)
             progressed = key != last
@@ -230,6 +245,16 @@ class JobFlow:
                     message=None,
                 )
             delay = schedule.next_delay(progressed)
+
+    def _past_deadline(self, job: JobRecord) -> bool:
+        """Whether the job was sent longer ago than the engine's per-job deadline."""
+        if job.submitted_at is None:
+            return False
+        sent = job.submitted_at
+        if sent.tzinfo is None:
+            sent = sent.replace(tzinfo=dt.UTC)
+        age = (dt.datetime.now(dt.UTC) - sent).total_seconds()
+        return age > self.engine.poll.job_deadline
 
     # -- downloading and parsing -------------------------------------------------------------
 

@@ -34,6 +34,27 @@ def paused(reason: str) -> str:
     return f"Paused: {reason} Resume the run when the connection is back; nothing is lost."
 
 
+def unknown_status(count: int) -> str:
+    """The server kept answering with a status the API does not document."""
+    return (
+        f"The server answered {count} times in a row with a status Ping Desktop does not know "
+        "for this job, so checking stopped. Send its rows again (Retry failed rows) or leave "
+        "them without results; Resume checks once more."
+    )
+
+
+def past_deadline(hours: float) -> str:
+    """The job has not finished long after it was sent."""
+    return (
+        f"This job has not finished {hours:g} hours after it was sent, so checking stopped. "
+        "Send its rows again (Retry failed rows) or leave them without results; Resume checks "
+        "once more."
+    )
+
+
+DROPPED = "Left without results, as you chose."
+
+
 def rejected(reason: str) -> str:
     """The server refused the job's contents."""
     return f"The server rejected this job: {reason}"

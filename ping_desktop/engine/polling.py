@@ -23,14 +23,22 @@ class PollSettings:
     jitter: float = 0.2
     #: Consecutive failed status requests after which a job needs the user's attention.
     max_consecutive_errors: int = 5
+    #: Consecutive answers with a status the API does not document (e.g. "CANCELED") after
+    #: which the job needs the user's attention instead of being polled forever.
+    max_unknown_statuses: int = 5
+    #: Seconds from submission after which a job that is still not finished needs the user's
+    #: attention (a job that never ends would otherwise hold the run open forever).
+    job_deadline: float = 24 * 3600.0
 
     def __post_init__(self) -> None:
         if self.initial <= 0 or self.cap < self.initial or self.factor < 1:
             raise ValueError("poll settings need 0 < initial <= cap and factor >= 1")
         if not 0 <= self.jitter < 1:
             raise ValueError("jitter must be in [0, 1)")
-        if self.max_consecutive_errors < 1:
-            raise ValueError("max_consecutive_errors must be at least 1")
+        if self.max_consecutive_errors < 1 or self.max_unknown_statuses < 1:
+            raise ValueError("max_consecutive_errors and max_unknown_statuses must be >= 1")
+        if self.job_deadline <= 0:
+            raise ValueError("job_deadline must be positive")
 
 
 @dataclass

@@ -373,6 +373,25 @@ class Engine:
         await self.run(run_id)
         return len(candidates)
 
+    async def drop_stuck(self, run_id: int) -> int:
+        """The user's other way forward for jobs that need attention (lost by the server,
+        undocumented status, past their deadline): leave their rows without results and let
+        the run end; returns how many jobs were dropped. Jobs whose submission is uncertain
+        keep their own choice."""
+        if run_id in self.active_runs():
+            raise EngineError("Wait for the run to stop before leaving rows without results.")
+        await self._check_not_leased(run_id)
+        jobs = await self.db(self.store.jobs, run_id)
+        stuck = [j.id for j in jobs if j.phase is JobPhase.NEEDS_ATTENTION]
+        for job_id in stuck:
+            await self.db(self.store.update_job, job_id, phase=JobPhase.CANCELED,
+                          message=messages.DROPPED)
+        if stuck:
+            phase, message = await self.db(bookkeeping.outcome, self.store, run_id)
+            await self.db(self.store.refresh_run_counters, run_id)
+            await self.db(self.store.set_run_phase, run_id, phase, message)
+        return len(stuck)
+
     async def resolve_uncertain(self, job_id: int, resubmit: bool) -> None:
         """The user's decision on a job whose submission may or may not have arrived:
         ``resubmit`` sends it again (on the run's next start or at once if it is running),

@@ -12,7 +12,7 @@ from typing import Any
 
 from ping_desktop.api import DatasourceConfig, PingDataClient
 from ping_desktop.cli.progress import ProgressPrinter
-from ping_desktop.cli.results import Target, finish, remember_target, target_for
+from ping_desktop.cli.results import Target, finish, target_for
 from ping_desktop.cli.support import (
     EXIT_USAGE,
     CliError,
@@ -91,6 +91,7 @@ def _check_sources(sources: list[str], available: dict[str, DatasourceConfig]) -
 async def _plan_run(
     bench: ThreadWorkbench, store: RunStore, tune: Tuning, args: argparse.Namespace,
     path: Path, sources: list[str], datasources: dict[str, DatasourceConfig], origin: str,
+    target: Target,
 ) -> int:
     """Read, map and plan the file and store the run through the workbench, as the window
     does; the table is released on return."""
@@ -119,7 +120,8 @@ async def _plan_run(
             return await bench.create_run(
                 read.handle, plan.plan_id, store_path=store.path,
                 locations_per_job=tune.locations_per_job, sources=sources, api_origin=origin,
-                source_fields={s: list(datasources[s].output_fields) for s in sources})
+                source_fields={s: list(datasources[s].output_fields) for s in sources},
+                output=target.as_json())
     finally:
         await bench.release(read.handle)
 
@@ -136,14 +138,12 @@ async def _enhance(
             bench = ThreadWorkbench(timings)
             try:
                 run_id = await _plan_run(bench, store, tune, args, path, sources, datasources,
-                                         client.origin)
+                                         client.origin, target)
             finally:
                 bench.shutdown()
             printer = ProgressPrinter()
             engine = tune.engine(store, client, printer, timings)
             try:
-                folder = await engine.db(store.run_folder, run_id)
-                await asyncio.to_thread(remember_target, folder, target)
                 # The whole process's CPU: submit, poll and download on the loop thread, parse
                 # and store writes in worker threads.
                 with timings.measure_cpu("run", time.process_time):

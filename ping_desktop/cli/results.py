@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import Any, Literal, TypeVar
 
 from ping_desktop.cli.support import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliError
 from ping_desktop.domain import JobPhase, RunPhase
+from ping_desktop.engine.creation import OUTPUT_FILE
 from ping_desktop.engine.timings import Timings
 from ping_desktop.export import ExportError
 from ping_desktop.export.from_store import export_run
@@ -20,8 +23,11 @@ from ping_desktop.storage.runstore import RunRecord, RunStore
 
 Format = Literal["xlsx", "csv"]
 T = TypeVar("T")
-TARGET_FILE = "cli-output.json"
-_DONE = (RunPhase.COMPLETE, RunPhase.COMPLETE_WITH_PROBLEMS)  # finished with results to save
+TARGET_FILE = OUTPUT_FILE
+# An export's temp file (export/files.py: ".~<stem>.<random><suffix>") untouched this long was
+# left by a process that died while writing it; one being written is touched all the time.
+STALE_TEMP_SECONDS = 120.0
+DONE = (RunPhase.COMPLETE, RunPhase.COMPLETE_WITH_PROBLEMS)  # finished with results to save
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,10 @@ class Target:
 
     path: Path
     fmt: Format
+
+    def as_json(self) -> dict[str, str]:
+        """What the run folder keeps of it."""
+        return {"output": str(self.path.resolve()), "format": self.fmt}
 
 
 def target_for(output: Path | None, input_path: Path) -> Target:
@@ -41,15 +51,49 @@ def target_for(output: Path | None, input_path: Path) -> Target:
     if path.exists() and input_path.exists() and path.resolve() == input_path.resolve():
         raise CliError("The output would overwrite the input file; choose another --output.",
                        EXIT_USAGE)
+    if not path.resolve().parent.is_dir():
+        # Found now, before any credit is spent, not after the run.
+        raise CliError(f"The folder {path.resolve().parent} does not exist. Create it first or "
+                       "choose another --output.", EXIT_USAGE)
     return Target(path, "xlsx" if suffix == ".xlsx" else "csv")
 
 
-def remember_target(folder: Path, target: Target) -> None:
-    """Note in the run folder where ``resume`` should write the result."""
-    (folder / TARGET_FILE).write_text(
-        json.dumps({"output": str(target.path.resolve()), "format": target.fmt}),
-        encoding="utf-8",
-    )
+def remember_target(folder: Path, target: Target, *, written: bool = False) -> None:
+    """Note in the run folder where ``resume`` should write the result (and whether it was
+    written), replacing the note in one step so a kill never leaves half of it."""
+    data: dict[str, object] = dict(target.as_json())
+    if written:
+        data["written"] = True
+    tmp = folder / f".{TARGET_FILE}.tmp"
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, folder / TARGET_FILE)
+
+
+def output_pending(folder: Path) -> bool:
+    """Whether the run has a noted output that was not written yet."""
+    try:
+        data = json.loads((folder / TARGET_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "output" in data and not data.get("written")
+
+
+def clean_stale_temps(dest: Path, now: float | None = None) -> list[Path]:
+    """Remove export temp files of ``dest`` that a killed export left behind; the removed."""
+    removed: list[Path] = []
+    moment = time.time() if now is None else now
+    try:
+        candidates = list(dest.parent.glob(f".~{dest.stem}.*{dest.suffix}"))
+    except OSError:
+        return removed
+    for tmp in candidates:
+        try:
+            if moment - tmp.stat().st_mtime >= STALE_TEMP_SECONDS:
+                tmp.unlink()
+                removed.append(tmp)
+        except OSError:
+            continue
+    return removed
 
 
 def remembered_target(folder: Path) -> Target | None:
@@ -71,7 +115,7 @@ def on_cpu(timings: Timings, phase: str, fn: Callable[..., T], *args: Any) -> T:
 async def finish(store: RunStore, run: RunRecord, target: Target | None,
                  timings: Timings) -> int:
     """Export a finished run to ``target`` and report; explain how to continue otherwise."""
-    if run.phase not in _DONE:
+    if run.phase not in DONE:
         print(f"Run {run.id} {run.phase.value}: {run.message or ''}".rstrip(), file=sys.stderr)
         stuck = await asyncio.to_thread(_needing_attention, store, run.id)
         if stuck:
@@ -89,12 +133,17 @@ async def finish(store: RunStore, run: RunRecord, target: Target | None,
         print(f"Run {run.id} finished. Save it with: ping-desktop-cli export {run.id} "
               "--output FILE", file=sys.stderr)
         return code
+    folder = await asyncio.to_thread(store.run_folder, run.id)
+    await asyncio.to_thread(clean_stale_temps, target.path)
+    await asyncio.to_thread(remember_target, folder, target)
     try:
         with timings.measure("merge_export"):
             stats = await asyncio.to_thread(on_cpu, timings, "merge_export", export_run, store,
                                             run.id, target.path, target.fmt)
     except ExportError as exc:
         raise CliError(exc.message) from None
+    # The run is done once its requested output exists: until this note, resume writes it.
+    await asyncio.to_thread(remember_target, folder, target, written=True)
     print(f"Saved {stats.path} ({stats.rows:,} rows).", file=sys.stderr)
     return code
 

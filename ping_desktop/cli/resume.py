@@ -10,7 +10,14 @@ from typing import Any
 
 from ping_desktop.api import PingDataClient, normalise_api_url
 from ping_desktop.cli.progress import ProgressPrinter
-from ping_desktop.cli.results import Target, finish, remembered_target, target_for
+from ping_desktop.cli.results import (
+    DONE,
+    Target,
+    finish,
+    output_pending,
+    remembered_target,
+    target_for,
+)
 from ping_desktop.cli.support import (
     EXIT_BUSY,
     EXIT_OK,
@@ -22,7 +29,7 @@ from ping_desktop.cli.support import (
 )
 from ping_desktop.domain import JobPhase
 from ping_desktop.engine.timings import Timings
-from ping_desktop.storage.runstore import RunLeasedError, RunRecord, RunStore
+from ping_desktop.storage.runstore import Lease, RunLeasedError, RunRecord, RunStore
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -58,15 +65,35 @@ def run_resume(args: argparse.Namespace) -> int:
                           f"working on it ({leased[run.id].describe()}).", file=sys.stderr)
             if not runs and busy:
                 return EXIT_BUSY
+        unsaved = [] if args.run else _unsaved(store, leased)
     if args.run and args.run in leased:
         raise CliError(RunLeasedError(args.run, leased[args.run]).message, EXIT_BUSY)
-    if not runs:
+    if not runs and not unsaved:
         print("Nothing to resume: every run has finished.", file=sys.stderr)
         return EXIT_OK
     code = EXIT_OK
+    for run in unsaved:  # finished, but a kill stopped the export: write it now
+        print(f"Saving run {run.id} ({run.file_name}), which finished before it was saved.",
+              file=sys.stderr)
+        code = max(code, asyncio.run(_save_only(run)))
     for run in runs:
         code = max(code, asyncio.run(_resume_one(args, run)))
     return code
+
+
+def _unsaved(store: RunStore, leased: dict[int, Lease]) -> list[RunRecord]:
+    """Finished runs whose requested output was never written (a kill during the export)."""
+    return [r for r in store.list_runs()[::-1]
+            if r.phase in DONE and r.id not in leased and output_pending(store.run_folder(r.id))]
+
+
+async def _save_only(run: RunRecord) -> int:
+    store = RunStore()
+    try:
+        target = remembered_target(await asyncio.to_thread(store.run_folder, run.id))
+        return await finish(store, run, target, Timings())
+    finally:
+        store.close()
 
 
 async def _resume_one(args: argparse.Namespace, run: RunRecord) -> int:

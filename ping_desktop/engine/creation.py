@@ -15,6 +15,11 @@ from ping_desktop.storage.runstore import PlannedJob, RowProblem, RunStore
 MAPPING_FILE = "mapping.json"
 
 
+#: In a run folder: where the run is to be saved, and whether that file was written (``resume``
+#: finishes an export a kill interrupted; a run is done when its requested output exists).
+OUTPUT_FILE = "cli-output.json"
+
+
 @dataclass(frozen=True)
 class RunInput:
     """Everything a new run is made of."""
@@ -26,6 +31,9 @@ class RunInput:
     api_origin: str
     is_demo: bool
     source_fields: dict[str, list[str]]
+    #: The file the run is to be saved to (``{"output": path, "format": fmt}``), when a front
+    #: end chose one before the run was made (the command line's ``--output``).
+    output: dict[str, str] | None = None
 
 
 def create_run_blocking(store: RunStore, run: RunInput, locations_per_job: int) -> int:
@@ -55,6 +63,9 @@ def create_run_blocking(store: RunStore, run: RunInput, locations_per_job: int) 
             ),
             encoding="utf-8",
         )
+        if run.output:
+            # Noted before the run exists: a kill right after it is stored cannot lose it.
+            (folder / OUTPUT_FILE).write_text(json.dumps(run.output), encoding="utf-8")
         ids = [loc.location_id for loc in plan.locations]
         jobs = [PlannedJob(tuple(piece)) for piece in chunk(ids, locations_per_job)]
         return store.create_run(

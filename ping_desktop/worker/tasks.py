@@ -102,7 +102,8 @@ def w_release(handle: str) -> None:
 
 def w_create_run(handle: str, plan_id: str, store_path: Path, locations_per_job: int,
                  sources: tuple[str, ...], api_origin: str, is_demo: bool,
-                 source_fields: dict[str, list[str]]) -> int:
+                 source_fields: dict[str, list[str]],
+                 output: dict[str, str] | None = None) -> int:
     from ping_desktop.engine.creation import RunInput, create_run_blocking
     from ping_desktop.storage.runstore import RunStore
 
@@ -116,7 +117,7 @@ def w_create_run(handle: str, plan_id: str, store_path: Path, locations_per_job:
     try:
         return create_run_blocking(
             store,
-            RunInput(table, mapping, plan, sources, api_origin, is_demo, source_fields),
+            RunInput(table, mapping, plan, sources, api_origin, is_demo, source_fields, output),
             locations_per_job,
         )
     finally:

@@ -50,8 +50,11 @@ class Workbench(Protocol):
     async def create_run(self, handle: str, plan_id: str, *, store_path: Path,
                          locations_per_job: int, sources: Sequence[str], api_origin: str,
                          is_demo: bool = False,
-                         source_fields: Mapping[str, list[str]] | None = None) -> int:
-        """Store a run of table ``handle`` with plan ``plan_id``; returns its id."""
+                         source_fields: Mapping[str, list[str]] | None = None,
+                         output: Mapping[str, str] | None = None) -> int:
+        """Store a run of table ``handle`` with plan ``plan_id``; returns its id. ``output``
+        (``{"output": path, "format": fmt}``) is the file the run is meant to be saved to,
+        noted in the run folder before the run exists (see :mod:`ping_desktop.engine.creation`)."""
         ...
 
     async def release(self, handle: str) -> None:
@@ -122,14 +125,16 @@ class ExecutorWorkbench:
     async def create_run(self, handle: str, plan_id: str, *, store_path: Path,
                          locations_per_job: int, sources: Sequence[str], api_origin: str,
                          is_demo: bool = False,
-                         source_fields: Mapping[str, list[str]] | None = None) -> int:
+                         source_fields: Mapping[str, list[str]] | None = None,
+                         output: Mapping[str, str] | None = None) -> int:
         """Store a run of table ``handle`` with plan ``plan_id`` in the store at
         ``store_path`` (its rows never cross back); returns the run id."""
         self._held[handle] = self._held.get(handle, 0) + 1
         try:
             return await self._call("plan_store", tasks.w_create_run, handle, plan_id,
                                     Path(store_path), locations_per_job, tuple(sources),
-                                    api_origin, is_demo, dict(source_fields or {}))
+                                    api_origin, is_demo, dict(source_fields or {}),
+                                    dict(output) if output else None)
         finally:
             self._held[handle] -= 1
             if not self._held[handle]:

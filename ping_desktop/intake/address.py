@@ -66,6 +66,8 @@ def state_code(text: str) -> str | None:
 
 
 _PO_HINT = re.compile("box|drawer|pob", re.IGNORECASE).search  # cheap first look
+#: A match (truthy) when a text might name a PO box; None means it certainly does not.
+po_box_hint = _PO_HINT
 _DIGIT = re.compile(r"\d").search
 
 
@@ -105,6 +107,12 @@ def parse(text: str) -> ParsedAddress:
         city_at=city_at,
         po_box=is_po_box(text),
     )
+
+
+def is_usual_shape(text: str) -> bool:
+    """Whether a line has the usual "street, city, ST 12345" shape (split without the general
+    search, the street taken as everything before the city's comma)."""
+    return _usual_shape(text) is not None
 
 
 def _usual_shape(text: str) -> ParsedAddress | None:

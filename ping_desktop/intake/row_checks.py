@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import replace
+from typing import cast
 
-from ping_desktop.intake.address import is_po_box
+from ping_desktop.intake.address import is_po_box, is_usual_shape, po_box_hint
 from ping_desktop.intake.address_checks import Finding, check_line, check_parts
 from ping_desktop.intake.cleaning import Clean
 from ping_desktop.intake.model import LOCATION_FIELDS
@@ -109,20 +110,63 @@ def _one_line(column: list[Clean], country: list[Clean], skip: frozenset[str],
               add: AddFinding) -> dict[int, set[str]]:
     """Check and repair the one-line column in place; the messages said, per row."""
     said: dict[int, set[str]] = {}
-    keys = list(zip(column, country, strict=True))
-    results = {
-        k: check_line(k[0], _text(k[1]), skip)
-        for k in set(keys)
-        if k[0].__class__ is str
-    }
-    if not any(findings for _, findings in results.values()):
+    results = _line_results(column, country, skip)
+    if not results:
         return said
-    for i, key in enumerate(keys):
-        result = results.get(key)
-        if result is None or not result[1]:
-            continue
-        column[i] = result[0]
-        for finding in result[1]:
+    for i, (line, findings) in results.items():  # validate() puts the rows in order
+        column[i] = line
+        for finding in findings:
             add(i, finding)
-        said[i] = {f.message for f in result[1]}
+        said[i] = {f.message for f in findings}
     return said
+
+
+#: Stands for the street while the place after it ("..., Cambridge, MA 2139") is checked once
+#: for every line ending that way; no real street or message contains it.
+_STAND_IN = "\x00"
+Checked = tuple[str, tuple[Finding, ...]]
+
+
+def _line_results(column: list[Clean], country: list[Clean],
+                  skip: frozenset[str]) -> dict[int, Checked]:
+    """Per row index with findings: (the line to send, the findings) — exactly what
+    :func:`check_line` says of each line, but with the work done once per distinct place.
+
+    A line of the usual shape "street, city, ST 12345" whose street is no PO box is checked as
+    "<stand-in>, city, ST 12345": its verdict and repair depend on the city, state and ZIP only
+    (the checks look at the street just to know there is one), and the repair only ever edits
+    that end of the line. Lines of any other shape, and places whose verdict names the street,
+    are checked whole (once per distinct line).
+    """
+    places: dict[tuple[str, str, Clean], list[int]] = {}
+    whole: dict[tuple[str, Clean], list[int]] = {}
+    for i, (text, where) in enumerate(zip(column, country, strict=True)):
+        if text.__class__ is not str:
+            continue
+        parts = text.rsplit(",", 2)
+        if len(parts) == 3 and parts[0].strip(" ,") and not po_box_hint(parts[0]):
+            places.setdefault((parts[1], parts[2], where), []).append(i)
+        else:
+            whole.setdefault((text, where), []).append(i)
+    out: dict[int, Checked] = {}
+    for (city, place, where), rows in places.items():
+        stand_in = f"{_STAND_IN},{city},{place}"
+        usual = is_usual_shape(stand_in)
+        line, findings = check_line(stand_in, _text(where), skip)
+        if usual and not findings:
+            continue
+        if (not usual or not line.startswith(_STAND_IN + ",")
+                or any(_STAND_IN in f.message for f in findings)):
+            for i in rows:  # the verdict depends on the street after all: check each line
+                whole.setdefault((cast(str, column[i]), where), []).append(i)
+            continue
+        new_end, cut = line[len(_STAND_IN):], len(city) + len(place) + 2
+        for i in rows:
+            text = cast(str, column[i])
+            out[i] = (text[:len(text) - cut] + new_end, findings)
+    for (text, where), rows in whole.items():
+        line, findings = check_line(text, _text(where), skip)
+        if findings:
+            for i in rows:
+                out[i] = (line, findings)
+    return out

@@ -1,8 +1,9 @@
 """The US ZIP reference table that ships with the app (resources/reference/us_zips.tsv.gz).
 
-Loaded once, on first use, into one dict: ZIP -> :class:`ZipInfo`. The table is derived from
-the ``zipcodes`` package by ``resources/reference/build_us_zips.py`` (see there for why a
-compact copy instead of the package's own list).
+Read once, on first use, as one line of text per ZIP; a ZIP's :class:`ZipInfo` is built the
+first time it is looked up (an intake touches a few hundred ZIPs, not all 41,000). The table
+is derived from the ``zipcodes`` package by ``resources/reference/build_us_zips.py`` (see
+there for why a compact copy instead of the package's own list).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class ZipInfo:
 
 _table: dict[str, ZipInfo] | None = None
 _by_state: dict[str, int] | None = None
+_lines: dict[str, str] | None = None  # ZIP -> its line of the table, parsed on lookup
+_parsed: dict[str, ZipInfo | None] = {}
 _lock = threading.Lock()
 
 
@@ -50,38 +53,55 @@ def city_key(city: str) -> str:
     return " ".join(spelled.get(w, w) for w in words)
 
 
+def _parse(line: str) -> ZipInfo:
+    z, kind, city, state, county, lat, lon, others = line.split("\t")
+    return ZipInfo(
+        z, kind, city, state, county,
+        float(lat) if lat else None, float(lon) if lon else None,
+        tuple(others.split("|")) if others else (),
+    )
+
+
+def _read_lines(source: Path) -> dict[str, str]:
+    with gzip.open(source, "rt", encoding="utf-8") as fh:
+        text = fh.read()
+    return {line[:5]: line for line in text.splitlines() if line and not line.startswith("#")}
+
+
+def _table_lines() -> dict[str, str]:
+    global _lines
+    if _lines is None:
+        with _lock:
+            if _lines is None:
+                _lines = _read_lines(resource_path(*ZIP_TABLE))
+    return _lines
+
+
 def load(path: Path | None = None) -> dict[str, ZipInfo]:
-    """The whole table (cached after the first call, which takes a few tens of ms)."""
+    """The whole table, every ZIP parsed (cached after the first call); ``path``: another
+    copy of the table, read afresh and not cached."""
     global _table, _by_state
-    if _table is not None and path is None:
-        return _table
-    with _lock:
-        if _table is not None and path is None:
-            return _table
-        source = path or resource_path(*ZIP_TABLE)
-        table: dict[str, ZipInfo] = {}
-        with gzip.open(source, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                if line.startswith("#"):
-                    continue
-                z, kind, city, state, county, lat, lon, others = line.rstrip("\n").split("\t")
-                table[z] = ZipInfo(
-                    z, kind, city, state, county,
-                    float(lat) if lat else None, float(lon) if lon else None,
-                    tuple(others.split("|")) if others else (),
-                )
-        if path is not None:
-            return table
+    if path is not None:
+        return {z: _parse(line) for z, line in _read_lines(path).items()}
+    if _table is None:
+        table = {z: _parse(line) for z, line in _table_lines().items()}
         counts: dict[str, int] = {}
         for info in table.values():
             counts[info.state] = counts.get(info.state, 0) + 1
         _table, _by_state = table, counts
-        return table
+    return _table
 
 
 def lookup(zip5: str) -> ZipInfo | None:
     """The ZIP's entry, or None for a ZIP that does not exist (``zip5`` = exactly 5 digits)."""
-    return load().get(zip5)
+    try:
+        return _parsed[zip5]
+    except KeyError:
+        pass
+    line = _table_lines().get(zip5)
+    info = None if line is None else _parse(line)
+    _parsed[zip5] = info  # a benign race: two threads build the same value
+    return info
 
 
 def states() -> frozenset[str]:

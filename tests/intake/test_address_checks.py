@@ -174,3 +174,12 @@ def test_any_line_is_checked_without_error_and_only_repairs_change_it(
 def test_arbitrary_text_never_breaks_the_parser(text: str) -> None:
     sent, _ = check_line(text)
     assert isinstance(sent, str)
+
+
+def test_lazy_lookup_gives_the_same_entries_as_the_whole_table() -> None:
+    table = load()
+    assert len(table) > 40_000
+    for z in [*list(table)[::97], "02139", "00501"]:
+        assert lookup(z) == table[z]
+    assert lookup("99999") is None
+    assert lookup("0213") is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,8 @@ from ping_desktop.engine.timings import Timings
 from ping_desktop.session import lookup_token, origin_of, resolve_api_url
 from ping_desktop.storage.credentials import TOKEN_ENV
 from ping_desktop.storage.logging_setup import redact, register_secret
-from ping_desktop.storage.runstore import RunRecord, RunStore, RunStoreError
+from ping_desktop.storage.runstore import RunRecord, RunStore, RunStoreError, default_store_path
+from ping_desktop.storage.store_errors import classify
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,10 @@ def guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
             return EXIT_BUSY
         except (PingApiError, EngineError, RunStoreError) as exc:
             fail(exc.message)
+            return EXIT_FAILED
+        except sqlite3.Error as exc:  # a store read failing (damaged, locked, ...)
+            log.debug("Store failure", exc_info=True)
+            fail(classify(exc, default_store_path()).message)
             return EXIT_FAILED
         except KeyboardInterrupt:
             fail("Interrupted. Run `ping-desktop-cli resume` to continue where it stopped.")

@@ -54,6 +54,24 @@ def run_sources(conn: sqlite3.Connection, run_id: int) -> list[str] | None:
     return None if row is None else list(json.loads(row[0]))
 
 
+def rollback_quietly(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already done so itself.
+
+    On "database or disk is full" (and some I/O errors) SQLite rolls the transaction back on
+    its own; a second ROLLBACK then fails with "cannot rollback - no transaction is active",
+    which used to replace the error that mattered.
+    """
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
+def _is_store_failure(exc: BaseException) -> bool:
+    """SQLite errors about the store itself (not a constraint or a misuse, which are bugs)."""
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+        exc, sqlite3.IntegrityError | sqlite3.ProgrammingError | RunStoreError)
+
+
 class ThreadConnections:
     """One SQLite connection per thread, made by ``connect`` on its first use in that thread.
 
@@ -103,10 +121,7 @@ class StoreBase:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             migrate(self._conn())
         except sqlite3.DatabaseError as exc:
-            raise RunStoreError(
-                f"The run history at {self.path} cannot be opened ({exc}). "
-                "Move the file aside to start a fresh history; your input files are unaffected."
-            ) from exc
+            raise self._problem(exc) from exc
         except RuntimeError as exc:  # SchemaTooNewError
             raise RunStoreError(str(exc)) from exc
 
@@ -138,17 +153,33 @@ class StoreBase:
             raise KeyError(key)
         return row
 
+    def _problem(self, exc: sqlite3.Error) -> RunStoreError:
+        """``exc`` in plain words (disk full, locked, read-only, damaged); raise it ``from``
+        ``exc`` so SQLite's own error stays attached."""
+        from ping_desktop.storage.store_errors import classify
+
+        return classify(exc, self.path)
+
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed (and synced) on exit, rolled back on error."""
+        """One write transaction: committed (and synced) on exit, rolled back on error.
+
+        A store failure (disk full, locked, read-only, damaged) comes out as a
+        :class:`~ping_desktop.storage.store_errors.StoreProblem` chained to SQLite's error.
+        """
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._problem(exc) from exc
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            rollback_quietly(conn)
+            if isinstance(exc, sqlite3.DatabaseError) and _is_store_failure(exc):
+                raise self._problem(exc) from exc
             raise
-        conn.execute("COMMIT")
 
     def close(self) -> None:
         """Close every connection this store opened (any thread)."""

@@ -8,6 +8,7 @@ intact. Released migrations are never edited: a schema change is a new entry at 
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 
 # Version 1: the first release.
@@ -210,6 +211,10 @@ def migrate(conn: sqlite3.Connection, upto: int = LATEST_VERSION) -> int:
             conn.execute(f"PRAGMA user_version = {int(version)}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (disk full): a second ROLLBACK would fail
+            # and hide the error that matters.
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
     return schema_version(conn)

@@ -59,25 +59,32 @@ def apply_address_checks(
         return
     out = {f: cleaned.get(f) for f in ("city", "state", "postal_code")}
     one_line = cleaned.get("address", none)
+    # Per distinct key, once: the values that change and the findings to report.
+    todo = {
+        k: (tuple((f, value) for f, value in (("postal_code", v.postal), ("state", v.state),
+                                              ("city", v.city))
+                  if value is not None and value != _text(k[_PARTS.index(f)])), v.findings)
+        for k, v in verdicts.items()
+        if v.findings
+    }
     for i, key in enumerate(keys):
-        verdict = verdicts[key]
-        if not verdict.findings:
+        if key not in todo:
             continue
+        changes, findings = todo[key]
         left_out: set[str] = set()
-        for f, value in (("postal_code", verdict.postal), ("state", verdict.state),
-                         ("city", verdict.city)):
-            if value is not None and value != _text(key[_PARTS.index(f)]):
-                column = out[f]
-                if column is None:
-                    if one_line[i] is not None:
-                        # The one-line address is what the geocoder reads: no new field
-                        # is invented beside it.
-                        left_out.add(_FILLED[f])
-                        continue
-                    column = out[f] = cleaned[f] = [None] * n
-                column[i] = value
-        for finding in verdict.findings:
-            if finding.kind in left_out or finding.message in said.get(i, ()):
+        for f, value in changes:
+            column = out[f]
+            if column is None:
+                if one_line[i] is not None:
+                    # The one-line address is what the geocoder reads: no new field is
+                    # invented beside it.
+                    left_out.add(_FILLED[f])
+                    continue
+                column = out[f] = cleaned[f] = [None] * n
+            column[i] = value
+        already = said.get(i, ())
+        for finding in findings:
+            if finding.kind in left_out or finding.message in already:
                 continue  # not applied, or already said about the one-line address
             if finding.kind == "po_box" and finding.field == "address_line_1":
                 finding = replace(finding, message=finding.message.replace(

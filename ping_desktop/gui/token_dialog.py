@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -130,6 +130,7 @@ class TokenDialog(QDialog):
         self.buttons.addButton(self.remove_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("tokenSaveButton")
+        self.save_button.setText("&Save")  # the platform's text has no mnemonic on Linux
         self.buttons.accepted.connect(self._save_clicked)
         self.buttons.rejected.connect(self.reject)
 
@@ -146,6 +147,19 @@ class TokenDialog(QDialog):
         self._text_changed("")
 
     # -- lifecycle ------------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        """Grow when a wrapped text gets longer (the password-store note arrives after the
+        dialog is shown): Qt does not grow a shown window for height-for-width contents, so
+        the layout squeezed every label and their last lines were cut off."""
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            layout = self.layout()
+            if layout is not None and layout.hasHeightForWidth():
+                need = layout.totalHeightForWidth(self.width())
+                if need > self.height():
+                    self.resize(self.width(), need)
+        return handled
+
     def open(self) -> None:
         """Show window-modally and load the current state in the background."""
         super().open()

@@ -297,7 +297,10 @@ class ResultsView(QWidget):
         for header, value in zip(query.run.columns, row.values, strict=False):
             QTreeWidgetItem(yours, [header, format_value(value)])
         if row.problems:
-            found = QTreeWidgetItem(self.detail, ["Problems", "; ".join(row.problems)])
+            count = len(row.problems)
+            # The count here, each message once below it (listing them here too doubled them).
+            found = QTreeWidgetItem(
+                self.detail, ["Problems", f"{count} problem{'s' if count != 1 else ''}"])
             for message in row.problems:
                 QTreeWidgetItem(found, ["", message])
         results = query.detail(row.row_number)

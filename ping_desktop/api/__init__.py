@@ -43,6 +43,7 @@ from ping_desktop.api.models import (
     UsageReport,
 )
 from ping_desktop.api.retry import RetryPolicy, next_delay, parse_retry_after
+from ping_desktop.api.token_check import TokenFormatError, check_token
 
 __all__ = [
     "API_PREFIX",
@@ -76,9 +77,11 @@ __all__ = [
     "SubmissionUncertainError",
     "ThrottledError",
     "TlsError",
+    "TokenFormatError",
     "UsageBucket",
     "UsageReport",
     "ValidationError",
+    "check_token",
     "next_delay",
     "normalise_api_url",
     "origin_of",

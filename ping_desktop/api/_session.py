@@ -28,6 +28,7 @@ from ping_desktop.api.errors import (
     TlsError,
 )
 from ping_desktop.api.retry import RetryPolicy, next_delay, parse_retry_after
+from ping_desktop.api.token_check import check_token
 
 log = logging.getLogger("ping_desktop.api")
 
@@ -81,9 +82,11 @@ class HttpSession:
 
     # -- token ---------------------------------------------------------------------------------
     def set_token(self, token: str | None) -> None:
-        """Replace the token (None or blank clears it)."""
+        """Replace the token (None or blank clears it); :class:`TokenFormatError` when it
+        cannot be a token (a line break, space or non-ASCII character inside)."""
         token = (token or "").strip()
-        self._token = _Secret(token) if token else None
+        # Refused here, in plain words: a header cannot carry it (see token_check).
+        self._token = _Secret(check_token(token)) if token else None
 
     @property
     def has_token(self) -> bool:

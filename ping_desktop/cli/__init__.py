@@ -8,7 +8,6 @@ options.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import cast
@@ -40,17 +39,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``ping-desktop-cli``; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    level = logging.WARNING - 10 * min(int(args.verbose), 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    from ping_desktop.cli.support import configure_console, release_console
+
     func = cast(CommandFunc | None, getattr(args, "func", None))
     if func is None:
         parser.print_help(sys.stderr)
         return 2
+    configure_console(int(args.verbose))
     try:
         return func(args)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    finally:
+        release_console()
 
 
 if __name__ == "__main__":  # pragma: no cover

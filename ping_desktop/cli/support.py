@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ping_desktop.api import PingApiError, PingDataClient
+from ping_desktop.api import PingApiError, PingDataClient, TokenFormatError, check_token
 from ping_desktop.engine.events import EventSink
 from ping_desktop.engine.polling import PollSettings
 from ping_desktop.engine.runner import Engine, EngineError, RunBusyError
 from ping_desktop.engine.timings import Timings
 from ping_desktop.session import lookup_token, origin_of, resolve_api_url
 from ping_desktop.storage.credentials import TOKEN_ENV
-from ping_desktop.storage.logging_setup import redact, register_secret
+from ping_desktop.storage.logging_setup import RedactingFilter, redact, register_secret
 from ping_desktop.storage.runstore import RunRecord, RunStore, RunStoreError, default_store_path
 from ping_desktop.storage.store_errors import classify
 
@@ -111,7 +112,41 @@ def token_for(api_url: str) -> str:
             "or save the token in Ping Desktop (Settings > API token)."
         )
     register_secret(token)
-    return token
+    try:
+        return check_token(token)
+    except TokenFormatError as exc:
+        where = TOKEN_ENV if os.environ.get(TOKEN_ENV, "").strip() else "the saved token"
+        raise CliError(f"{exc.message} (The token came from {where}.)") from None
+
+
+_console: list[logging.Handler] = []
+
+
+def release_console() -> None:
+    """Remove the handler :func:`configure_console` added (at the end of ``main``: a test
+    calling ``main`` again must not find it writing to a stream that is gone)."""
+    root = logging.getLogger()
+    for old in _console:
+        root.removeHandler(old)
+    _console.clear()
+
+
+def configure_console(verbose: int) -> None:
+    """Log to stderr at WARNING, INFO (-v) or DEBUG (-vv), through the same redaction as the
+    log files: at -vv the HTTP libraries log requests, and nothing may print the token."""
+    level = logging.WARNING - 10 * min(int(verbose), 2)
+    root = logging.getLogger()
+    root.setLevel(level)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    for old in _console:  # one console handler, however often main() runs in one process
+        root.removeHandler(old)
+    _console[:] = [handler]
+    root.addHandler(handler)
+    # Every handler of the root logger, including any a library or test added.
+    for each in root.handlers:
+        if not any(isinstance(f, RedactingFilter) for f in each.filters):
+            each.addFilter(RedactingFilter())
 
 
 def tuning(args: argparse.Namespace) -> Tuning:

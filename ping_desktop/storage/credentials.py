@@ -18,6 +18,7 @@ import keyring.backend
 import keyring.errors
 
 from ping_desktop.api.environments import origin_of
+from ping_desktop.api.token_check import check_token
 from ping_desktop.storage.logging_setup import register_secret
 from ping_desktop.storage.paths import APP_ID
 
@@ -116,10 +117,8 @@ class CredentialStore:
 
     def set_token(self, api_origin: str, token: str) -> TokenStorage:
         """Store ``token``; returns where it went (SESSION_ONLY when no usable keyring exists)."""
-        token = token.strip()
-        if not token:
-            raise ValueError("The token is empty.")
-        register_secret(token)
+        register_secret(token.strip())
+        token = check_token(token)  # TokenFormatError (a ValueError) in plain words
         account = account_for(api_origin)
         with self._lock:
             backend = _usable_backend()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from itertools import compress, count, repeat
 from operator import is_
@@ -150,10 +151,34 @@ def _keys(field: str, column: list[Clean]) -> list[Any]:
     if 2 * len(distinct) < len(column):
         table = {v: match_key(v) for v in distinct}
         return list(map(table.__getitem__, column))
+    bulk = _text_keys(column)
+    if bulk is not None:
+        return bulk
     return [
         " ".join(v.casefold().translate(PUNCTUATION).split()) if v.__class__ is str else v
         for v in column
     ]
+
+
+_SPACES = re.compile(r"[^\S\n]+")  # any run of whitespace but the line break
+_EDGES = re.compile(r"^ | $", re.MULTILINE)
+
+
+def _text_keys(column: list[Clean]) -> list[Any] | None:
+    """:func:`match_key` of a column of text (or empty) cells, done on the whole column joined
+    into one string (no per-row calls); None when a cell is no text or holds a line break."""
+    if not set(map(type, column)) <= {str, type(None)}:
+        return None
+    has_none = None in column
+    cells = [("" if v is None else v) for v in column] if has_none else column
+    joined = "\n".join(cells)  # type: ignore[arg-type]
+    if joined.count("\n") != len(column) - 1:
+        return None
+    text = _EDGES.sub("", _SPACES.sub(" ", joined.casefold().translate(PUNCTUATION)))
+    keys: list[Any] = text.split("\n")
+    if has_none:
+        keys = [None if v is None else k for v, k in zip(column, keys, strict=True)]
+    return keys
 
 
 _ADDRESS_TEXT = frozenset(

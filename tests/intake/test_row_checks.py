@@ -63,3 +63,21 @@ def test_many_streets_on_one_place_share_its_repair() -> None:
     # The PO box is checked whole: its own message names it.
     assert sent[-2] == "PO Box 7, Cambridge, MA 02139"
     assert any("PO Box 7 is a PO box" in f.message for f in found[len(lines) - 2])
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=12),
+    st.sampled_from(["Main  St.", "main st", " MAIN-ST ", "Straße", "a\tb", "x\u2028y",
+                     "\x1cq", "ǅ", ""]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CELLS, min_size=1, max_size=10))
+def test_plan_match_keys_of_a_text_column_equal_match_key_per_cell(column: list[Clean]) -> None:
+    from ping_desktop.intake.cleaning import match_key
+    from ping_desktop.intake.plan import _keys
+
+    assert _keys("address_line_1", column) == [
+        None if v is None else match_key(v) for v in column]

@@ -67,7 +67,12 @@ def _prepare_qt_environment() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``ping-desktop``; returns the process exit code."""
-    # In a frozen build the background worker process (engine.offload) starts this same
+    # pythonw (a pip-installed ping-desktop on Windows) starts with no standard streams, like
+    # the frozen windowed build, whose entry script has already done this.
+    from ping_desktop import std_streams
+
+    std_streams.install()
+    # In a frozen build the background worker process (worker/pool.py) starts this same
     # executable: freeze_support runs the worker there instead of a second app.
     import multiprocessing
 

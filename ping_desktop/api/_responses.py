@@ -43,7 +43,7 @@ def parse_json_body(body: bytes) -> Any:
         return None
     try:
         return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested beyond reason: not ours
         return None
 
 

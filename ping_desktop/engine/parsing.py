@@ -119,6 +119,13 @@ def parse_output_data(
     return parsed
 
 
+TOO_DEEP = (
+    "The result file {name} is nested too deeply to be a Ping.Data output (it may be damaged "
+    "or not from the service), so it was not read. Send the job's rows again with Retry "
+    "failed rows; if it happens again, tell Ping support."
+)
+
+
 def load_downloaded_json(path: Path) -> Any:
     """The JSON document of a freshly downloaded output (blocking). A file that does not parse
     was cut short on the way: it is removed and :class:`OutputIncompleteError` is raised, as the
@@ -126,6 +133,8 @@ def load_downloaded_json(path: Path) -> Any:
     try:
         with path.open("rb") as handle:
             return json.load(handle)
+    except RecursionError:
+        raise OutputParseError(TOO_DEEP.format(name=path.name)) from None
     except (ValueError, UnicodeDecodeError) as exc:
         path.unlink(missing_ok=True)
         raise OutputIncompleteError(
@@ -139,6 +148,8 @@ def read_output_json(path: Path) -> Any:
     try:
         with path.open("rb") as handle:
             return json.load(handle)
+    except RecursionError:
+        raise OutputParseError(TOO_DEEP.format(name=path.name)) from None
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise OutputParseError(
             f"The result file {path.name} could not be read ({type(exc).__name__})."

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ipaddress
 import signal
+import socket
 import sys
 import threading
 from types import FrameType
@@ -50,6 +53,53 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.set_defaults(func=run)
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _lan_address() -> str | None:
+    """This computer's address on its network, if it has one (no packet is sent)."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))  # TEST-NET-1: only picks the outgoing interface
+        address = str(probe.getsockname()[0])
+        if not address.startswith("0."):
+            return address
+    return None
+
+
+def announce(host: str, port: int, token: str) -> list[str]:
+    """Where the emulator can really be reached: for 0.0.0.0 / :: this computer's network
+    address as well as loopback (it used to announce 127.0.0.1 only)."""
+    def url(h: str) -> str:
+        return f"http://[{h}]:{port}/api/v1" if ":" in h else f"http://{h}:{port}/api/v1"
+
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - naming the wildcard, not binding it
+        urls = [url("127.0.0.1")]
+        lan = _lan_address()
+        if lan:
+            urls.append(url(lan))
+        where = f"every network interface ({host or 'all addresses'}), e.g. " + " and ".join(urls)
+    else:
+        where = url(host)
+    return [f"Ping.Data emulator listening on {where} (token: {token})"]
+
+
+def exposed_warning(host: str) -> str:
+    """The loud warning for an emulator other computers can reach."""
+    bar = "!" * 72
+    return (
+        f"{bar}\nWARNING: the emulator is bound to {host}, so OTHER COMPUTERS on your network "
+        "can reach it.\nIt serves synthetic data to anyone who knows the token above. Its "
+        "control endpoints\n(/__emulator__/...) answer only on this computer. Use the default "
+        f"--host 127.0.0.1\nunless you mean to share it.\n{bar}"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the server, print where it listens, and serve until SIGINT/SIGTERM."""
     from ping_desktop.emulator.server import EmulatorServer
@@ -83,7 +133,10 @@ def run(args: argparse.Namespace) -> int:
 
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        print(f"Ping.Data emulator listening on {server.api_url} (token: {tokens[0]})", flush=True)
+        for line in announce(server.host, server.port, tokens[0]):
+            print(line, flush=True)
+        if not _is_loopback(server.host):
+            print(exposed_warning(server.host), file=sys.stderr, flush=True)
         while not stop.wait(0.5):
             pass
     finally:

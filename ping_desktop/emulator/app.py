@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Awaitable, Callable
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -16,6 +19,7 @@ from ping_desktop.emulator.http_common import json_answer
 from ping_desktop.emulator.state import EmulatorState
 
 API = "/api/v1"
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 class EmulatorApp(Starlette):
@@ -41,6 +45,33 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return json_answer({"detail": getattr(exc, "detail", "Error.")}, status)
 
 
+def is_loopback_client(request: Request) -> bool:
+    """Whether the request comes from this computer (127.0.0.0/8, ::1)."""
+    host = request.client.host if request.client else ""
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
+
+
+def loopback_only(handler: Endpoint) -> Endpoint:
+    """``handler`` for requests from this computer; 404 for any other (issue 17, finding 9):
+    the control endpoints need no token and change the emulator's behaviour, so an emulator
+    bound to every interface must not offer them to the network."""
+
+    async def guarded(request: Request) -> Response:
+        if not is_loopback_client(request):
+            return json_answer({"detail": "Not found."}, 404)
+        return await handler(request)
+
+    guarded.__doc__ = handler.__doc__
+    return guarded
+
+
 def create_app(config: EmulatorConfig | None = None, faults: Faults | None = None) -> EmulatorApp:
     """A ready ASGI app emulating the Ping.Data API (serve it with any ASGI server)."""
     state = EmulatorState(config=config or EmulatorConfig(), faults=faults or Faults())
@@ -54,9 +85,10 @@ def create_app(config: EmulatorConfig | None = None, faults: Faults | None = Non
         Route(f"{API}/datasources", info.list_datasources, methods=["GET"]),
         Route(f"{API}/datasources/{{code}}", info.get_datasource, methods=["GET"]),
         Route(f"{API}/usage", info.usage, methods=["GET"]),
-        Route("/__emulator__/stats", info.control_stats, methods=["GET"]),
-        Route("/__emulator__/faults", info.control_faults, methods=["GET", "POST"]),
-        Route("/__emulator__/reset", info.control_reset, methods=["POST"]),
+        Route("/__emulator__/stats", loopback_only(info.control_stats), methods=["GET"]),
+        Route("/__emulator__/faults", loopback_only(info.control_faults),
+              methods=["GET", "POST"]),
+        Route("/__emulator__/reset", loopback_only(info.control_reset), methods=["POST"]),
     ]
     app = EmulatorApp(routes=routes, exception_handlers={HTTPException: _http_error})
     app.emulator = state

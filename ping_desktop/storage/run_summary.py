@@ -1,0 +1,212 @@
+"""The numbers behind a run's Summary pane: rows per outcome, geocoding quality and the classes
+of each source's categorical fields, with total insured value per class.
+
+Read-only grouped SQL over the run store on a connection of its own (safe from any thread).
+Every count is of sheet rows (not unique locations), so a bar's count is exactly the number of
+rows the results table shows when that bar is clicked (:func:`rows_for`). The review's own
+filters (problems, low confidence) stay in :mod:`ping_desktop.storage.review`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from ping_desktop.storage.runstore_db import BUSY_TIMEOUT_MS
+from ping_desktop.storage.runstore_records import RunRecord
+
+BarKind = Literal["outcome", "confidence", "field"]
+OUTCOMES = ("located", "low confidence", "not found", "not sent")
+#: Confidence bands of a geocoder (lower bound, label), highest first.
+CONFIDENCE_BANDS = ((90, "90\u2013100"), (70, "70\u201389"), (50, "50\u201369"), (0, "0\u201349"))
+MAX_CLASSES = 12
+MAX_FIELDS_PER_SOURCE = 4
+#: Fields that name a place or a record rather than a class of it.
+_NOT_CLASSES = frozenset({
+    "formatted_address", "address_line_1", "address_line_2", "street_number", "route", "city",
+    "postal_code", "county", "country", "place_id", "geocoder", "firm_panel", "zone_description",
+    "confidence", "is_success", "error_message",
+})
+#: The SOV's value columns that add up to total insured value (mapping field names).
+TIV_FIELDS = ("limits__building_limit", "limits__bpp_limit", "limits__bi_limit")
+
+
+@dataclass(frozen=True)
+class BarKey:
+    """What a bar counts, enough to find its rows again (:func:`rows_for`)."""
+
+    kind: BarKind
+    source: str
+    value: str
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its label, how many sheet rows, and their total insured value (if any)."""
+
+    key: BarKey
+    rows: int
+    tiv: float | None = None
+
+    @property
+    def label(self) -> str:
+        """What the bar is called on its axis."""
+        return self.key.value
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A titled group of bars (an outcome split, a confidence split or a field's classes)."""
+
+    title: str
+    source: str
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """Everything the Summary pane shows for one run."""
+
+    rows: int
+    has_tiv: bool
+    outcomes: tuple[Chart, ...]  # one per source: located / low / not found / not sent
+    geocoding: tuple[Chart, ...]  # confidence bands per geocoding source
+    match_rates: dict[str, float]  # geocoding source -> share of rows located (0..1)
+    fields: tuple[Chart, ...]  # categorical fields of every source
+
+
+def is_geocoder(run: RunRecord, source: str) -> bool:
+    """A source that answers with coordinates (its confidence is a match quality)."""
+    names = set(run.source_fields.get(source, ())) | set(run.observed_fields.get(source, ()))
+    return {"latitude", "longitude"} <= names
+
+
+def tiv_columns(run: RunRecord) -> list[int]:
+    """Positions of the input columns mapped to building, contents and BI values."""
+    fields = run.mapping.get("fields", run.mapping)
+    if not isinstance(fields, dict):
+        return []
+    columns = [fields.get(name) for name in TIV_FIELDS]
+    return [run.columns.index(c) for c in columns if isinstance(c, str) and c in run.columns]
+
+
+def _tiv_sql(indexes: list[int]) -> str:
+    # Numbers as stored, or text such as "$1,250,000"; anything else counts as no value.
+    parts = []
+    for i in indexes:
+        cell = f"json_extract(ir.values_json, '$[{int(i)}]')"
+        clean = f"replace(replace(trim({cell}), ',', ''), '$', '')"
+        parts.append(
+            f"(CASE WHEN typeof({cell}) IN ('integer', 'real') THEN {cell} "
+            f"WHEN typeof({cell}) = 'text' AND {clean} GLOB '[0-9]*' "
+            f"AND {clean} NOT GLOB '*[^0-9.]*' THEN CAST({clean} AS REAL) END)"
+        )
+    return f"total({' + '.join(f'coalesce({p}, 0)' for p in parts)})" if parts else "NULL"
+
+
+@contextmanager
+def _connect(path: Path) -> Iterator[sqlite3.Connection]:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        yield conn
+    finally:
+        conn.close()
+
+
+# Each sheet row with the given source's result (NULL columns when it has none).
+_ROWS_WITH_RESULT = """FROM input_rows ir
+    LEFT JOIN row_locations rl ON rl.run_id = ir.run_id AND rl.row_number = ir.row_number
+    LEFT JOIN results r ON r.run_id = ir.run_id AND r.location_id = rl.location_id
+        AND r.source = :src
+    WHERE ir.run_id = :run"""
+
+_OUTCOME_CASE = """CASE WHEN r.is_success = 1 AND (r.confidence IS NULL OR r.confidence >= :thr)
+        THEN 'located' WHEN r.is_success = 1 THEN 'low confidence'
+        WHEN r.is_success = 0 THEN 'not found' ELSE 'not sent' END"""
+
+_BAND_CASE = """CASE WHEN r.confidence >= 90 THEN '90\u2013100' WHEN r.confidence >= 70
+        THEN '70\u201389' WHEN r.confidence >= 50 THEN '50\u201369' ELSE '0\u201349' END"""
+
+
+def _field_path(name: str) -> str:
+    return '$."' + name.replace('"', '\\"') + '"'
+
+
+def _class_fields(conn: sqlite3.Connection, run_id: int, source: str) -> list[str]:
+    """Text or whole-number fields with at most MAX_CLASSES values: the ones worth a chart."""
+    found = conn.execute(
+        """SELECT j.key, count(DISTINCT j.value) FROM results r, json_each(r.data_json) j
+           WHERE r.run_id = ? AND r.source = ? AND r.is_success = 1
+             AND j.type IN ('text', 'integer') GROUP BY j.key""",
+        (run_id, source),
+    ).fetchall()
+    names = [str(k) for k, n in found if 1 <= n <= MAX_CLASSES and k not in _NOT_CLASSES
+             and not str(k).endswith(("_date", "_id", "_name", "_latitude", "_longitude"))]
+    return names[:MAX_FIELDS_PER_SOURCE]
+
+
+def summarize(path: Path, run: RunRecord, threshold: int) -> RunSummary:
+    """The Summary pane's numbers for ``run`` (stored in the run store at ``path``)."""
+    tiv_cols = tiv_columns(run)
+    tiv = _tiv_sql(tiv_cols)
+    outcomes: list[Chart] = []
+    geocoding: list[Chart] = []
+    rates: dict[str, float] = {}
+    fields: list[Chart] = []
+    with _connect(path) as conn:
+        for source in run.sources:
+            params: dict[str, Any] = {"run": run.id, "src": source, "thr": threshold}
+            got = {str(k): (int(n), t) for k, n, t in conn.execute(
+                f"SELECT {_OUTCOME_CASE} AS k, count(*), {tiv} {_ROWS_WITH_RESULT} "
+                "GROUP BY k", params)}
+            outcomes.append(Chart(f"{source}: rows by outcome", source, tuple(
+                Bar(BarKey("outcome", source, name), got.get(name, (0, None))[0],
+                    got.get(name, (0, None))[1] if tiv_cols else None)
+                for name in OUTCOMES)))
+            if is_geocoder(run, source):
+                located = got.get("located", (0, 0))[0] + got.get("low confidence", (0, 0))[0]
+                rates[source] = located / run.rows if run.rows else 0.0
+                bands = {str(k): (int(n), t) for k, n, t in conn.execute(
+                    f"SELECT {_BAND_CASE} AS k, count(*), {tiv} {_ROWS_WITH_RESULT} "
+                    "AND r.is_success = 1 AND r.confidence IS NOT NULL GROUP BY k", params)}
+                geocoding.append(Chart(f"{source}: confidence of located rows", source, tuple(
+                    Bar(BarKey("confidence", source, label), bands.get(label, (0, None))[0],
+                        bands.get(label, (0, None))[1] if tiv_cols else None)
+                    for _, label in CONFIDENCE_BANDS)))
+            for name in _class_fields(conn, run.id, source):
+                params["path"] = _field_path(name)
+                bars = [
+                    Bar(BarKey("field", source, str(value), name), int(n),
+                        t if tiv_cols else None)
+                    for value, n, t in conn.execute(
+                        f"SELECT json_extract(r.data_json, :path) AS v, count(*), "
+                        f"{tiv} {_ROWS_WITH_RESULT} AND r.is_success = 1 "
+                        "AND v IS NOT NULL GROUP BY v ORDER BY count(*) DESC, v", params)
+                ]
+                fields.append(Chart(f"{source}: {name.replace('_', ' ')}", source, tuple(bars)))
+    return RunSummary(run.rows, bool(tiv_cols), tuple(outcomes), tuple(geocoding), rates,
+                      tuple(fields))
+
+
+def rows_for(path: Path, run_id: int, key: BarKey, threshold: int) -> list[int]:
+    """The sheet row numbers a bar counts, in sheet order."""
+    params: dict[str, Any] = {"run": run_id, "src": key.source, "thr": threshold,
+                              "value": key.value}
+    if key.kind == "outcome":
+        test = f"{_OUTCOME_CASE} = :value"
+    elif key.kind == "confidence":
+        test = f"r.is_success = 1 AND r.confidence IS NOT NULL AND {_BAND_CASE} = :value"
+    else:
+        params["path"] = _field_path(key.field)
+        test = "r.is_success = 1 AND CAST(json_extract(r.data_json, :path) AS TEXT) = :value"
+    with _connect(path) as conn:
+        cursor = conn.execute(
+            f"SELECT ir.row_number {_ROWS_WITH_RESULT} AND {test} "
+            "ORDER BY ir.row_number", params)
+        return [int(n) for (n,) in cursor]

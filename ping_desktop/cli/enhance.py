@@ -24,9 +24,12 @@ from ping_desktop.cli.support import (
     tuning,
 )
 from ping_desktop.engine.timings import Timings
-from ping_desktop.intake import IntakeError
+from ping_desktop.export.cells import EXCEL_MAX_COLS
+from ping_desktop.export.model import result_columns_for
+from ping_desktop.intake import IntakeError, refusal
 from ping_desktop.intake.model import FIELD_LABELS
-from ping_desktop.storage.runstore import RunStore
+from ping_desktop.storage.runstore import RunRecord, RunStore
+from ping_desktop.worker.contract import PlanSummary, ReadResult
 from ping_desktop.worker.workbench import ThreadWorkbench
 
 
@@ -88,42 +91,84 @@ def _check_sources(sources: list[str], available: dict[str, DatasourceConfig]) -
         )
 
 
-async def _plan_run(
-    bench: ThreadWorkbench, store: RunStore, tune: Tuning, args: argparse.Namespace,
-    path: Path, sources: list[str], datasources: dict[str, DatasourceConfig], origin: str,
-    target: Target,
-) -> int:
-    """Read, map and plan the file and store the run through the workbench, as the window
-    does; the table is released on return."""
+def _refuse_if_unsendable(path: Path, plan: PlanSummary) -> None:
+    """Stop before any request when nothing can be sent (header only, no usable location),
+    with the intake's own words for what is wrong."""
+    problem = refusal(plan.problems)
+    if problem is not None:
+        raise CliError(f"{path.name}: {problem.message} Nothing was sent.")
+    if not plan.unique_locations:
+        raise CliError(
+            f"No row of {path.name} has a usable location (address or latitude/longitude), "
+            "so nothing was sent. Check the header row and column names (`ping-desktop-cli "
+            "inspect FILE` shows how the file is read)."
+        )
+
+
+def _check_width(target: Target, columns: int, sources: list[str],
+                 datasources: dict[str, DatasourceConfig]) -> None:
+    """An .xlsx output has at most 16,384 columns: say so before any credit is spent."""
+    if target.fmt != "xlsx":
+        return
+    added = result_columns_for(sources, {s: list(datasources[s].output_fields) for s in sources})
+    # The export puts "Address sent" and "Checks" before the results (export/from_store.py).
+    width = columns + 2 + len(added)
+    if width > EXCEL_MAX_COLS:
+        raise CliError(
+            f"The enriched workbook would need {width:,} columns ({columns:,} of the file and "
+            f"{width - columns:,} of results), more than Excel's {EXCEL_MAX_COLS:,}. Nothing "
+            "was sent. Choose fewer sources, or save as .csv with --output.", EXIT_USAGE)
+
+
+async def _read_and_plan(bench: ThreadWorkbench, args: argparse.Namespace, path: Path,
+                         sources: list[str]) -> tuple[ReadResult, PlanSummary]:
+    """Read, map and plan the file without the server (no source's required fields yet), and
+    refuse a file with nothing to send before any request."""
     timings = bench.timings
     assert timings is not None
     try:
         with timings.measure("intake"):
             read = await bench.read(path, args.sheet)
-            required = {s: datasources[s].required_attrs for s in sources}
-            plan = await bench.plan(read.handle, read.mapping, sources, required)
+            plan = await bench.plan(read.handle, read.mapping, sources, {})
     except IntakeError as exc:
         raise CliError(exc.message) from None
+    fields = read.mapping.fields
+    mapped = ", ".join(f"{FIELD_LABELS.get(f, f)} <- '{c}'" for f, c in fields.items())
+    print(f"{path.name}: {plan.rows:,} rows, {plan.unique_locations:,} unique locations, "
+          f"{plan.rows_with_problems:,} rows with problems. Columns: {mapped or 'none'}",
+          file=sys.stderr)
     try:
-        fields = read.mapping.fields
-        mapped = ", ".join(f"{FIELD_LABELS.get(f, f)} <- '{c}'" for f, c in fields.items())
-        print(f"{path.name}: {plan.rows:,} rows, {plan.unique_locations:,} unique locations, "
-              f"{plan.rows_with_problems:,} rows with problems. Columns: {mapped or 'none'}",
-              file=sys.stderr)
-        if not plan.unique_locations:
-            raise CliError(
-                f"No row of {path.name} has a usable location (address or latitude/longitude), "
-                "so nothing was sent. Check the header row and column names (`ping-desktop-cli "
-                "inspect FILE` shows how the file is read)."
-            )
-        with timings.measure("plan_store"):
-            return await bench.create_run(
-                read.handle, plan.plan_id, store_path=store.path,
-                locations_per_job=tune.locations_per_job, sources=sources, api_origin=origin,
-                source_fields={s: list(datasources[s].output_fields) for s in sources},
-                output=target.as_json())
-    finally:
+        _refuse_if_unsendable(path, plan)
+    except CliError:
         await bench.release(read.handle)
+        raise
+    return read, plan
+
+
+async def _plan_run(
+    bench: ThreadWorkbench, store: RunStore, tune: Tuning, read: ReadResult,
+    plan: PlanSummary, path: Path, sources: list[str],
+    datasources: dict[str, DatasourceConfig], origin: str, target: Target,
+) -> int:
+    """Plan again with the sources' required fields when they have any, check the output's
+    width, and store the run through the workbench, as the window does."""
+    timings = bench.timings
+    assert timings is not None
+    required = {s: datasources[s].required_attrs for s in sources}
+    if any(required.values()):
+        try:
+            with timings.measure("intake"):
+                plan = await bench.plan(read.handle, read.mapping, sources, required)
+        except IntakeError as exc:
+            raise CliError(exc.message) from None
+        _refuse_if_unsendable(path, plan)
+    _check_width(target, len(read.preview.columns), sources, datasources)
+    with timings.measure("plan_store"):
+        return await bench.create_run(
+            read.handle, plan.plan_id, store_path=store.path,
+            locations_per_job=tune.locations_per_job, sources=sources, api_origin=origin,
+            source_fields={s: list(datasources[s].output_fields) for s in sources},
+            output=target.as_json())
 
 
 async def _enhance(
@@ -132,27 +177,42 @@ async def _enhance(
 ) -> int:
     store = RunStore()
     try:
-        async with PingDataClient(api_url, token) as client:
-            datasources = await client.list_datasources()
-            _check_sources(sources, datasources)
-            bench = ThreadWorkbench(timings)
+        bench = ThreadWorkbench(timings)
+        try:
+            # Read and plan before the server is contacted: a file with nothing to send is
+            # refused without a single request.
+            read, plan = await _read_and_plan(bench, args, path, sources)
+            released = False
             try:
-                run_id = await _plan_run(bench, store, tune, args, path, sources, datasources,
-                                         client.origin, target)
+                async with PingDataClient(api_url, token) as client:
+                    datasources = await client.list_datasources()
+                    _check_sources(sources, datasources)
+                    run_id = await _plan_run(bench, store, tune, read, plan, path, sources,
+                                             datasources, client.origin, target)
+                    # The table's rows are in the store now: free them before the run.
+                    await bench.release(read.handle)
+                    released = True
+                    bench.shutdown()
+                    run = await _run(store, client, tune, timings, run_id)
             finally:
-                bench.shutdown()
-            printer = ProgressPrinter()
-            engine = tune.engine(store, client, printer, timings)
-            try:
-                # The whole process's CPU: submit, poll and download on the loop thread, parse
-                # and store writes in worker threads.
-                with timings.measure_cpu("run", time.process_time):
-                    run = await engine.run(run_id)
-            finally:
-                printer.finish()
-                await engine.aclose()
+                if not released:
+                    await bench.release(read.handle)
+        finally:
+            bench.shutdown()
         return await finish(store, run, target, timings)
     finally:
         store.close()
 
 
+async def _run(store: RunStore, client: PingDataClient, tune: Tuning, timings: Timings,
+               run_id: int) -> RunRecord:
+    printer = ProgressPrinter()
+    engine = tune.engine(store, client, printer, timings)
+    try:
+        # The whole process's CPU: submit, poll and download on the loop thread, parse and
+        # store writes in worker threads.
+        with timings.measure_cpu("run", time.process_time):
+            return await engine.run(run_id)
+    finally:
+        printer.finish()
+        await engine.aclose()

@@ -48,7 +48,8 @@ def test_messy_sov_enhanced_to_xlsx_keeps_every_row_and_value(
     header, body = sheet[2], sheet[3:]
     assert list(header[: len(HEADER)]) == HEADER
     added = list(header[len(HEADER):])
-    assert added[:2] == ["PG status", "PG confidence"]
+    # What each row was sent as and its intake checks come first, then the results.
+    assert added[:4] == ["Address sent", "Checks", "PG status", "PG confidence"]
     assert {"PG latitude", "PG longitude", "PH status", "PH flood zone"} <= set(added)
     assert len(body) == len(table.rows) == 30
     for original, written in zip(table.rows, body, strict=True):
@@ -60,7 +61,8 @@ def test_messy_sov_enhanced_to_xlsx_keeps_every_row_and_value(
     assert isinstance(body[0][status["PG latitude"]], float)
     # The row without an address is kept, with empty results and a listed problem.
     assert body[6][2] is None
-    assert all(v is None for v in body[6][len(HEADER):])
+    assert "address" in str(body[6][len(HEADER) + 1]).lower()  # its Checks cell says why
+    assert all(v is None for v in body[6][len(HEADER) + 2:])
     problems = list(wb["Problems"].iter_rows(values_only=True))
     assert problems[0] == ("Row", "Source", "Message")
     assert any(p[0] == table.row_numbers[6] and "address" in p[2] for p in problems[1:])

@@ -65,13 +65,15 @@ def test_enhance_keeps_title_rows_and_header_row(
     assert written[1][3] == dt.datetime(2026, 1, 15, 9, 30)
     assert written[2][1] == 12345
     assert list(written[4][:width]) == HEADER
-    assert written[4][width:width + 2] == ("PG status", "PG confidence")
+    # "Address sent" and "Checks" come before the results.
+    assert written[4][width:width + 4] == ("Address sent", "Checks", "PG status",
+                                           "PG confidence")
     # Every data row below, unchanged, with results beside it.
     body = written[5:]
     assert len(body) == len(data) == 12
     for original, row in zip(source[5:], body, strict=True):
         assert tuple(row[:width]) == tuple(original[:width])
-    assert body[0][width] == "OK"
+    assert body[0][width + 2] == "OK"
     assert ws.freeze_panes == "A6"
     assert str(ws.auto_filter.ref).startswith("A5:")
     info = dict(book["Run"].iter_rows(values_only=True))

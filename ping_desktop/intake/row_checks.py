@@ -120,11 +120,13 @@ def _one_line(column: list[Clean], country: list[Clean], skip: frozenset[str],
     results = _line_results(column, country, skip)
     if not results:
         return said
+    messages: dict[int, set[str]] = {}  # by id() of the findings tuples many rows share
     for i, (line, findings) in results.items():  # validate() puts the rows in order
         column[i] = line
         for finding in findings:
             add(i, finding)
-        said[i] = {f.message for f in findings}
+        said[i] = messages.get(id(findings)) or messages.setdefault(
+            id(findings), {f.message for f in findings})
     return said
 
 

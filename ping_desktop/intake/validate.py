@@ -87,7 +87,9 @@ def analyse(
         per_row.setdefault(i, []).append(Problem(numbers[i], f, message, sev, kind))
 
     def add_finding(i: int, finding: Finding) -> None:
-        add(i, finding.field, finding.message, finding.severity, finding.kind)
+        # Called once per row with an address finding (tens of thousands on a big sheet).
+        per_row.setdefault(i, []).append(Problem(numbers[i], finding.field, finding.message,
+                                                 finding.severity, finding.kind))
 
     bad_coordinate: set[int] = set()
     for f in fields:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QItemSelection, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -16,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -30,9 +35,14 @@ from ping_desktop.gui.results_model import (
     result_flag,
     status_text,
 )
+from ping_desktop.gui.summary_model import RowsFilter, RowSubsetQuery, with_rows
+from ping_desktop.gui.summary_view import SummaryView
 from ping_desktop.gui.tables import row_table
-from ping_desktop.storage.review import FilterKind, ReviewFilter, ReviewQuery, ReviewRow
+from ping_desktop.storage.review import FilterKind, ReviewFilter, ReviewRow
+from ping_desktop.storage.run_summary import BarKey, rows_for, summarize
 from ping_desktop.storage.runstore import RunStore
+
+log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 300
 
@@ -137,6 +147,32 @@ class ResultsView(QWidget):
         splitter.setSizes([640, 380])
         self.splitter = splitter
 
+        # Rows picked on the Summary or the Map: said above the table, with a way back.
+        self.subset_label = QLabel(self)
+        self.subset_label.setObjectName("resultsSubset")
+        self.subset_clear = QPushButton("Show all rows", self)
+        self.subset_clear.setObjectName("resultsSubsetClear")
+        self.subset_clear.clicked.connect(self.clear_rows_filter)
+        subset_bar = QHBoxLayout()
+        subset_bar.addWidget(self.subset_label, 1)
+        subset_bar.addWidget(self.subset_clear)
+        table_page = QWidget(self)
+        table_layout = QVBoxLayout(table_page)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addLayout(subset_bar)
+        table_layout.addWidget(splitter, 1)
+        self.summary = SummaryView(self)
+        self.summary.bar_clicked.connect(self._on_bar_clicked)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("reviewTabs")
+        self.tabs.addTab(table_page, "&Table")
+        self.tabs.addTab(self.summary, "S&ummary")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self._store_path: Path | None = None
+        self._summary_for: int | None = None
+        self._jobs: set[asyncio.Future[Any]] = set()
+        self._show_subset(None)
+
         bar = QHBoxLayout()
         bar.addWidget(show_label)
         bar.addWidget(self.filter_box)
@@ -148,7 +184,7 @@ class ResultsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addLayout(bar)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.tabs, 1)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -168,7 +204,9 @@ class ResultsView(QWidget):
 
     def load_run(self, store: RunStore | Path, run_id: int, low_confidence_threshold: int) -> None:
         """Show run ``run_id`` from ``store`` (a RunStore or its file): all rows, sheet order."""
-        query = ReviewQuery(store, run_id)
+        query = RowSubsetQuery(store, run_id)
+        self._store_path = store.path if isinstance(store, RunStore) else Path(store)
+        self._summary_for = None
         self._run_id = run_id
         self._threshold = low_confidence_threshold
         run = query.run
@@ -196,6 +234,9 @@ class ResultsView(QWidget):
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self._row_header.largest = query.max_row_number()
         self.model.load(query, low_confidence_threshold)  # closes the previous query
+        self._show_subset(None)
+        if self.tabs.currentWidget() is self.summary:
+            self.load_summary()
         # Widths are fitted to the first rows once they arrive (see _on_model_reset).
         self._fit_pending = True
         self._fit_columns()
@@ -265,6 +306,83 @@ class ResultsView(QWidget):
         }
         chosen = kinds.get(kind, "all")
         self.model.request_filter(replace(self._latest_filter(), kind=chosen, source=code or None))
+
+    # ----- the Summary tab and row subsets -----------------------------------------------------
+
+    def _spawn(self, job: Any) -> None:
+        future = asyncio.ensure_future(job)
+        self._jobs.add(future)
+        future.add_done_callback(self._jobs.discard)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.summary and self._summary_for != self._run_id:
+            self.load_summary()
+
+    def load_summary(self) -> None:
+        """Work out the open run's summary (in a worker thread when the view works in the
+        background) and show it on the Summary tab."""
+        query, path = self.model.query, self._store_path
+        if query is None or path is None:
+            self.summary.clear("Open a run to see its summary.")
+            return
+        self._summary_for = self._run_id
+        self.summary.clear("Counting\u2026")
+        run, threshold = query.run, self._threshold
+        if not self.model.background:
+            self.summary.show_summary(summarize(path, run, threshold))
+            return
+
+        async def work() -> None:
+            try:
+                summary = await asyncio.to_thread(summarize, path, run, threshold)
+            except sqlite3.Error as exc:
+                log.warning("Summary failed: %s", exc)
+                self.summary.clear("The summary could not be read from the run history. "
+                                   "Reopen the run to try again.")
+                return
+            if self._run_id == run.id:
+                self.summary.show_summary(summary)
+
+        self._spawn(work())
+
+    def _on_bar_clicked(self, key: object) -> None:
+        if not isinstance(key, BarKey) or self._store_path is None or self._run_id is None:
+            return
+        path, run_id, threshold = self._store_path, self._run_id, self._threshold
+        what = f"{key.field.replace('_', ' ')} {key.value}" if key.field else key.value
+        label = f"{key.source}: {what}"
+        if not self.model.background:
+            self.show_rows(rows_for(path, run_id, key, threshold), label)
+            return
+
+        async def work() -> None:
+            rows = await asyncio.to_thread(rows_for, path, run_id, key, threshold)
+            if self._run_id == run_id:
+                self.show_rows(rows, label)
+
+        self._spawn(work())
+
+    def show_rows(self, rows: list[int] | set[int] | frozenset[int], label: str) -> None:
+        """Show only these sheet rows in the table (with the chosen filter and search), on the
+        Table tab; ``label`` says where they came from."""
+        self.model.request_filter(with_rows(self._latest_filter(), frozenset(rows), label))
+        self._show_subset(f"Showing the rows of {label} ({len(rows):,}).")
+        self.tabs.setCurrentIndex(0)
+
+    def clear_rows_filter(self) -> None:
+        """Every row again (the chosen filter and search stay)."""
+        self.model.request_filter(with_rows(self._latest_filter(), None, ""))
+        self._show_subset(None)
+
+    def rows_filter(self) -> frozenset[int] | None:
+        """The rows the table is kept to (a bar or map selection), if any."""
+        latest = self._latest_filter()
+        return latest.rows if isinstance(latest, RowsFilter) else None
+
+    def _show_subset(self, text: str | None) -> None:
+        self.subset_label.setText(text or "")
+        self.subset_label.setVisible(text is not None)
+        self.subset_clear.setVisible(text is not None)
 
     def _on_model_reset(self) -> None:
         query = self.model.query

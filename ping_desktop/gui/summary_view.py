@@ -1,0 +1,157 @@
+"""The review's Summary tab: rows per outcome, geocoding quality and each source's classes as
+bar charts (QtCharts), with total insured value per class; clicking a bar asks for its rows.
+
+QtCharts over pyqtgraph: it comes with Qt (about 1 MB compressed for QtCharts and its OpenGL
+libraries, versus numpy's tens of MB for pyqtgraph) and draws these few dozen bars instantly.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from ping_desktop.storage.run_summary import Bar, BarKey, Chart, RunSummary
+
+_BAR_HEIGHT = 26
+_COLOURS = {"located": "#2e7d32", "90\u2013100": "#6a1b9a"}
+
+
+def short_money(value: float | None) -> str:
+    """$1.2M, $350K, $900: insured value on a chart's axis."""
+    if value is None:
+        return ""
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= limit:
+            return f"${value / limit:.1f}{suffix}"
+    return f"${value:,.0f}"
+
+
+def bar_text(bar: Bar, with_tiv: bool) -> str:
+    """A bar's axis label: its class, and its insured value when the sheet has values."""
+    return f"{bar.label}  ({short_money(bar.tiv or 0.0)})" if with_tiv else bar.label
+
+
+class BarChart(QChartView):
+    """One horizontal bar chart; ``bar_clicked(BarKey)`` when a bar is clicked."""
+
+    bar_clicked = Signal(object)
+
+    def __init__(self, chart: Chart, with_tiv: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source_chart = chart
+        self.setObjectName("summaryChart")
+        self.setAccessibleName(chart.title)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # Bottom-up in a horizontal series: reversed so the first bar reads first.
+        bars = list(reversed(chart.bars))
+        series = QHorizontalBarSeries()
+        bar_set = QBarSet("Rows")
+        bar_set.append([float(b.rows) for b in bars])
+        # Outcome charts in green (located is their first bar), classes in blue.
+        bar_set.setColor(QColor(_COLOURS.get(chart.bars[0].label if chart.bars else "",
+                                             "#1565c0")))
+        series.append(bar_set)
+        series.setLabelsVisible(True)
+        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
+        series.setLabelsFormat("@value")
+        view = QChart()
+        view.setTitle(chart.title)
+        view.addSeries(series)
+        view.legend().hide()
+        view.setMargins(QMargins(4, 4, 4, 4))
+        view.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        categories = QBarCategoryAxis()
+        categories.append([bar_text(b, with_tiv) for b in bars])
+        values = QValueAxis()
+        values.setLabelFormat("%d")
+        values.setRange(0, max([b.rows for b in bars] + [1]) * 1.15)
+        view.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        view.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(categories)
+        series.attachAxis(values)
+        self.setChart(view)
+        self._bars = bars
+        self.bar_set = bar_set
+        bar_set.clicked.connect(self._on_clicked)
+        self.setMinimumHeight(90 + _BAR_HEIGHT * max(len(bars), 1))
+        self.setToolTip("Click a bar to show its rows in the table")
+
+    def bar_keys(self) -> list[BarKey]:
+        """The bars' keys, top to bottom as shown."""
+        return [b.key for b in reversed(self._bars)]
+
+    def click(self, key: BarKey) -> None:
+        """Act as if the bar of ``key`` was clicked (keyboard access, tests)."""
+        self.bar_clicked.emit(key)
+
+    def _on_clicked(self, index: int) -> None:
+        if 0 <= index < len(self._bars):
+            self.bar_clicked.emit(self._bars[index].key)
+
+
+class SummaryView(QWidget):
+    """Counts, match rates and charts of one run; ``bar_clicked(BarKey)`` follows bar clicks."""
+
+    bar_clicked = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("summaryView")
+        self.heading = QLabel("Open a run to see its summary.", self)
+        self.heading.setObjectName("summaryHeading")
+        self.heading.setWordWrap(True)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._inner = QWidget()
+        self._grid = QGridLayout(self._inner)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self._inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(scroll, 1)
+        self.charts: list[BarChart] = []
+        self.summary: RunSummary | None = None
+
+    def clear(self, message: str) -> None:
+        """No charts; ``message`` instead (loading, failed)."""
+        for chart in self.charts:
+            self._grid.removeWidget(chart)
+            chart.deleteLater()
+        self.charts = []
+        self.summary = None
+        self.heading.setText(message)
+
+    def show_summary(self, summary: RunSummary) -> None:
+        """Draw ``summary``: a heading of plain numbers, then one chart per group."""
+        self.clear("")
+        self.summary = summary
+        lines = [f"<b>{summary.rows:,} rows.</b>"]
+        for chart in summary.outcomes:
+            parts = ", ".join(f"{b.rows:,} {b.label}" for b in chart.bars)
+            rate = summary.match_rates.get(chart.source)
+            located = f" \u2014 match rate {rate:.0%}" if rate is not None else ""
+            lines.append(f"{chart.source}: {parts}{located}")
+        if summary.has_tiv:
+            lines.append("Bars show total insured value per class in brackets.")
+        lines.append("Click a bar to show its rows in the table.")
+        self.heading.setText("<br>".join(lines))
+        groups = [*summary.outcomes, *summary.geocoding, *summary.fields]
+        for i, chart in enumerate(groups):
+            view = BarChart(chart, summary.has_tiv, self._inner)
+            view.bar_clicked.connect(self.bar_clicked)
+            self._grid.addWidget(view, i // 2, i % 2)
+            self.charts.append(view)
+
+    def chart(self, title: str) -> BarChart | None:
+        """The chart titled ``title``, if shown."""
+        return next((c for c in self.charts if c.source_chart.title == title), None)

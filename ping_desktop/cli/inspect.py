@@ -8,7 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ping_desktop.intake.inspect import Inspection, inspect_file, inspection_to_json
+from ping_desktop.intake.inspect import (
+    Inspection,
+    inspect_file,
+    inspection_to_json,
+    proposed_repairs,
+)
 from ping_desktop.intake.model import FIELD_LABELS, IntakeError
 from ping_desktop.intake.validate import refusal
 
@@ -77,6 +82,10 @@ def render_text(inspection: Inspection) -> str:
     if plan.sources:
         lines.append(f"Cost: {plan.unique_locations} locations x {len(plan.sources)} sources "
                      f"= {plan.cost} lookups")
+    repairs = proposed_repairs(plan)
+    if repairs:
+        lines.append("Proposed repairs (what is sent; your cells are never changed):")
+        lines.extend(f"  {r['label']}" for r in repairs)
     if plan.problems:
         lines.append(f"Problems ({len(plan.problems)}):")
         for p in plan.problems[:_SHOWN_PROBLEMS]:

@@ -90,6 +90,9 @@ def test_inspect_text(sov_xlsx: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "Header row: 4" in out
     assert "Street address (line 1)" in out
     assert "row 5: warning: ZIP 2134 restored" in out
+    # The repairs grouped by kind, as the window's consent step shows them.
+    assert "Proposed repairs (what is sent; your cells are never changed):" in out
+    assert "  1 ZIP restored (leading zeros)" in out
 
 
 def test_bad_file_exits_1_with_plain_message(tmp_path: Path,

@@ -241,5 +241,5 @@ def summarise(kinds: list[str]) -> list[tuple[str, int, str]]:
         for kind, (one, many) in table.items():
             if kind in counts:
                 n = counts[kind]
-                out.append((kind, n, f"{n} {one if n == 1 else many}"))
+                out.append((kind, n, f"{n:,} {one if n == 1 else many}"))
     return out

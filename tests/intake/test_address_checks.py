@@ -104,6 +104,7 @@ def test_summary_groups_by_kind() -> None:
     assert [label for _, _, label in summary] == [
         "312 ZIPs restored (leading zeros)", "18 states filled from the ZIP",
         "1 PO box instead of a building"]
+    assert summarise(["city_filled"] * 33_333)[0][2] == "33,333 cities filled from the ZIP"
 
 
 # --- properties ------------------------------------------------------------------------------

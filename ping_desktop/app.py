@@ -153,6 +153,10 @@ def _run_gui(opts: argparse.Namespace, qt_args: list[str]) -> int:
     paths = app_paths()
     configure_logging(paths.log_dir)
     app = create_application(qt_args)
+    from ping_desktop.gui.single_instance import hold_or_hand_over
+
+    if hold_or_hand_over(paths.data_dir, opts.files, app) is None:
+        return 0  # the window already open on this data folder took the files
     from ping_desktop.gui.crash import install_crash_handlers
 
     install_crash_handlers(paths.log_dir, show_dialogs=not opts.no_err_windows)

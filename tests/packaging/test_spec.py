@@ -213,3 +213,36 @@ def test_address_reference_data_is_bundled(spec_tree: ast.Module) -> None:
 
     assert (Path(usaddress.__file__).parent / "usaddr.crfsuite").is_file()
     assert "zipcodes" in _strings(_assigned(spec_tree, "DEV_EXCLUDES"))
+
+
+def _resource_folders_the_code_reads() -> dict[str, str]:
+    """resources/<folder> -> the module asking for it, from every ``resource_path(...)`` call
+    (literal arguments, or ``*NAME`` of a module-level tuple of literals)."""
+    found: dict[str, str] = {}
+    for path in (ROOT / "ping_desktop").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tuples = {
+            t.id: node.value
+            for node in tree.body if isinstance(node, ast.Assign)
+            for t in node.targets if isinstance(t, ast.Name)
+            if isinstance(node.value, ast.Tuple)
+        }
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "resource_path" and node.args):
+                continue
+            first = node.args[0]
+            if isinstance(first, ast.Starred) and isinstance(first.value, ast.Name):
+                value = tuples.get(first.value.id)
+                first = value.elts[0] if value is not None and value.elts else first
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found[first.value] = str(path.relative_to(ROOT))
+    return found
+
+
+def test_every_resource_folder_the_code_reads_is_bundled(spec_tree: ast.Module) -> None:
+    folders = _resource_folders_the_code_reads()
+    assert {"icons", "sample", "reference"} <= set(folders)  # the scan works
+    bundled = set(_strings(_assigned(spec_tree, "DATAS")))
+    missing = {f: who for f, who in folders.items() if f"resources/{f}" not in bundled}
+    assert not missing, f"read from resources/ but not in the spec's DATAS: {missing}"

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ping_desktop.intake.address_checks import REPAIR_KINDS
 from ping_desktop.intake.inspect import (
     Inspection,
     inspect_file,
@@ -21,7 +22,7 @@ _SHOWN_PROBLEMS = 20
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    """Add ``inspect FILE [--sheet NAME] [--header-row N] [--json]``."""
+    """Add ``inspect FILE [--sheet NAME] [--header-row N] [--decline KIND] [--json]``."""
     parser = subparsers.add_parser(
         "inspect",
         help="show how a spreadsheet is read, mapped and validated",
@@ -34,6 +35,10 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                         help="1-based row holding the column names (default: detected)")
     parser.add_argument("--source", action="append", default=[], metavar="CODE",
                         help="datasource code to price the cost line (repeatable)")
+    parser.add_argument("--decline", action="append", default=[], metavar="KIND",
+                        choices=sorted(REPAIR_KINDS),
+                        help="a kind of repair not to apply, sending those cells as written "
+                             f"(repeatable: {', '.join(REPAIR_KINDS)})")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=run_inspect)
 
@@ -44,7 +49,8 @@ def run_inspect(args: argparse.Namespace) -> int:
     report (the refusal is its first problem)."""
     try:
         inspection = inspect_file(args.file, sheet=args.sheet, header_row=args.header_row,
-                                  sources=[s.upper() for s in args.source])
+                                  sources=[s.upper() for s in args.source],
+                                  declined=frozenset(args.decline))
     except IntakeError as exc:
         print(exc.message, file=sys.stderr)
         return 1

@@ -134,3 +134,21 @@ def test_inspection_json_is_plain_json(tmp_path: Path) -> None:
     csv_path = write_text(tmp_path / "a.csv", [["Address"], ["1 Main St, Boston, MA"]])
     assert list_sheets(csv_path) == [""]
     assert inspection_to_json(inspect_file(csv_path))["sheets"] == [""]
+
+
+def test_declined_repair_kind_is_reported_not_applied(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.intake.sheets import write_xlsx
+
+    path = write_xlsx(tmp_path / "one_line.xlsx", {"SOV": [
+        ["Loc", "Address"], [1, "77 Massachusetts Ave, Cambridge, MA 2139"]]})
+    assert main(["inspect", str(path), "--json", "--decline", "zip_restored"]) == 0
+    checks = json.loads(capsys.readouterr().out)["checks"]
+    assert checks[0]["kind"] == "zip_restored"
+    assert "(repair declined: sent as written)" in checks[0]["message"]
+    assert main(["inspect", str(path), "--json"]) == 0
+    assert "declined" not in json.loads(capsys.readouterr().out)["checks"][0]["message"]
+    with pytest.raises(SystemExit):
+        main(["inspect", str(path), "--decline", "everything"])
+    assert "invalid choice" in capsys.readouterr().err

@@ -167,10 +167,15 @@ class ResultsView(QWidget):
         self.tabs.setObjectName("reviewTabs")
         self.tabs.addTab(table_page, "&Table")
         self.tabs.addTab(self.summary, "S&ummary")
-        self.tabs.currentChanged.connect(self._on_tab_changed)
         self._store_path: Path | None = None
         self._summary_for: int | None = None
         self._jobs: set[asyncio.Future[Any]] = set()
+        # Imported here: map_controller imports this module for its type hints.
+        from ping_desktop.gui.map_controller import MapController
+
+        self.map = MapController(self, self._spawn)
+        self.tabs.addTab(self.map.view, "&Map")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self._show_subset(None)
 
         bar = QHBoxLayout()
@@ -207,6 +212,7 @@ class ResultsView(QWidget):
         query = RowSubsetQuery(store, run_id)
         self._store_path = store.path if isinstance(store, RunStore) else Path(store)
         self._summary_for = None
+        self.map.loaded_for = None
         self._run_id = run_id
         self._threshold = low_confidence_threshold
         run = query.run
@@ -237,6 +243,8 @@ class ResultsView(QWidget):
         self._show_subset(None)
         if self.tabs.currentWidget() is self.summary:
             self.load_summary()
+        if self.tabs.currentWidget() is self.map.view:
+            self.load_map()
         # Widths are fitted to the first rows once they arrive (see _on_model_reset).
         self._fit_pending = True
         self._fit_columns()
@@ -317,6 +325,28 @@ class ResultsView(QWidget):
     def _on_tab_changed(self, _index: int) -> None:
         if self.tabs.currentWidget() is self.summary and self._summary_for != self._run_id:
             self.load_summary()
+        if self.tabs.currentWidget() is self.map.view and self.map.loaded_for != self._run_id:
+            self.load_map()
+
+    def load_map(self) -> None:
+        """Read the open run's locations onto the Map tab."""
+        if self._store_path is not None:
+            self.map.load(self._store_path, self._threshold)
+
+    def store_path(self) -> Path | None:
+        """The run store file of the open run."""
+        return self._store_path
+
+    def threshold(self) -> int:
+        """The low-confidence threshold the run was opened with."""
+        return self._threshold
+
+    def positions(self, rows: frozenset[int]) -> list[int]:
+        """Where these sheet rows stand in the table as filtered now (hidden ones left out)."""
+        query = self.model.query
+        if not isinstance(query, RowSubsetQuery) or not rows:
+            return []
+        return query.positions(self.model.review_filter, set(rows))
 
     def load_summary(self) -> None:
         """Work out the open run's summary (in a worker thread when the view works in the

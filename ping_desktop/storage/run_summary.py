@@ -110,7 +110,8 @@ def _tiv_sql(indexes: list[int]) -> str:
 
 
 @contextmanager
-def _connect(path: Path) -> Iterator[sqlite3.Connection]:
+def read_connection(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection of its own to the run store at ``path`` (closed on leaving)."""
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -119,14 +120,14 @@ def _connect(path: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-# Each sheet row with the given source's result (NULL columns when it has none).
-_ROWS_WITH_RESULT = """FROM input_rows ir
+#: Each sheet row with the given source's result (NULL columns when it has none).
+ROWS_WITH_RESULT = """FROM input_rows ir
     LEFT JOIN row_locations rl ON rl.run_id = ir.run_id AND rl.row_number = ir.row_number
     LEFT JOIN results r ON r.run_id = ir.run_id AND r.location_id = rl.location_id
         AND r.source = :src
     WHERE ir.run_id = :run"""
 
-_OUTCOME_CASE = """CASE WHEN r.is_success = 1 AND (r.confidence IS NULL OR r.confidence >= :thr)
+OUTCOME_CASE = """CASE WHEN r.is_success = 1 AND (r.confidence IS NULL OR r.confidence >= :thr)
         THEN 'located' WHEN r.is_success = 1 THEN 'low confidence'
         WHEN r.is_success = 0 THEN 'not found' ELSE 'not sent' END"""
 
@@ -134,7 +135,8 @@ _BAND_CASE = """CASE WHEN r.confidence >= 90 THEN '90\u2013100' WHEN r.confidenc
         THEN '70\u201389' WHEN r.confidence >= 50 THEN '50\u201369' ELSE '0\u201349' END"""
 
 
-def _field_path(name: str) -> str:
+def field_path(name: str) -> str:
+    """The JSON path of a result field, quoted (field names may hold any character)."""
     return '$."' + name.replace('"', '\\"') + '"'
 
 
@@ -159,11 +161,11 @@ def summarize(path: Path, run: RunRecord, threshold: int) -> RunSummary:
     geocoding: list[Chart] = []
     rates: dict[str, float] = {}
     fields: list[Chart] = []
-    with _connect(path) as conn:
+    with read_connection(path) as conn:
         for source in run.sources:
             params: dict[str, Any] = {"run": run.id, "src": source, "thr": threshold}
             got = {str(k): (int(n), t) for k, n, t in conn.execute(
-                f"SELECT {_OUTCOME_CASE} AS k, count(*), {tiv} {_ROWS_WITH_RESULT} "
+                f"SELECT {OUTCOME_CASE} AS k, count(*), {tiv} {ROWS_WITH_RESULT} "
                 "GROUP BY k", params)}
             outcomes.append(Chart(f"{source}: rows by outcome", source, tuple(
                 Bar(BarKey("outcome", source, name), got.get(name, (0, None))[0],
@@ -173,20 +175,20 @@ def summarize(path: Path, run: RunRecord, threshold: int) -> RunSummary:
                 located = got.get("located", (0, 0))[0] + got.get("low confidence", (0, 0))[0]
                 rates[source] = located / run.rows if run.rows else 0.0
                 bands = {str(k): (int(n), t) for k, n, t in conn.execute(
-                    f"SELECT {_BAND_CASE} AS k, count(*), {tiv} {_ROWS_WITH_RESULT} "
+                    f"SELECT {_BAND_CASE} AS k, count(*), {tiv} {ROWS_WITH_RESULT} "
                     "AND r.is_success = 1 AND r.confidence IS NOT NULL GROUP BY k", params)}
                 geocoding.append(Chart(f"{source}: confidence of located rows", source, tuple(
                     Bar(BarKey("confidence", source, label), bands.get(label, (0, None))[0],
                         bands.get(label, (0, None))[1] if tiv_cols else None)
                     for _, label in CONFIDENCE_BANDS)))
             for name in _class_fields(conn, run.id, source):
-                params["path"] = _field_path(name)
+                params["path"] = field_path(name)
                 bars = [
                     Bar(BarKey("field", source, str(value), name), int(n),
                         t if tiv_cols else None)
                     for value, n, t in conn.execute(
                         f"SELECT json_extract(r.data_json, :path) AS v, count(*), "
-                        f"{tiv} {_ROWS_WITH_RESULT} AND r.is_success = 1 "
+                        f"{tiv} {ROWS_WITH_RESULT} AND r.is_success = 1 "
                         "AND v IS NOT NULL GROUP BY v ORDER BY count(*) DESC, v", params)
                 ]
                 fields.append(Chart(f"{source}: {name.replace('_', ' ')}", source, tuple(bars)))
@@ -199,14 +201,14 @@ def rows_for(path: Path, run_id: int, key: BarKey, threshold: int) -> list[int]:
     params: dict[str, Any] = {"run": run_id, "src": key.source, "thr": threshold,
                               "value": key.value}
     if key.kind == "outcome":
-        test = f"{_OUTCOME_CASE} = :value"
+        test = f"{OUTCOME_CASE} = :value"
     elif key.kind == "confidence":
         test = f"r.is_success = 1 AND r.confidence IS NOT NULL AND {_BAND_CASE} = :value"
     else:
-        params["path"] = _field_path(key.field)
+        params["path"] = field_path(key.field)
         test = "r.is_success = 1 AND CAST(json_extract(r.data_json, :path) AS TEXT) = :value"
-    with _connect(path) as conn:
+    with read_connection(path) as conn:
         cursor = conn.execute(
-            f"SELECT ir.row_number {_ROWS_WITH_RESULT} AND {test} "
+            f"SELECT ir.row_number {ROWS_WITH_RESULT} AND {test} "
             "ORDER BY ir.row_number", params)
         return [int(n) for (n,) in cursor]

@@ -1,0 +1,145 @@
+"""The map's drawn layers: the bundled offline basemap (countries, US states, US counties) and
+the run's points, each a single QGraphicsItem painting precomputed paths and point lists.
+
+Projection: plate carrée with longitudes shrunk by cos(38°), so the contiguous US looks right;
+scene units are degrees (x = lon * 0.788, y = -lat). Pens are cosmetic (same width at any zoom),
+and counties are drawn only once zoomed in far enough to tell them apart (level of detail).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from ping_desktop.resources import resource_path
+
+X_SCALE = math.cos(math.radians(38.0))
+#: Zoom (pixels per scene unit) from which counties are drawn.
+COUNTY_LOD = 40.0
+STATE_LOD = 4.0
+
+
+def to_scene(lon: float, lat: float) -> QPointF:
+    """Where a longitude/latitude sits in the scene."""
+    return QPointF(lon * X_SCALE, -lat)
+
+
+def basemap_file() -> Path:
+    """The bundled outlines (see resources/basemap/README.md)."""
+    return resource_path("basemap", "basemap.json.gz")
+
+
+@cache
+def basemap_paths(path: Path | None = None) -> dict[str, QPainterPath]:
+    """One painter path per layer (countries, states, counties), read once per process."""
+    data = json.loads(gzip.decompress((path or basemap_file()).read_bytes()))
+    scale = float(data["scale"])
+    paths: dict[str, QPainterPath] = {}
+    for name, lines in data["layers"].items():
+        painter_path = QPainterPath()
+        for flat in lines:
+            x, y = flat[0], flat[1]
+            painter_path.moveTo(x / scale * X_SCALE, -y / scale)
+            for i in range(2, len(flat) - 1, 2):
+                x += flat[i]
+                y += flat[i + 1]
+                painter_path.lineTo(x / scale * X_SCALE, -y / scale)
+        paths[name] = painter_path
+    return paths
+
+
+class BasemapItem(QGraphicsItem):
+    """Country, state and county outlines; states and counties appear as the map zooms in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._paths = basemap_paths()
+        self._bounds = self._paths["countries"].boundingRect()
+        self.setZValue(-10)
+        self._pens = {
+            "countries": QPen(QColor("#5f6b7a"), 1.1),
+            "states": QPen(QColor("#8895a5"), 0.8),
+            "counties": QPen(QColor("#c3cbd4"), 0.5),
+        }
+        for pen in self._pens.values():
+            pen.setCosmetic(True)
+
+    def boundingRect(self) -> QRectF:
+        """The world."""
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """Outlines for the zoom level: counties and states only when they can be told apart."""
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.fillRect(option.exposedRect, QColor("#eef3f8"))
+        for name, least in (("counties", COUNTY_LOD), ("states", STATE_LOD), ("countries", 0.0)):
+            if lod >= least and name in self._paths:
+                painter.setPen(self._pens[name])
+                painter.drawPath(self._paths[name])
+
+
+class PointsItem(QGraphicsItem):
+    """Every located row as a dot, one colour per class; selected rows ringed on top.
+
+    Drawn as one ``drawPoints`` call per class from precomputed polygons: 100,000 points are a
+    handful of calls per frame, not 100,000 items.
+    """
+
+    DOT = 7.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setZValue(10)
+        self._groups: list[tuple[QColor, QPolygonF]] = []
+        self._selected = QPolygonF()
+        self._bounds = QRectF()
+
+    def set_groups(self, groups: Iterable[tuple[QColor, list[QPointF]]]) -> None:
+        """The dots to draw, as (colour, scene points) per class."""
+        self.prepareGeometryChange()
+        self._groups = [(colour, QPolygonF(points)) for colour, points in groups]
+        rect = QRectF()
+        for _, polygon in self._groups:
+            rect = rect.united(polygon.boundingRect())
+        self._bounds = rect.adjusted(-1, -1, 1, 1)
+        self.update()
+
+    def set_selected(self, points: list[QPointF]) -> None:
+        """The dots of the selected rows (drawn ringed, on top)."""
+        self._selected = QPolygonF(points)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        """Around every dot."""
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """The dots, by class, then the selection."""
+        pen = QPen()
+        pen.setCosmetic(True)
+        pen.setWidthF(self.DOT)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        for colour, polygon in self._groups:
+            pen.setColor(colour)
+            painter.setPen(pen)
+            painter.drawPoints(polygon)
+        if not self._selected.isEmpty():
+            pen.setWidthF(self.DOT + 5)
+            pen.setColor(QColor("#111111"))
+            painter.setPen(pen)
+            painter.drawPoints(self._selected)
+            pen.setWidthF(self.DOT)
+            pen.setColor(QColor("#ffeb3b"))
+            painter.setPen(pen)
+            painter.drawPoints(self._selected)

@@ -1,0 +1,338 @@
+"""The review's Map tab: every located row as a dot over the bundled offline basemap, coloured
+by a chosen result field with a legend; pan (drag), zoom (wheel), box-select (Shift+drag),
+hover for a row's name and address; the rows without coordinates listed beside it.
+
+Selection is by sheet row number: ``selection_changed`` says what the user picked on the map,
+:meth:`MapView.select_rows` shows what was picked in the table. Nothing here needs the network.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QMouseEvent, QPainter, QPixmap, QWheelEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ping_desktop.gui.map_layers import BasemapItem, PointsItem, to_scene
+from ping_desktop.storage.run_map import MapRow
+from ping_desktop.storage.run_summary import BarKey
+
+ROW = Qt.ItemDataRole.UserRole
+OUTCOME_COLOURS = {"located": "#2e7d32", "low confidence": "#f9a825", "not found": "#c62828",
+                   "not sent": "#757575"}
+PALETTE = ("#1565c0", "#e65100", "#6a1b9a", "#00838f", "#ad1457", "#558b2f", "#4e342e",
+           "#283593", "#f9a825", "#37474f", "#c62828", "#00695c")
+NO_CLASS = "(no value)"
+_CELL = 0.5  # spatial index cell, scene units (about half a degree)
+_HOVER_PX = 7
+_LISTED = 2000  # rows without coordinates listed by name; the rest counted
+
+
+class MapCanvas(QGraphicsView):
+    """The drawing: basemap + dots, with pan, zoom, box-select, click and hover."""
+
+    picked = Signal(object)  # list[int]: indexes of the dots picked (click or box)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self._scene = QGraphicsScene()
+        super().__init__(self._scene, parent)
+        self.setObjectName("mapCanvas")
+        self.setAccessibleName("Map of the located rows")
+        self.basemap = BasemapItem()
+        self.points_item = PointsItem()
+        self._scene.addItem(self.basemap)
+        self._scene.addItem(self.points_item)
+        self._scene.setSceneRect(self.basemap.boundingRect())
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setMouseTracking(True)
+        self.setToolTip("")
+        self.xs: list[float] = []
+        self.ys: list[float] = []
+        self.tips: list[str] = []
+        self._grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+        self._band = QRectF()
+        self._press = QPoint()
+
+    def set_points(self, xs: list[float], ys: list[float], tips: list[str]) -> None:
+        """Where the dots are (scene units) and what hovering each says."""
+        self.xs, self.ys, self.tips = xs, ys, tips
+        self._grid = defaultdict(list)
+        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+            self._grid[(int(x // _CELL), int(y // _CELL))].append(i)
+
+    def fit(self) -> None:
+        """Zoom to the dots (the contiguous US when there are none)."""
+        if self.xs:
+            rect = QRectF(QPointF(min(self.xs), min(self.ys)), QPointF(max(self.xs), max(self.ys)))
+        else:
+            rect = QRectF(to_scene(-125, 50), to_scene(-66, 24))
+        pad = max(rect.width(), rect.height(), 1.0) * 0.08
+        self.fitInView(rect.adjusted(-pad, -pad, pad, pad), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def zoom(self, factor: float) -> None:
+        """Zoom in (> 1) or out, within sensible limits."""
+        scale = self.transform().m11()
+        if 0.5 < scale * factor < 20000:
+            self.scale(factor, factor)
+
+    def nearest(self, view_pos: QPoint) -> int | None:
+        """The dot under ``view_pos`` (within a few pixels), if any."""
+        centre = self.mapToScene(view_pos)
+        reach = _HOVER_PX / max(self.transform().m11(), 1e-9)
+        best, best_d = None, reach * reach
+        cx, cy = int(centre.x() // _CELL), int(centre.y() // _CELL)
+        span = int(reach // _CELL) + 1
+        for gx in range(cx - span, cx + span + 1):
+            for gy in range(cy - span, cy + span + 1):
+                for i in self._grid.get((gx, gy), ()):
+                    d = (self.xs[i] - centre.x()) ** 2 + (self.ys[i] - centre.y()) ** 2
+                    if d <= best_d:
+                        best, best_d = i, d
+        return best
+
+    def inside(self, rect: QRectF) -> list[int]:
+        """The dots inside a scene rectangle."""
+        left, right, top, bottom = rect.left(), rect.right(), rect.top(), rect.bottom()
+        return [i for i, (x, y) in enumerate(zip(self.xs, self.ys, strict=True))
+                if left <= x <= right and top <= y <= bottom]
+
+    def select_box(self, view_rect: QRect) -> None:
+        """Pick the dots inside a rectangle of the view (what Shift+drag does)."""
+        self.picked.emit(self.inside(self.mapToScene(view_rect).boundingRect()))
+
+    # ----- mouse ---------------------------------------------------------------------------
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Zoom around the pointer."""
+        self.zoom(1.25 ** (event.angleDelta().y() / 120))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """Shift+drag draws a selection box; a plain drag pans."""
+        self._press = event.position().toPoint()
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag if shift
+                         else QGraphicsView.DragMode.ScrollHandDrag)
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A box picks its dots; a click picks the dot under it (or clears the selection)."""
+        pos = event.position().toPoint()
+        band = self.dragMode() == QGraphicsView.DragMode.RubberBandDrag
+        super().mouseReleaseEvent(event)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        if band and (pos - self._press).manhattanLength() > 3:
+            self.select_box(QRect(self._press, pos).normalized())
+        elif (pos - self._press).manhattanLength() <= 3:
+            hit = self.nearest(pos)
+            self.picked.emit([] if hit is None else [hit])
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """Hovering a dot shows its row's name and address."""
+        super().mouseMoveEvent(event)
+        if event.buttons() != Qt.MouseButton.NoButton:
+            return
+        hit = self.nearest(event.position().toPoint())
+        if hit is None:
+            QToolTip.hideText()
+        else:
+            QToolTip.showText(event.globalPosition().toPoint(), self.tips[hit], self)
+
+
+class MapView(QWidget):
+    """Map + colour choice + legend + rows without coordinates."""
+
+    #: frozenset[int] of sheet rows picked on the map (dots or the unlocated list).
+    selection_changed = Signal(object)
+    #: BarKey of the colouring the user chose (the owner answers with set_classes).
+    colour_changed = Signal(object)
+    save_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mapView")
+        self.canvas = MapCanvas(self)
+        self.canvas.picked.connect(self._on_picked)
+        self.colour_box = QComboBox(self)
+        self.colour_box.setObjectName("mapColour")
+        self.colour_box.setAccessibleName("Colour the dots by")
+        self.colour_box.currentIndexChanged.connect(self._on_colour_chosen)
+        colour_label = QLabel("&Colour by:", self)
+        colour_label.setBuddy(self.colour_box)
+        self.save_button = QPushButton("Save map as &image\u2026", self)
+        self.save_button.setObjectName("mapSaveImage")
+        self.save_button.clicked.connect(self.save_requested)
+        hint = QLabel("Drag to pan, wheel to zoom, Shift+drag to select", self)
+        hint.setObjectName("mapHint")
+        self.legend = QListWidget(self)
+        self.legend.setObjectName("mapLegend")
+        self.legend.setAccessibleName("Legend")
+        self.unlocated_label = QLabel(self)
+        self.unlocated_label.setWordWrap(True)
+        self.unlocated = QListWidget(self)
+        self.unlocated.setObjectName("mapUnlocated")
+        self.unlocated.setAccessibleName("Rows without coordinates")
+        self.unlocated.itemSelectionChanged.connect(self._on_unlocated_picked)
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(QLabel("Legend", self))
+        side_layout.addWidget(self.legend, 1)
+        side_layout.addWidget(self.unlocated_label)
+        side_layout.addWidget(self.unlocated, 2)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.canvas)
+        split.addWidget(side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        bar = QHBoxLayout()
+        bar.addWidget(colour_label)
+        bar.addWidget(self.colour_box)
+        bar.addWidget(hint, 1)
+        bar.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        self.rows: list[MapRow] = []  # the located rows, one per dot
+        self._row_index: dict[int, int] = {}
+        self.classes: dict[int, str] = {}
+        self.selected: frozenset[int] = frozenset()
+
+    # ----- data ------------------------------------------------------------------------------
+
+    def set_rows(self, rows: list[MapRow], choices: list[tuple[str, BarKey]]) -> None:
+        """The run's rows (located ones become dots) and the colourings offered."""
+        self.rows = [r for r in rows if r.lon is not None and r.lat is not None]
+        self._row_index = {r.row: i for i, r in enumerate(self.rows)}
+        points = [to_scene(r.lon or 0.0, r.lat or 0.0) for r in self.rows]
+        self.canvas.set_points([p.x() for p in points], [p.y() for p in points],
+                               [_tip(r) for r in self.rows])
+        missing = [r for r in rows if r.lon is None or r.lat is None]
+        self.unlocated_label.setText(
+            f"Not on the map: {len(missing):,} row{'s' if len(missing) != 1 else ''} "
+            "without coordinates" if missing else "Every row is on the map.")
+        self.unlocated.blockSignals(True)
+        self.unlocated.clear()
+        for r in missing[:_LISTED]:
+            item = QListWidgetItem(f"Row {r.row}: {r.name or r.address or '(no address)'}"
+                                   f" \u2014 {r.reason}")
+            item.setData(ROW, r.row)
+            item.setToolTip(f"{r.name}\n{r.address}\n{r.reason}".strip())
+            self.unlocated.addItem(item)
+        if len(missing) > _LISTED:
+            self.unlocated.addItem(f"\u2026 and {len(missing) - _LISTED:,} more")
+        self.unlocated.blockSignals(False)
+        self.colour_box.blockSignals(True)
+        self.colour_box.clear()
+        for label, key in choices:
+            self.colour_box.addItem(label, key)
+        self.colour_box.blockSignals(False)
+        self.classes = {}
+        self.selected = frozenset()
+        self._recolour()
+        self.canvas.points_item.set_selected([])
+        self.canvas.fit()
+
+    def set_classes(self, classes: dict[int, str]) -> None:
+        """Each row's class for the chosen colouring (rows left out: no value)."""
+        self.classes = classes
+        self._recolour()
+
+    def colouring(self) -> BarKey | None:
+        """The colouring chosen, if any."""
+        key = self.colour_box.currentData()
+        return key if isinstance(key, BarKey) else None
+
+    def _recolour(self) -> None:
+        groups: dict[str, list[QPointF]] = defaultdict(list)
+        key = self.colouring()
+        for r in self.rows:
+            name = self.classes.get(r.row, NO_CLASS) if key is not None else "located"
+            groups[name].append(to_scene(r.lon or 0.0, r.lat or 0.0))
+        order = sorted(groups, key=lambda n: (n == NO_CLASS, -len(groups[n]), n))
+        colours = {n: _colour(n, i) for i, n in enumerate(order)}
+        self.canvas.points_item.set_groups((colours[n], groups[n]) for n in order)
+        self.legend.clear()
+        for name in order:
+            pixmap = QPixmap(12, 12)
+            pixmap.fill(colours[name])
+            item = QListWidgetItem(QIcon(pixmap), f"{name} \u2014 {len(groups[name]):,}")
+            self.legend.addItem(item)
+
+    # ----- selection -------------------------------------------------------------------------
+
+    def select_rows(self, rows: frozenset[int] | set[int]) -> None:
+        """Ring the dots of these sheet rows (the table's selection); no signal."""
+        self.selected = frozenset(rows)
+        idx = [self._row_index[n] for n in rows if n in self._row_index]
+        self.canvas.points_item.set_selected(
+            [QPointF(self.canvas.xs[i], self.canvas.ys[i]) for i in idx])
+
+    def _on_picked(self, indexes: object) -> None:
+        if not isinstance(indexes, list):
+            return
+        rows = frozenset(self.rows[i].row for i in indexes)
+        self.select_rows(rows)
+        self.selection_changed.emit(rows)
+
+    def _on_unlocated_picked(self) -> None:
+        rows = frozenset(int(i.data(ROW)) for i in self.unlocated.selectedItems()
+                         if i.data(ROW) is not None)
+        if rows:
+            self.selected = rows
+            self.selection_changed.emit(rows)
+
+    def _on_colour_chosen(self, _index: int) -> None:
+        key = self.colouring()
+        if key is not None:
+            self.colour_changed.emit(key)
+
+    # ----- image -----------------------------------------------------------------------------
+
+    def image(self) -> QImage:
+        """The map as shown (basemap, dots, selection), without the legend."""
+        return self.canvas.grab().toImage()
+
+    def save_image(self, path: Path) -> bool:
+        """Write the map as shown to a PNG file (``.png`` is added when missing); False when
+        it could not be written."""
+        if path.suffix.lower() != ".png":
+            path = path.with_name(path.name + ".png")
+        return bool(self.image().save(str(path)))
+
+
+def _tip(row: MapRow) -> str:
+    lines = [f"Row {row.row}"]
+    if row.name:
+        lines.append(row.name)
+    if row.address:
+        lines.append(row.address)
+    return "\n".join(lines)
+
+
+def _colour(name: str, index: int) -> QColor:
+    if name in OUTCOME_COLOURS:
+        return QColor(OUTCOME_COLOURS[name])
+    if name == NO_CLASS:
+        return QColor("#9e9e9e")
+    return QColor(PALETTE[index % len(PALETTE)])

@@ -270,8 +270,9 @@ class Engine:
                 continue
             if not kept:
                 log.warning("Run %d was taken over by another process", ctx.run.id)
+                # Workers finish the step they are in (a POST under way gets its id stored)
+                # and take nothing more; polls waiting stop at once.
                 ctx.request_stop(RunPhase.PAUSED, messages.LEASE_LOST)
-                self._stop_workers(ctx)
                 return
 
     async def _work(self, ctx: RunContext) -> None:

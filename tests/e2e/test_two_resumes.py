@@ -58,6 +58,7 @@ def test_two_resumes_of_one_run_create_each_job_once(
     assert emulator.stats()["jobs_created"] == len(jobs) == 3
     codes = sorted(code for code, _ in results)
     errors = "\n".join(err for _, err in results)
+    print(f"exit codes {codes}; jobs created {emulator.stats()['jobs_created']} for {len(jobs)}")
     if codes == [0, EXIT_BUSY]:  # they overlapped, as the slow server makes sure
         assert "being worked on by another Ping Desktop" in errors
         assert "Traceback" not in errors

@@ -74,6 +74,7 @@ class BarChart(QChartView):
         values = QValueAxis()
         values.setLabelFormat("%d")
         values.setRange(0, max([b.rows for b in bars] + [1]) * 1.15)
+        values.applyNiceNumbers()  # ticks at 0, 10, 20... rather than 0, 16, 33
         view.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         view.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(categories)

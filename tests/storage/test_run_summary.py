@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ping_desktop.domain import RunPhase
-from ping_desktop.storage.run_summary import BarKey, rows_for, summarize
+from ping_desktop.storage.run_summary import BarKey, rows_for, summarize, summary_text
 from ping_desktop.storage.runstore import PlannedJob, RowProblem, RunStore, SourceResult
 
 COLUMNS = ("Name", "Address", "Building", "Contents")
@@ -132,3 +132,14 @@ def test_no_value_columns_means_no_insured_value(ten: tuple[RunStore, int]) -> N
     summary = summarize(store.path, bare, THRESHOLD)
     assert not summary.has_tiv
     assert all(b.tiv is None for c in summary.outcomes for b in c.bars)
+
+
+def test_summary_text_lists_every_chart(ten: tuple[RunStore, int]) -> None:
+    store, run_id = ten
+    text = summary_text(summarize(store.path, store.get_run(run_id), THRESHOLD))
+    lines = text.splitlines()
+    assert lines[0] == "10 rows"
+    assert "PG: rows by outcome (match rate 70%)" in lines
+    assert any(line.split()[:2] == ["low", "confidence"] and line.split()[2] == "2"
+               and "920 insured" in line for line in lines)
+    assert "FL: flood zone" in lines

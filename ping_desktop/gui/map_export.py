@@ -1,0 +1,38 @@
+"""The map of a stored run as a PNG without a window (the hook for ``export RUN --map``).
+
+Needs a QApplication (with no display, the offscreen platform: ``QT_QPA_PLATFORM=offscreen``);
+reads the run store in the calling thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from ping_desktop.gui.map_controller import colour_choices
+from ping_desktop.gui.map_view import MapView
+from ping_desktop.storage.run_map import map_rows, row_classes
+from ping_desktop.storage.run_summary import BarKey, summarize
+from ping_desktop.storage.runstore_records import RunRecord
+
+
+def render_run_map(store_path: Path, run: RunRecord, threshold: int, target: Path,
+                   size: tuple[int, int] = (1600, 1000), colour: BarKey | None = None) -> bool:
+    """Write ``run``'s map (every located row over the basemap, coloured by ``colour`` or the
+    first geocoder's outcome) to the PNG file ``target``; False when it could not be written."""
+    if QApplication.instance() is None:
+        raise RuntimeError("render_run_map needs a QApplication")
+    view = MapView()
+    try:
+        view.canvas.setFixedSize(*size)
+        view.adjustSize()
+        choices = colour_choices(summarize(store_path, run, threshold))
+        view.set_rows(map_rows(store_path, run), choices)
+        key = colour or view.colouring()
+        if key is not None:
+            view.set_classes(row_classes(store_path, run.id, key, threshold))
+        view.canvas.fit()
+        return view.save_image(target)
+    finally:
+        view.deleteLater()

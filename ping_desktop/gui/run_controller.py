@@ -161,7 +161,15 @@ class RunController(QObject):
     async def resume_unfinished(self) -> list[int]:
         """Resume every unfinished run of earlier sessions (demo runs cannot: their emulator
         is gone, so they are cancelled). Returns the resumed run ids."""
-        runs = await asyncio.to_thread(self.services.run_store.unfinished_runs)
+        store = self.services.run_store
+        runs = await asyncio.to_thread(store.unfinished_runs)  # leaves out leased runs
+        leased = await asyncio.to_thread(store.leased_runs)
+        for run_id, lease in sorted(leased.items()):
+            if not self._is_running(run_id):
+                # Another `ping-desktop-cli resume` (or a window on another computer sharing
+                # the folder) is working on it: say so instead of skipping it silently.
+                self.error.emit(f"Run {run_id} was not resumed here: another Ping Desktop is "
+                                f"working on it ({lease.describe()}). It continues there.")
         resumed: list[int] = []
         for record in runs:
             if self._is_running(record.id):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.emulator.config import EmulatorConfig
+from ping_desktop.storage.runstore_leases import LeaseOwner
 from tests.conftest import TEST_TOKEN
 from tests.gui.helpers import SAMPLE, jobs, open_and_start
 
@@ -92,3 +95,27 @@ def test_resume_button_continues_a_paused_run(qtbot: Any, make_window: Any, emul
     assert store.list_runs()[0].phase is RunPhase.PAUSED
     window.jobs_view.resume_requested.emit(store.list_runs()[0].id)
     qtbot.waitUntil(lambda: store.list_runs()[0].phase is RunPhase.COMPLETE, timeout=30_000)
+
+
+def test_a_run_held_by_another_process_is_not_resumed_and_the_window_says_so(
+        qtbot: Any, make_window: Any, emulator: Any, tmp_path: Path) -> None:
+    window = make_window(api_url=emulator.api_url, token=TEST_TOKEN, last_sources=["PG"])
+    _start(qtbot, window, tmp_path)
+    window.close()
+    _click(_question(qtbot, window), "Keep for next time")
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    store = window.services.run_store
+    run_id = store.list_runs()[0].id
+    # A live process on this computer (our parent, e.g. a `ping-desktop-cli resume`) holds it.
+    other = LeaseOwner(socket.gethostname(), os.getppid(), "other-cli")
+    store.take_lease(run_id, other)
+    created = emulator.stats()["jobs_created"]
+
+    again = make_window()
+    def told() -> bool:
+        return any("another Ping Desktop is working on it" in box.text()
+                   for box in again.findChildren(QMessageBox) if box.isVisible())
+    qtbot.waitUntil(told, timeout=10_000)
+    assert not again.runs.active_runs()
+    assert again.services.run_store.get_run(run_id).phase is RunPhase.PAUSED
+    assert emulator.stats()["jobs_created"] == created

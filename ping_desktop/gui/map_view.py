@@ -9,6 +9,7 @@ Selection is by sheet row number: ``selection_changed`` says what the user picke
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
@@ -70,13 +71,13 @@ class MapCanvas(QGraphicsView):
         self.setToolTip("")
         self.xs: list[float] = []
         self.ys: list[float] = []
-        self.tips: list[str] = []
+        self.tips: Callable[[int], str] = str
         self._grid: dict[tuple[int, int], list[int]] = defaultdict(list)
         self._band = QRectF()
         self._press = QPoint()
 
-    def set_points(self, xs: list[float], ys: list[float], tips: list[str]) -> None:
-        """Where the dots are (scene units) and what hovering each says."""
+    def set_points(self, xs: list[float], ys: list[float], tips: Callable[[int], str]) -> None:
+        """Where the dots are (scene units) and what hovering each says (asked on hover)."""
         self.xs, self.ys, self.tips = xs, ys, tips
         self._grid = defaultdict(list)
         for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
@@ -157,7 +158,7 @@ class MapCanvas(QGraphicsView):
         if hit is None:
             QToolTip.hideText()
         else:
-            QToolTip.showText(event.globalPosition().toPoint(), self.tips[hit], self)
+            QToolTip.showText(event.globalPosition().toPoint(), self.tips(hit), self)
 
 
 class MapView(QWidget):
@@ -217,6 +218,7 @@ class MapView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(split, 1)
         self.rows: list[MapRow] = []  # the located rows, one per dot
+        self._points: list[QPointF] = []
         self._row_index: dict[int, int] = {}
         self.classes: dict[int, str] = {}
         self.selected: frozenset[int] = frozenset()
@@ -227,9 +229,10 @@ class MapView(QWidget):
         """The run's rows (located ones become dots) and the colourings offered."""
         self.rows = [r for r in rows if r.lon is not None and r.lat is not None]
         self._row_index = {r.row: i for i, r in enumerate(self.rows)}
-        points = [to_scene(r.lon or 0.0, r.lat or 0.0) for r in self.rows]
-        self.canvas.set_points([p.x() for p in points], [p.y() for p in points],
-                               [_tip(r) for r in self.rows])
+        # Made once per run: recolouring regroups these points instead of making new ones.
+        self._points = [to_scene(r.lon or 0.0, r.lat or 0.0) for r in self.rows]
+        self.canvas.set_points([p.x() for p in self._points], [p.y() for p in self._points],
+                               lambda i: _tip(self.rows[i]))
         missing = [r for r in rows if r.lon is None or r.lat is None]
         self.unlocated_label.setText(
             f"Not on the map: {len(missing):,} row{'s' if len(missing) != 1 else ''} "
@@ -269,9 +272,9 @@ class MapView(QWidget):
     def _recolour(self) -> None:
         groups: dict[str, list[QPointF]] = defaultdict(list)
         key = self.colouring()
-        for r in self.rows:
+        for r, point in zip(self.rows, self._points, strict=True):
             name = self.classes.get(r.row, NO_CLASS) if key is not None else "located"
-            groups[name].append(to_scene(r.lon or 0.0, r.lat or 0.0))
+            groups[name].append(point)
         order = sorted(groups, key=lambda n: (n == NO_CLASS, -len(groups[n]), n))
         colours = {n: _colour(n, i) for i, n in enumerate(order)}
         self.canvas.points_item.set_groups((colours[n], groups[n]) for n in order)

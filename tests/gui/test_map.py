@@ -115,3 +115,12 @@ def test_colour_choices_put_the_geocoder_outcome_first(view: ResultsView) -> Non
     first = box.itemData(0)
     assert isinstance(first, BarKey)
     assert (first.kind, first.source) == ("outcome", "PG")
+
+
+def test_hover_text_names_the_row_and_its_address(view: ResultsView) -> None:
+    canvas = view.map.view.canvas
+    hit = canvas.nearest(canvas.mapFromScene(to_scene(-95.4, 29.7)))
+    assert hit is not None
+    assert canvas.tips(hit) == f"Row {4 + FIRST_ROW}\nSite 4\n4 MAIN ST"
+    # Far from every dot: nothing to show.
+    assert canvas.nearest(canvas.mapFromScene(to_scene(-110.0, 45.0))) is None

@@ -16,8 +16,8 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QCursor, QPainter
+from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QToolTip, QVBoxLayout, QWidget
 
 from ping_desktop.storage.run_summary import Bar, BarKey, Chart, RunSummary
 
@@ -83,6 +83,8 @@ class BarChart(QChartView):
         self._bars = bars
         self.bar_set = bar_set
         bar_set.clicked.connect(self._on_clicked)
+        bar_set.hovered.connect(self._on_hovered)
+        self._with_tiv = with_tiv
         self.setMinimumHeight(90 + _BAR_HEIGHT * max(len(bars), 1))
         self.setToolTip("Click a bar to show its rows in the table")
 
@@ -93,6 +95,20 @@ class BarChart(QChartView):
     def click(self, key: BarKey) -> None:
         """Act as if the bar of ``key`` was clicked (keyboard access, tests)."""
         self.bar_clicked.emit(key)
+
+    def bar_tip(self, index: int) -> str:
+        """What hovering bar ``index`` (bottom-up, as QtCharts counts) says."""
+        bar = self._bars[index]
+        text = f"{bar.label}: {bar.rows:,} row{'s' if bar.rows != 1 else ''}"
+        if self._with_tiv:
+            text += f", {bar.tiv or 0:,.0f} total insured value"
+        return text + "\nClick to show these rows in the table"
+
+    def _on_hovered(self, status: bool, index: int) -> None:
+        if status and 0 <= index < len(self._bars):
+            QToolTip.showText(QCursor.pos(), self.bar_tip(index), self)
+        else:
+            QToolTip.hideText()
 
     def _on_clicked(self, index: int) -> None:
         if 0 <= index < len(self._bars):

@@ -62,6 +62,8 @@ def test_summary_tab_shows_the_counts_of_the_run(qtbot: Any, view: ResultsView) 
     axis = zones.chart().axes()[0]
     assert isinstance(axis, QBarCategoryAxis)
     assert "AE  ($1.7K)" in axis.categories()
+    ae = zones.bar_keys()[::-1].index(next(k for k in zones.bar_keys() if k.value == "AE"))
+    assert zones.bar_tip(ae).startswith("AE: 3 rows, 1,730 total insured value")
 
 
 def test_clicking_a_bar_filters_the_table_to_its_rows(qtbot: Any, view: ResultsView) -> None:

@@ -150,6 +150,12 @@ class RunController(QObject):
         engine = await self._engine_of(run_id)
         self._launch(engine, run_id, self.is_demo(run_id), engine.retry_failed)
 
+    async def drop_stuck(self, run_id: int) -> None:
+        """Leave the rows of jobs that need attention (lost by the server, unknown status)
+        without results, so the run can end."""
+        engine = await self._engine_of(run_id)
+        await engine.drop_stuck(run_id)
+
     async def resolve_uncertain(self, job_id: int, resubmit: bool) -> None:
         """The user's answer for a job whose submission may or may not have arrived."""
         job = await asyncio.to_thread(self.services.run_store.get_job, job_id)

@@ -187,6 +187,10 @@ class RunStatusFlow(QObject):
                 start(self.retry_failed(run_id), f"retry-{run_id}")
             else:
                 start(self.resume(run_id), f"resume-{run_id}")
+        elif step is Step.SEND_AGAIN:
+            start(self.retry_failed(run_id), f"retry-{run_id}")
+        elif step is Step.DROP:
+            start(self.drop_stuck(run_id), f"drop-{run_id}")
         elif step is Step.CANCEL:
             start(self.cancel(run_id), f"cancel-{run_id}")
         elif step is Step.SAVE:
@@ -211,6 +215,12 @@ class RunStatusFlow(QObject):
     async def retry_failed(self, run_id: int) -> None:
         """Send the failed locations of ``run_id`` again."""
         await self.runs.retry_failed(run_id)
+
+    async def drop_stuck(self, run_id: int) -> None:
+        """Leave the rows of the jobs that need attention without results; the run ends (its
+        stored state is shown: no event reports this change)."""
+        await self.runs.drop_stuck(run_id)
+        await self.reload_run(run_id)
 
     async def cancel(self, run_id: int) -> None:
         """Cancel ``run_id``; a run no engine is working on is reloaded from the store, since

@@ -32,6 +32,8 @@ class Step(Enum):
     SAVE = "Save results\u2026"
     OPEN_FILE = "Open file"
     SHOW_FOLDER = "Show in folder"
+    SEND_AGAIN = "Send those rows again"
+    DROP = "Leave them without results"
 
 
 class Tone(Enum):
@@ -52,6 +54,7 @@ class StopReason(Enum):
     DISK = "disk"
     CANCELLED = "cancelled"
     UNCERTAIN = "uncertain"
+    LOST = "lost"  # the server no longer knows a job, or keeps giving it an unknown status
     INTERRUPTED = "interrupted"
     OTHER = "other"
 
@@ -75,6 +78,7 @@ _CLUES: tuple[tuple[StopReason, tuple[str, ...]], ...] = (
     (StopReason.DISK, ("no space", "disk", "oserror", "permission denied")),
     (StopReason.UNREACHABLE, ("cannot reach", "proxy", "certificate", "secure connection",
                               "not the configured api server")),
+    (StopReason.LOST, ("was not found", "does not know", "has not finished")),
     (StopReason.SERVER, ("not available", "busy", "server error", "status failed",
                          "unexpected answer", "could not be downloaded")),
     (StopReason.UNCERTAIN, ("may or may not", "choose whether")),
@@ -91,6 +95,9 @@ _CAUSES = {
                       "full), so the run stopped."),
     StopReason.UNCERTAIN: ("A job may or may not have reached Ping.Data; you decide whether "
                            "to send it again."),
+    StopReason.LOST: ("Ping.Data no longer knows a job of this run (it expired, or the "
+                      "server was reset), or keeps giving it a status Ping Desktop does not "
+                      "know, so checking it stopped."),
     StopReason.INTERRUPTED: "The run was interrupted before it finished.",
     StopReason.OTHER: "The run stopped before it finished.",
 }
@@ -104,6 +111,8 @@ _NEXT = {
     StopReason.DISK: "Free some disk space, then press Try again.",
     StopReason.UNCERTAIN: ("Select the job marked \u201cNot sure it was received\u201d in the "
                            "table and choose Submit again or Don't resubmit."),
+    StopReason.LOST: ("Send those rows again (they use credits once more), or leave them "
+                      "without results and finish the run."),
     StopReason.INTERRUPTED: "Press Resume to continue where it stopped.",
     StopReason.OTHER: "Press Resume to try again.",
 }
@@ -114,6 +123,7 @@ _STEPS = {
     StopReason.SERVER: (Step.RETRY,),
     StopReason.DISK: (Step.RETRY,),
     StopReason.UNCERTAIN: (),
+    StopReason.LOST: (Step.SEND_AGAIN, Step.DROP),
     StopReason.INTERRUPTED: (Step.RESUME,),
     StopReason.OTHER: (Step.RESUME, Step.SETTINGS),
 }

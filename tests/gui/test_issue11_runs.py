@@ -154,3 +154,29 @@ def test_account_losing_a_source_mid_run_is_explained(qtbot: Any, make_window: A
     assert "not allowed to use one of the chosen sources" in banner.text()
     assert "PH" in banner.text()  # the server's own words name the source
     assert banner.visible_steps()[:2] == [Step.RESUME, Step.SET_TOKEN]
+
+
+def test_jobs_the_server_lost_offer_send_again_or_leave(qtbot: Any, make_window: Any,
+                                                        emulator: Any, tmp_path: Path) -> None:
+    """The server forgets a job (expired, or restarted): Resume would only ask about it again,
+    so the line offers to send those rows again, or to leave them and finish the run."""
+    window = make_window(api_url=emulator.api_url, token=TEST_TOKEN, locations_per_job=20,
+                         last_sources=["PG"])
+    _start(qtbot, window, tmp_path)
+    banner = window.jobs_view.banner
+    qtbot.waitUntil(lambda: any(j.completed > 0 for j in jobs(window)), timeout=15_000)
+    emulator.set_faults(expire_jobs=True)
+    qtbot.waitUntil(lambda: "Stopped" in banner.text(), timeout=30_000)
+    assert "no longer knows a job" in banner.text()
+    assert banner.visible_steps()[:2] == [Step.SEND_AGAIN, Step.DROP]
+    run_id = window.jobs_view.selected_run()
+    created = emulator.stats()["jobs_created"]
+
+    emulator.set_faults(expire_jobs=False)
+    emulator.app.emulator.config = dataclasses.replace(emulator.app.emulator.config,
+                                                       locations_per_second=500.0)
+    banner.buttons[Step.SEND_AGAIN].click()
+    qtbot.waitUntil(lambda: window.jobs_model.run_is_finished(run_id), timeout=30_000)
+    assert emulator.stats()["jobs_created"] > created  # the lost rows went out again
+    assert window.jobs_model.run_summary(run_id).phase in (RunPhase.COMPLETE,
+                                                           RunPhase.COMPLETE_WITH_PROBLEMS)

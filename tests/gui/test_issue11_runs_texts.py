@@ -122,3 +122,17 @@ def test_elapsed_time_of_a_working_job_keeps_counting_until_its_run_stops(qtbot:
     model.apply_event(_run(RunPhase.PAUSED, messages.APP_CLOSED))
     now[0] += 60  # a stopped run's job no longer counts
     assert model.index(0, JobColumn.ELAPSED).data(display) == "6 s"
+
+
+def test_lost_jobs_unknown_statuses_and_deadlines_offer_send_again_or_leave() -> None:
+    from ping_desktop.domain import RunPhase
+    from ping_desktop.engine import messages
+    from ping_desktop.gui.run_status_texts import Step, StopReason, stop_reason
+
+    for message in (messages.unknown_status(5), messages.past_deadline(24),
+                    messages.attention(1, "Job abc was not found: the job has expired or does "
+                                          "not exist.")):
+        assert stop_reason(RunPhase.NEEDS_ATTENTION, message) is StopReason.LOST, message
+    from ping_desktop.gui.run_status_texts import _STEPS
+
+    assert _STEPS[StopReason.LOST] == (Step.SEND_AGAIN, Step.DROP)

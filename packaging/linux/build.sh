@@ -188,11 +188,16 @@ compute_depends() {
         | xargs -0 objdump -p 2>/dev/null | awk '/^ *NEEDED/ {print $2}' | sort -u)
     have=$(find "$BUNDLE" -name '*.so*' -printf '%f\n' | sort -u)
     for lib in $(comm -23 <(echo "$needed") <(echo "$have")); do
-        case "$lib" in ld-linux*|libc.so.*|libm.so.*|libdl.so.*|libpthread.so.*|librt.so.*) continue ;; esac
+        # Parts of glibc itself (libc6): already covered by the libc6 floor.
+        case "$lib" in ld-linux*|libc.so.*|libm.so.*|libdl.so.*|libpthread.so.*|librt.so.*|\
+            libresolv.so.*|libutil.so.*|libanl.so.*) continue ;; esac
         path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64|aarch64|64bit/ {print $NF; exit}')
         [ -n "$path" ] || path=$(ldconfig -p | awk -v l="$lib" '$1 == l {print $NF; exit}')
         pkg=""
-        [ -n "$path" ] && pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1)
+        # dpkg knows a file by the path its package installed (/lib/... on a merged-/usr
+        # system), which readlink -f turns into /usr/lib/...: ask for both.
+        [ -n "$path" ] && pkg=$(dpkg -S "$path" "$(readlink -f "$path")" 2>/dev/null \
+            | head -1 | cut -d: -f1)
         # Not installed on this build machine: the usual Debian/Ubuntu package name.
         [ -n "$pkg" ] || pkg=$(echo "$lib" | sed -n 's/^\(lib[a-z0-9-]*\)\.so\.\([0-9]*\)$/\1\2/p')
         if [ -n "$pkg" ]; then deps+=("$pkg"); else echo "warning: no package provides $lib" >&2; fi

@@ -9,25 +9,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ping_desktop.api.models import RESULT_BASE_KEYS
+
 CellValue = (
     str | int | float | bool | Decimal | dt.datetime | dt.date | dt.time | dt.timedelta | None
 )
 
 # Per-source keys every API result carries; they describe the fetch, not the location.
-BASE_ATTRS = frozenset(
-    {
-        "is_success",
-        "error_message",
-        "raw_response",
-        "persist_for",
-        "status_code",
-        "fetch_time",
-        "is_cache_hit",
-        "worker_name",
-        "status",
-        "confidence",
-    }
-)
+BASE_ATTRS = RESULT_BASE_KEYS
 STATUS_FIELD = "status"
 CONFIDENCE_FIELD = "confidence"
 

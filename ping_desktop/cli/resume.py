@@ -8,26 +8,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ping_desktop.api import PingDataClient, normalise_api_url
-from ping_desktop.cli.progress import ProgressPrinter
 from ping_desktop.cli.results import (
     DONE,
-    Target,
     finish,
     output_pending,
     remembered_target,
-    target_for,
 )
+from ping_desktop.cli.stored_run import work_on_run
 from ping_desktop.cli.support import (
     EXIT_BUSY,
     EXIT_OK,
     CliError,
     guarded,
     stored_run,
-    token_for,
-    tuning,
 )
 from ping_desktop.domain import JobPhase
+from ping_desktop.engine.runner import Engine
 from ping_desktop.engine.timings import Timings
 from ping_desktop.storage.runstore import Lease, RunLeasedError, RunRecord, RunStore
 
@@ -98,31 +94,16 @@ async def _save_only(run: RunRecord) -> int:
 
 async def _resume_one(args: argparse.Namespace, run: RunRecord) -> int:
     """Resume ``run`` with its own engine, then save it where ``enhance`` meant to."""
-    api_url = normalise_api_url(run.api_origin)
-    token = token_for(api_url)
-    tune = tuning(args)
-    store = RunStore()
-    try:
-        async with PingDataClient(api_url, token) as client:
-            printer = ProgressPrinter()
-            engine = tune.engine(store, client, printer)
-            try:
-                folder, jobs = await engine.db(
-                    lambda: (store.run_folder(run.id), store.jobs(run.id)))
-                target: Target | None = remembered_target(folder)
-                if args.output is not None:
-                    target = target_for(args.output, run.input_path)
-                for job in (j for j in jobs if j.phase is JobPhase.UNCERTAIN):
-                    if args.resubmit_uncertain:
-                        await engine.resolve_uncertain(job.id, resubmit=True)
-                    else:
-                        print(f"Job {job.number} of run {run.id}: {job.message} Use "
-                              "--resubmit-uncertain to send it again.", file=sys.stderr)
-                print(f"Resuming run {run.id} ({run.file_name}).", file=sys.stderr)
-                done = await engine.resume(run.id)
-            finally:
-                printer.finish()
-                await engine.aclose()
-        return await finish(store, done, target, Timings())
-    finally:
-        store.close()
+
+    async def resume(engine: Engine, store: RunStore) -> RunRecord:
+        jobs = await engine.db(store.jobs, run.id)
+        for job in (j for j in jobs if j.phase is JobPhase.UNCERTAIN):
+            if args.resubmit_uncertain:
+                await engine.resolve_uncertain(job.id, resubmit=True)
+            else:
+                print(f"Job {job.number} of run {run.id}: {job.message} Use "
+                      "--resubmit-uncertain to send it again.", file=sys.stderr)
+        print(f"Resuming run {run.id} ({run.file_name}).", file=sys.stderr)
+        return await engine.resume(run.id)
+
+    return await work_on_run(args, run, resume)

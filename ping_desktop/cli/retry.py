@@ -8,11 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ping_desktop.api import PingDataClient, normalise_api_url
-from ping_desktop.cli.progress import ProgressPrinter
-from ping_desktop.cli.results import Target, finish, remembered_target, target_for
-from ping_desktop.cli.support import guarded, stored_run, token_for, tuning
-from ping_desktop.engine.timings import Timings
+from ping_desktop.cli.stored_run import work_on_run
+from ping_desktop.cli.support import guarded, stored_run
+from ping_desktop.engine.runner import Engine
 from ping_desktop.storage.runstore import RunRecord, RunStore
 
 
@@ -42,31 +40,14 @@ def run_retry(args: argparse.Namespace) -> int:
 
 
 async def _retry(args: argparse.Namespace, run: RunRecord) -> int:
-    api_url = normalise_api_url(run.api_origin)
-    token = token_for(api_url)
-    tune = tuning(args)
-    store = RunStore()
-    try:
-        async with PingDataClient(api_url, token) as client:
-            printer = ProgressPrinter()
-            engine = tune.engine(store, client, printer)
-            try:
-                folder = await engine.db(store.run_folder, run.id)
-                target: Target | None = remembered_target(folder)
-                if args.output is not None:
-                    target = target_for(args.output, run.input_path)
-                if args.drop:
-                    dropped = await engine.drop_stuck(run.id)
-                    print(f"Run {run.id}: {dropped} job(s) left without results.",
-                          file=sys.stderr)
-                else:
-                    sent = await engine.retry_failed(run.id)
-                    print(f"Run {run.id}: {sent:,} location(s) sent again." if sent else
-                          f"Run {run.id}: nothing to send again.", file=sys.stderr)
-                done = await engine.db(store.get_run, run.id)
-            finally:
-                printer.finish()
-                await engine.aclose()
-        return await finish(store, done, target, Timings())
-    finally:
-        store.close()
+    async def retry(engine: Engine, store: RunStore) -> RunRecord:
+        if args.drop:
+            dropped = await engine.drop_stuck(run.id)
+            print(f"Run {run.id}: {dropped} job(s) left without results.", file=sys.stderr)
+        else:
+            sent = await engine.retry_failed(run.id)
+            print(f"Run {run.id}: {sent:,} location(s) sent again." if sent else
+                  f"Run {run.id}: nothing to send again.", file=sys.stderr)
+        return await engine.db(store.get_run, run.id)
+
+    return await work_on_run(args, run, retry)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout
 
 from ping_desktop.draft import Draft
 from ping_desktop.gui.async_support import TaskOwner
+from ping_desktop.gui.background_threads import use_background_threads
 from ping_desktop.gui.close_flow import ask_keep_runs
 from ping_desktop.gui.drop_zone import file_dialog_filter, paths_from_mime
 from ping_desktop.gui.file_flow import FileFlow
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
     # ================================================================ start-up
     async def startup(self, files: list[Path] | None = None, demo: bool = False) -> None:
         """After show(): token state, history, resume of unfinished runs, files to open."""
+        use_background_threads(asyncio.get_running_loop())
         self.tasks.start(warm_up(), "warm-imports")
         self.tasks.start(start_worker_early(self.services.offload), "warm-worker")
         await self.refresh_token_state()

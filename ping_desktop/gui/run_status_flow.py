@@ -61,6 +61,10 @@ class RunStatusFlow(QObject):
         self._status = status
         self._phases: dict[int, RunPhase] = {}
         self._summaries: dict[int, str] = {}
+        #: Runs whose outcome counts are being read: one query per run at a time (every refresh
+        #: of a finished run asked again, five 100,000-row queries at once competed with the Qt
+        #: thread for the cores).
+        self._counting: set[int] = set()
         self._saved: dict[int, Path] = {}
         self.closing = False
         #: What the last notification and status message said (for tests and the log).
@@ -118,6 +122,9 @@ class RunStatusFlow(QObject):
         banner.show_state(state, summary, self._saved.get(run.run_id))
 
     def _load_summary(self, run_id: int) -> None:
+        if run_id in self._counting:
+            return
+        self._counting.add(run_id)
         self.tasks.start(self._summary(run_id), f"summary-{run_id}")
 
     async def _summary(self, run_id: int) -> None:
@@ -129,6 +136,11 @@ class RunStatusFlow(QObject):
             log.exception("Could not count the outcomes of run %s", run_id)
             self._summaries[run_id] = ""
             return
+        finally:
+            self._counting.discard(run_id)
+        run = self._progress_of(run_id)
+        if run is not None and not run.phase.is_final:
+            return  # started again meanwhile: these counts are already old
         self._summaries[run_id] = summary_html(outcome)
         self.refresh()
 

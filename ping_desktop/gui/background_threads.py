@@ -1,0 +1,35 @@
+"""The window process's helper threads yield the CPU to the Qt thread.
+
+``asyncio.to_thread`` work in the window (History's and the run-state line's SQLite queries over
+100,000 rows, keyring reads, file checks) runs in the event loop's default executor. When the
+worker process writes a workbook on one core and such a query runs on the other, the Qt thread
+used to wait up to 90 ms for a core (bench_gui_stall's "waited for a core"). On Linux, nice
+values are per thread, so these threads run at a lower priority and the Qt thread wins a
+contended core; elsewhere the executor is the same, at normal priority.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+#: Added to the nice value of each helper thread (Linux only; the worker process uses 10 too).
+THREAD_NICE = 10
+
+
+def _lower_this_thread() -> None:
+    # os.nice changes only the calling thread on Linux (not POSIX, but how Linux does it);
+    # on other systems it would lower the whole window process, so leave them alone.
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):  # not allowed: run at normal priority
+            os.nice(THREAD_NICE)
+
+
+def use_background_threads(loop: asyncio.AbstractEventLoop) -> ThreadPoolExecutor:
+    """Make ``loop``'s default executor one whose threads run below the Qt thread."""
+    executor = ThreadPoolExecutor(thread_name_prefix="window-bg", initializer=_lower_this_thread)
+    loop.set_default_executor(executor)
+    return executor

@@ -1,0 +1,46 @@
+"""The window's helper threads yield the CPU to the Qt thread, and a finished run's outcome is
+counted once however often its line is refreshed (both kept the Qt thread waiting for a core
+while a 100,000-row workbook was written: bench_gui_stall)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from typing import Any
+
+import pytest
+
+from ping_desktop.gui import run_status_flow
+from ping_desktop.gui.background_threads import THREAD_NICE, use_background_threads
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_helper_threads_run_below_the_loop_thread() -> None:
+    async def main() -> tuple[int, int]:
+        use_background_threads(asyncio.get_running_loop())
+        return os.nice(0), await asyncio.to_thread(os.nice, 0)
+
+    loop_nice, helper_nice = asyncio.run(main())
+    assert helper_nice == min(19, loop_nice + THREAD_NICE)
+    assert os.nice(0) == loop_nice  # the loop's own thread is untouched
+
+
+def test_a_finished_runs_outcome_is_counted_once(qtbot: Any, make_window: Any, emulator: Any,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import TEST_TOKEN
+
+    window = make_window(api_url=emulator.api_url, token=TEST_TOKEN)
+    calls: list[int] = []
+    real = run_status_flow.outcome_counts
+
+    def counting(*args: Any) -> Any:
+        calls.append(args[1])
+        return real(*args)
+
+    monkeypatch.setattr(run_status_flow, "outcome_counts", counting)
+    flow = window.run_status
+    for _ in range(5):  # five refreshes before the first count came back
+        flow._load_summary(7)
+    qtbot.waitUntil(lambda: not flow._counting, timeout=5000)
+    assert calls == [7]

@@ -31,5 +31,12 @@ def _lower_this_thread() -> None:
 def use_background_threads(loop: asyncio.AbstractEventLoop) -> ThreadPoolExecutor:
     """Make ``loop``'s default executor one whose threads run below the Qt thread."""
     executor = ThreadPoolExecutor(thread_name_prefix="window-bg", initializer=_lower_this_thread)
+    # qasync made its own default executor (QThreads) if anything ran in a thread before; it
+    # keeps it privately, and only shuts down the one it holds at close: an orphaned one would
+    # be destroyed with its QThreads still running ("QThread: Destroyed while thread is still
+    # running" at exit). Stop it; it is idle this early.
+    previous = getattr(loop, "_QEventLoop__default_executor", None)
     loop.set_default_executor(executor)
+    if previous is not None and previous is not executor:
+        previous.shutdown(wait=True)  # idle at start-up: its threads stop at once
     return executor

@@ -11,6 +11,7 @@ Never call ``qtbot.wait*`` inside a coroutine, and never ``exec()`` a dialog.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
@@ -37,8 +38,13 @@ def _session_qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     executor = qasync.QThreadExecutor(4)
     loop.set_default_executor(executor)
     yield loop
-    # Deliberately no loop.stop()/close(): see the module docstring.
-    executor.shutdown(wait=True)
+    # Deliberately no loop.stop()/close(): see the module docstring. A window's start-up swaps
+    # in its own executor (gui/background_threads) and stops this one: stop whichever is last.
+    current = getattr(loop, "_QEventLoop__default_executor", None)
+    if current is not None and current is not executor:
+        current.shutdown(wait=True)
+    with contextlib.suppress(RuntimeError):  # already stopped by a window's start-up
+        executor.shutdown(wait=True)
 
 
 @pytest.fixture

@@ -15,7 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from ping_desktop.draft import Draft
@@ -41,6 +47,10 @@ from ping_desktop.session import AppServices
 from ping_desktop.storage.runstore_records import JobRecord, RunRecord
 
 log = logging.getLogger(__name__)
+
+
+#: Room left around the first size for the window manager's borders and title bar.
+_FRAME_ALLOWANCE = (8, 40)
 
 
 class MainWindow(QMainWindow):
@@ -80,7 +90,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.server = ServerStatus(self.statusBar())
-        self.resize(1180, 760)
+        self._fit_default_size(1180, 760)
 
         self.notifier = Notifier(self)
         self.file_flow = FileFlow(page, self.draft, self.intake, self.runs, services, self.tasks,
@@ -297,6 +307,17 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     # ================================================================ geometry and closing
+    def _fit_default_size(self, width: int, height: int) -> None:
+        # The first size must fit the screen: on a 1024x640 display a 1180-wide window put
+        # the sources list and half the jobs table off screen.
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            # resize() sizes the inside; the title bar and borders come on top of it.
+            width = min(width, room.width() - _FRAME_ALLOWANCE[0])
+            height = min(height, room.height() - _FRAME_ALLOWANCE[1])
+        self.resize(width, height)
+
     def _restore_geometry(self) -> None:
         raw = self.services.settings.window_geometry
         if raw:

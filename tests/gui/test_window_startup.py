@@ -1,6 +1,6 @@
-"""The window's helper threads yield the CPU to the Qt thread, and a finished run's outcome is
-counted once however often its line is refreshed (both kept the Qt thread waiting for a core
-while a 100,000-row workbook was written: bench_gui_stall)."""
+"""Window start-up: the first size fits the screen; helper threads yield the CPU to the Qt
+thread, and a finished run's outcome is counted once however often its line is refreshed (both
+kept the Qt thread waiting for a core while a 100,000-row workbook was written)."""
 
 from __future__ import annotations
 
@@ -48,3 +48,12 @@ def test_a_finished_runs_outcome_is_counted_once(qtbot: Any, make_window: Any, e
         flow._load_summary(7)
     qtbot.waitUntil(lambda: not flow._counting, timeout=5000)
     assert calls == [7]
+
+
+def test_the_first_window_fits_the_screen(qtbot: Any, make_window: Any) -> None:
+    """A 1180x760 first size put half the window off a 1024x640 screen."""
+    window = make_window()
+    room = window.screen().availableGeometry()
+    smallest = window.minimumSizeHint()
+    assert window.width() <= max(room.width(), smallest.width())
+    assert window.height() <= max(room.height(), smallest.height())

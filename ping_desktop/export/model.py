@@ -37,6 +37,23 @@ class ProblemRow:
     row: int
     source: str | None
     message: str
+    #: What kind of problem ("zip_state_mismatch", "not_found", ...) so the sheet can group them;
+    #: None for problems stored before kinds were kept.
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class ExtraSheet:
+    """A small sheet of plain values written after the Problems sheet (e.g. the run Summary).
+
+    ``bold_rows`` are indexes into ``rows`` written in bold (titles, table headers);
+    ``widths`` are column widths in characters, first column first.
+    """
+
+    name: str
+    rows: Sequence[Sequence[CellValue]]
+    bold_rows: frozenset[int] = frozenset()
+    widths: Sequence[int] = ()
 
 
 @dataclass
@@ -54,6 +71,8 @@ class EnrichedTable:
     problems: Iterable[ProblemRow] = ()
     run_info: Sequence[tuple[str, str]] = ()
     header_row_values: Sequence[Sequence[CellValue]] = field(default_factory=tuple)
+    #: Sheets written after Problems and before Run, in order (the Summary sheet).
+    extra_sheets: Sequence[ExtraSheet] = ()
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from ping_desktop.export.model import (
     EnrichedTable,
     ExportError,
     ExportStats,
+    ExtraSheet,
     ProblemRow,
 )
 
@@ -257,6 +258,22 @@ def _write_run(workbook: Any, name: str, run_info: Sequence[tuple[str, str]]) ->
             ws.write_string(row, 1, text[:EXCEL_MAX_STRING])
 
 
+def _write_extra(workbook: Any, name: str, sheet: ExtraSheet) -> None:
+    ws = workbook.add_worksheet(name)
+    bold = workbook.add_format({"bold": True})
+    cells = _CellWriter(workbook, ws)
+    for col, width in enumerate(sheet.widths):
+        ws.set_column(col, col, width)
+    for row, values in enumerate(sheet.rows):
+        for col, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if row in sheet.bold_rows and isinstance(value, str):
+                ws.write_string(row, col, value[:EXCEL_MAX_STRING], bold)
+            else:
+                cells.write(row, col, value)
+
+
 def write_xlsx(table: EnrichedTable, dest: Path) -> ExportStats:
     """Write ``table`` as an .xlsx at ``dest`` (atomically); raises :class:`ExportError`."""
     started = time.perf_counter()
@@ -266,9 +283,16 @@ def write_xlsx(table: EnrichedTable, dest: Path) -> ExportStats:
         try:
             main_name = sanitize_sheet_name(table.sheet_name)
             problems_name = sanitize_sheet_name(PROBLEMS_SHEET, [main_name])
-            run_name = sanitize_sheet_name(RUN_SHEET, [main_name, problems_name])
+            taken = [main_name, problems_name]
+            extra_names = []
+            for extra in table.extra_sheets:
+                extra_names.append(sanitize_sheet_name(extra.name, taken))
+                taken.append(extra_names[-1])
+            run_name = sanitize_sheet_name(RUN_SHEET, taken)
             _, rows, cols, notes = _write_main_sheet(workbook, table, main_name)
             _write_problems(workbook, problems_name, _chain(table.problems, notes))
+            for extra, extra_name in zip(table.extra_sheets, extra_names, strict=True):
+                _write_extra(workbook, extra_name, extra)
             _write_run(workbook, run_name, table.run_info)
         except BaseException:
             _discard(workbook)

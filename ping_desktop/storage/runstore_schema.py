@@ -176,7 +176,18 @@ _V5 = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+# Version 6: address repairs (issue 12). The repair kinds the user declined before Start, so a
+# resume or a re-plan of the stored input sends what the user agreed to; and each row problem's
+# kind ("zip_state_mismatch", "po_box", ...) so the Problems sheet and the review can group them.
+# Rows stored before have no kind: they are shown under their message, as before.
+_V6 = (
+    "ALTER TABLE runs ADD COLUMN declined_repairs_json TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE row_problems ADD COLUMN kind TEXT",
+)
+
+# Version 7 is reserved for the needs-review queue (issue 14): row edits and reviews.
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 LATEST_VERSION = len(MIGRATIONS)
 
 

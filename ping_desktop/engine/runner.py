@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 from ping_desktop.api import PingDataClient
 from ping_desktop.domain import JobPhase, RunPhase
-from ping_desktop.engine import bookkeeping, messages
+from ping_desktop.engine import bookkeeping, leasing, messages
 from ping_desktop.engine.context import RunContext, Sleep
 from ping_desktop.engine.events import EventSink
 from ping_desktop.engine.ingest import Ingest, IngestOutcome, IngestRequest, ingest_output
@@ -235,7 +235,8 @@ class Engine:
             tracker.publish_run(RunPhase.RUNNING)
             for job in todo:
                 ctx.queue.put_nowait(job.id)
-            heartbeat = asyncio.create_task(self._heartbeat(ctx), name=f"run-{run_id}-lease")
+            heartbeat = asyncio.create_task(leasing.heartbeat(self, ctx),
+                                            name=f"run-{run_id}-lease")
             try:
                 with self.timings.measure("run"):
                     await self._work(ctx)
@@ -245,9 +246,9 @@ class Engine:
             self._stop_workers(ctx)
             try:
                 # Queued behind the workers' last writes on the database thread; shielded by
-                # db(), so a second cancel does not lose it.
-                await self.db(self.store.set_run_phase, run_id, RunPhase.PAUSED,
-                              messages.APP_CLOSED)
+                # db(), so a second cancel does not lose it. A run another process took over
+                # is left as its new owner has it.
+                await self.db(leasing.pause_if_ours, self, run_id)
             finally:
                 self._active.pop(run_id, None)
             raise
@@ -255,25 +256,6 @@ class Engine:
             return await self._finalize(ctx)
         finally:
             self._active.pop(run_id, None)
-
-    async def _heartbeat(self, ctx: RunContext) -> None:
-        """Renew the run's lease while it works; if it was lost (this process stalled past
-        its end and another took the run over), stop at once so nothing is sent twice."""
-        while True:
-            # Real time, not the engine's sleep: tests may make that instant.
-            await asyncio.sleep(self.lease_seconds / 3)
-            try:
-                kept = await self.db(self.store.renew_lease, ctx.run.id, self.owner,
-                                     self.lease_seconds)
-            except Exception:  # a busy store now and then must not stop the run
-                log.warning("Renewing the lease of run %d failed", ctx.run.id, exc_info=True)
-                continue
-            if not kept:
-                log.warning("Run %d was taken over by another process", ctx.run.id)
-                # Workers finish the step they are in (a POST under way gets its id stored)
-                # and take nothing more; polls waiting stop at once.
-                ctx.request_stop(RunPhase.PAUSED, messages.LEASE_LOST)
-                return
 
     async def _work(self, ctx: RunContext) -> None:
         ctx.workers = [
@@ -325,6 +307,8 @@ class Engine:
             phase, message = ctx.stop_phase, ctx.stop_message
         else:
             phase, message = await self.db(bookkeeping.outcome, self.store, run_id)
+        if not await leasing.still_ours(self, run_id):
+            return await leasing.left_to_new_owner(self, ctx)
         await self.db(self.store.refresh_run_counters, run_id)
         await self.db(self.store.set_run_phase, run_id, phase, message)
         ctx.tracker.publish_run(phase, message)

@@ -66,11 +66,17 @@ def test_a_run_whose_lease_was_taken_over_stops_sending(
             conn = h.store._conn()
             conn.execute("UPDATE run_leases SET owner = 'elsewhere/1/x', host = 'elsewhere', "
                          "expires_at = expires_at + 600 WHERE run_id = ?", (run_id,))
+            conn.execute("UPDATE runs SET message = 'the new owner is working' WHERE id = ?",
+                         (run_id,))
             run = await asyncio.wait_for(task, 30)
             assert run.phase is RunPhase.PAUSED
             assert run.message == messages.LEASE_LOST
             # The lease it lost is not released by it: the new holder keeps it.
             assert h.store.lease_holder(run_id) is not None
+            # Nor does it write its own ending over the new owner's run.
+            stored = h.store.get_run(run_id)
+            assert stored.phase is RunPhase.RUNNING
+            assert stored.message == "the new owner is working"
 
     asyncio.run(scenario())
     assert emulator.stats()["jobs_created"] < 3

@@ -51,7 +51,13 @@ def _session_qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 def qloop(
     _session_qloop: asyncio.AbstractEventLoop, qapp: QApplication
 ) -> Iterator[asyncio.AbstractEventLoop]:
-    """The running qasync loop; tasks a test leaves behind are cancelled afterwards."""
+    """The running qasync loop; tasks a test leaves behind are cancelled afterwards.
+
+    The loop counts as running only during a GUI test: a test of another folder run after
+    the GUI tests in the same process (``asyncio.run`` in an e2e test) must not find it.
+    """
+    asyncio.events._set_running_loop(_session_qloop)
+    asyncio.set_event_loop(_session_qloop)
     yield _session_qloop
     leftovers = [t for t in asyncio.all_tasks(_session_qloop) if not t.done()]
     for task in leftovers:
@@ -60,6 +66,7 @@ def qloop(
         qapp.processEvents()
         if all(t.done() for t in leftovers):
             break
+    asyncio.events._set_running_loop(None)
 
 
 @pytest.fixture

@@ -69,7 +69,8 @@ def test_declined_zip_restore_sends_the_zip_as_written_and_is_stored(
         kinds = {p.kind for p in store.row_problems(run.id)}
         payloads = dict(store.row_payloads(run.id))
     assert {"zip_restored", "state_filled"} <= kinds
-    assert payloads[2] is not None and payloads[2]["address"] == CAMBRIDGE  # what was sent
+    assert payloads[2] is not None
+    assert payloads[2]["address"] == CAMBRIDGE
     info = dict((r[0], r[1]) for r in _sheet(out, "Run"))
     assert info["Address repairs declined"] == "zip_restored"
 
@@ -93,7 +94,8 @@ def test_accepted_repairs_send_the_repaired_line_and_problems_are_grouped_by_che
     assert "ZIP restored (leading zeros)" in checks
     assert "state filled from the ZIP" in checks
     restored = [r[0] for r in problems[1:] if r[2] == "ZIP restored (leading zeros)"]
-    assert restored == sorted(restored) and len(restored) == 2
+    assert restored == sorted(restored)
+    assert len(restored) == 2
     info = dict((r[0], r[1]) for r in _sheet(out, "Run"))
     assert info["Address repairs declined"] == "none"
 
@@ -108,5 +110,6 @@ def test_an_unknown_kind_is_refused_before_any_request(
               "--decline", "zip_fixed"])
     assert exit_.value.code == EXIT_USAGE
     err = capsys.readouterr().err
-    assert "invalid choice: 'zip_fixed'" in err and "zip_restored" in err
+    assert "invalid choice: 'zip_fixed'" in err
+    assert "zip_restored" in err
     assert emulator.stats()["requests_by_route"] == {}

@@ -11,7 +11,7 @@ from ping_desktop.intake import limits, text_reader, workbook
 from ping_desktop.intake.header import SCAN_ROWS, column_names, find_header
 from ping_desktop.intake.model import CellValue, IntakeError, SheetTable
 from ping_desktop.intake.sniff import EXCEL_SUFFIXES, check_suffix, os_error, sniff
-from ping_desktop.intake.values import gc_paused, normalise_text, normalised_rows
+from ping_desktop.intake.values import gc_paused, normalise_text
 
 _TOP_ROWS = SCAN_ROWS + 30
 #: Rows above a header further down than this (only a user's choice can put it there) are not
@@ -112,7 +112,7 @@ def build_table(
     header_width = max((i + 1 for i, v in enumerate(header) if v is not None), default=0)
     first_number = index + 2
     every = [tuple(r) for r in top[index + 1 :]]
-    every.extend(normalised_rows(it, normalise))
+    every.extend(map(tuple, map(normalise, it)))
     rows, numbers, interior_blank, repeated = _drop_blank_rows(every, tuple(header), first_number)
     width = _used_width(rows, header_width)
     if width == 0:

@@ -52,7 +52,12 @@ def kind_label(kind: str | None) -> str:
     if kind is None:
         return ""
     one_many = FLAG_KINDS.get(kind) or REPAIR_KINDS.get(kind)
-    return one_many[0] if one_many else kind
+    return one_many[0] if one_many else _OTHER_LABELS.get(kind, kind)
+
+
+# Whole-file refusals (intake.validate.REFUSALS): such a file never becomes a run, but a list
+# of problems may still show them.
+_OTHER_LABELS = {"no_rows": "no data rows", "nothing_sendable": "nothing to send"}
 
 
 @dataclass(frozen=True)

@@ -286,8 +286,10 @@ class Draft:
             return "\n".join(blockers)
         plan = self.plan
         skipped = plan.rows - plan.sendable_rows if plan else 0
-        return "Ready." + (f" {skipped:,} row(s) with errors will be kept but not sent."
-                           if skipped else "")
+        declined = [offer.label for offer, accepted in self.repair_choices() if not accepted]
+        return ("Ready." + (f" {skipped:,} row(s) with errors will be kept but not sent."
+                            if skipped else "")
+                + (f" Declined, sent as written: {'; '.join(declined)}." if declined else ""))
 
     def title(self) -> str:
         """The window title: the app, a demo label, the open file's name."""

@@ -22,6 +22,7 @@ def test_every_proposed_repair_is_accepted_until_unticked() -> None:
     with_repairs(draft)
     assert draft.repair_choices() == [(ZIPS, True), (STATES, True)]
     assert draft.start_blockers() == []
+    assert draft.start_hint() == "Ready."
 
 
 def test_unticking_asks_for_a_new_plan_and_start_waits_for_it() -> None:
@@ -33,6 +34,8 @@ def test_unticking_asks_for_a_new_plan_and_start_waits_for_it() -> None:
     assert draft.start_blockers() == [CHECKING]
     with_repairs(draft, frozenset({"zip_restored"}))
     assert draft.start_blockers() == []
+    assert draft.start_hint() == (
+        "Ready. Declined, sent as written: 312 ZIPs restored (leading zeros).")
     # A declined kind stays listed, unticked, so it can be accepted again.
     assert draft.repair_choices() == [(ZIPS, False), (STATES, True)]
     assert draft.set_repair("zip_restored", accepted=True) is True

@@ -88,6 +88,8 @@ def test_unticking_a_repair_replans_and_the_run_keeps_the_decision(
     qtbot.waitUntil(lambda: window.intake.plan is not None
                     and window.intake.plan.declined == {"zip_restored"}, timeout=10_000)
     qtbot.waitUntil(window.start_button.isEnabled, timeout=10_000)
+    assert window.file_page.start_hint.text() == (
+        "Ready. Declined, sent as written: 3 ZIPs restored (leading zeros).")
     assert not box.isChecked()
     assert box.hasFocus()
     problems = [window.mapping_panel.problems.item(i).text()

@@ -62,6 +62,7 @@ class FilePage(QStackedWidget):
         right_layout.addWidget(self.repairs_panel)
         right_layout.addWidget(self.start_hint)
         right_layout.addWidget(self.start_button)
+        self.repairs_panel.set_tab_neighbours(self.sources_panel.list, self.start_button)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.mapping_panel)
         split.addWidget(right)

@@ -7,6 +7,7 @@ It only shows choices and announces clicks; the decision lives in the window's
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
@@ -40,7 +41,22 @@ class RepairsPanel(QGroupBox):
         #: The checkbox of each kind shown so far, in the order first shown. Kept across plans
         #: (re-labelled, not rebuilt) so the one the user just toggled keeps keyboard focus.
         self.boxes: dict[str, QCheckBox] = {}
+        self._tab_between: tuple[QWidget, QWidget] | None = None
         self.setVisible(False)
+
+    def set_tab_neighbours(self, before: QWidget, after: QWidget) -> None:
+        """Tab goes ``before`` -> the checkboxes -> ``after`` (boxes made when a plan arrives
+        would otherwise join the end of the window's tab order, after Start)."""
+        self._tab_between = (before, after)
+        self._order_tabs()
+
+    def _order_tabs(self) -> None:
+        if self._tab_between is None:
+            return
+        before, after = self._tab_between
+        chain = [before, *self.boxes.values(), after]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def show_choices(self, choices: Sequence[tuple[RepairOffer, bool]]) -> None:
         """Show the plan's repairs, each ticked when accepted; others are hidden."""
@@ -53,6 +69,7 @@ class RepairsPanel(QGroupBox):
                 box.toggled.connect(lambda on, kind=offer.kind: self._toggled(kind, on))
                 self.boxes[offer.kind] = box
                 self._layout.addWidget(box)
+                self._order_tabs()
             box.blockSignals(True)  # showing a decision is not making one
             box.setChecked(accepted)
             box.blockSignals(False)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from ping_desktop.draft import CHECKING
 from ping_desktop.gui.repairs_panel import RepairsPanel
@@ -22,6 +23,17 @@ SOV = ("Location,Address,TIV\n"
        'Depot,"1 Main St, Springfield, 1103",2000\n'
        'Annex,"10 Pearl St, Hartford, CT 6103",2500\n'
        'Plant,"500 Elm St, Chicago, IL 60601",3000\n')
+
+
+def tab_stops_after(widget: QWidget, count: int) -> list[QWidget]:
+    """The next ``count`` widgets Tab would focus after ``widget``."""
+    stops: list[QWidget] = []
+    while len(stops) < count:
+        widget = widget.nextInFocusChain()
+        tabbable = widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        if widget.isVisible() and widget.isEnabled() and tabbable:
+            stops.append(widget)
+    return stops
 
 
 def test_panel_shows_each_kind_ticked_and_hides_when_nothing_is_proposed(qtbot: Any) -> None:
@@ -75,6 +87,11 @@ def test_unticking_a_repair_replans_and_the_run_keeps_the_decision(
         corner = widget.mapTo(window, widget.rect().bottomRight())
         assert window.rect().contains(corner)
     assert clipped_labels(window) == []
+
+    # Tab goes from the sources to each repair, then to Start (boxes made when the plan
+    # arrived would otherwise come after Start, at the end of the window's tab order).
+    assert tab_stops_after(window.sources_panel.list, 3) == [
+        panel.boxes["zip_restored"], panel.boxes["state_filled"], window.start_button]
 
     box = panel.boxes["zip_restored"]
     assert box.focusPolicy() & Qt.FocusPolicy.TabFocus

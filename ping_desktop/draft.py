@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 
 from ping_desktop.api.models import DatasourceConfig
 from ping_desktop.intake.model import FIELD_LABELS, ColumnMapping
-from ping_desktop.worker.contract import PlanSummary
+from ping_desktop.worker.contract import PlanSummary, RepairOffer
 
 APP_TITLE = "Ping Desktop"
 #: The sources ticked when the demo's list arrives (the emulator offers them all).
@@ -164,6 +164,9 @@ class Draft:
     #: The ticked source codes, in list order.
     chosen: tuple[str, ...] = ()
     plan: PlanSummary | None = None
+    #: The address repair kinds the user unticked for the open file (a new file starts with
+    #: every repair accepted: the decision is about that file's rows).
+    declined: frozenset[str] = frozenset()
 
     # -- what happened ---------------------------------------------------------------------
     def open_file(self, file: OpenFile) -> None:
@@ -171,12 +174,14 @@ class Draft:
         self.file = file
         self.mapping = file.mapping
         self.plan = None
+        self.declined = frozenset()
 
     def close_file(self) -> None:
         """No file is open any more (closed, started, or lost by the worker)."""
         self.file = None
         self.mapping = None
         self.plan = None
+        self.declined = frozenset()
 
     def set_mapping(self, mapping: ColumnMapping) -> None:
         """The user edited the mapping (the plan stays until the new one arrives)."""
@@ -210,6 +215,20 @@ class Draft:
     def set_plan(self, plan: PlanSummary) -> None:
         """The worker planned the current file."""
         self.plan = plan
+
+    def set_repair(self, kind: str, accepted: bool) -> bool:
+        """The user ticked or unticked a kind of repair; True when that changes what is to be
+        sent (the file must be planned again with :attr:`declined`)."""
+        declined = self.declined - {kind} if accepted else self.declined | {kind}
+        changed = declined != self.declined
+        self.declined = declined
+        return changed
+
+    def repair_choices(self) -> list[tuple[RepairOffer, bool]]:
+        """The repairs the plan proposes, each with whether it is accepted (ticked)."""
+        if self.plan is None:
+            return []
+        return [(offer, offer.kind not in self.declined) for offer in self.plan.repairs]
 
     # -- what follows ----------------------------------------------------------------------
     @property
@@ -253,7 +272,8 @@ class Draft:
         blockers = source_blockers(self.offered, self.chosen, self.mapped_fields)
         if blockers:
             return blockers
-        if self.plan is None or tuple(self.plan.sources) != self.chosen:
+        if (self.plan is None or tuple(self.plan.sources) != self.chosen
+                or self.plan.declined != self.declined):
             return [CHECKING]
         if self.plan.unique_locations == 0:
             return [NOTHING_TO_SEND]
@@ -266,8 +286,10 @@ class Draft:
             return "\n".join(blockers)
         plan = self.plan
         skipped = plan.rows - plan.sendable_rows if plan else 0
-        return "Ready." + (f" {skipped:,} row(s) with errors will be kept but not sent."
-                           if skipped else "")
+        declined = [offer.label for offer, accepted in self.repair_choices() if not accepted]
+        return ("Ready." + (f" {skipped:,} row(s) with errors will be kept but not sent."
+                            if skipped else "")
+                + (f" Declined, sent as written: {'; '.join(declined)}." if declined else ""))
 
     def title(self) -> str:
         """The window title: the app, a demo label, the open file's name."""

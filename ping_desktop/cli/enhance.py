@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ping_desktop.api import DatasourceConfig, PingDataClient
+from ping_desktop.cli.inspect import add_decline_argument
 from ping_desktop.cli.progress import ProgressPrinter
 from ping_desktop.cli.results import Target, finish, target_for
 from ping_desktop.cli.support import (
@@ -50,6 +51,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                    help="OUT.xlsx or OUT.csv (default: <input>-enriched.xlsx beside the input)")
     p.add_argument("--locations-per-job", type=positive_int, metavar="N")
     p.add_argument("--concurrency", type=positive_int, metavar="M", help="jobs in flight at once")
+    add_decline_argument(p)
     p.add_argument("--timings", action="store_true",
                    help="print a JSON line of phase timings on stdout at the end")
     p.add_argument("--poll-interval", type=float, help=argparse.SUPPRESS)
@@ -129,7 +131,8 @@ async def _read_and_plan(bench: ThreadWorkbench, args: argparse.Namespace, path:
     try:
         with timings.measure("intake"):
             read = await bench.read(path, args.sheet)
-            plan = await bench.plan(read.handle, read.mapping, sources, {})
+            plan = await bench.plan(read.handle, read.mapping, sources, {},
+                                    _declined(args))
     except IntakeError as exc:
         raise CliError(exc.message) from None
     fields = read.mapping.fields
@@ -137,12 +140,20 @@ async def _read_and_plan(bench: ThreadWorkbench, args: argparse.Namespace, path:
     print(f"{path.name}: {plan.rows:,} rows, {plan.unique_locations:,} unique locations, "
           f"{plan.rows_with_problems:,} rows with problems. Columns: {mapped or 'none'}",
           file=sys.stderr)
+    if plan.repairs:
+        said = "; ".join(r.label + (" — DECLINED, sent as written" if r.kind in plan.declined
+                                    else "") for r in plan.repairs)
+        print(f"Address repairs: {said}", file=sys.stderr)
     try:
         _refuse_if_unsendable(path, plan)
     except CliError:
         await bench.release(read.handle)
         raise
     return read, plan
+
+
+def _declined(args: argparse.Namespace) -> frozenset[str]:
+    return frozenset(getattr(args, "decline", None) or ())
 
 
 async def _plan_run(
@@ -158,7 +169,8 @@ async def _plan_run(
     if any(required.values()):
         try:
             with timings.measure("intake"):
-                plan = await bench.plan(read.handle, read.mapping, sources, required)
+                plan = await bench.plan(read.handle, read.mapping, sources, required,
+                                        plan.declined)
         except IntakeError as exc:
             raise CliError(exc.message) from None
         _refuse_if_unsendable(path, plan)

@@ -35,12 +35,18 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                         help="1-based row holding the column names (default: detected)")
     parser.add_argument("--source", action="append", default=[], metavar="CODE",
                         help="datasource code to price the cost line (repeatable)")
+    add_decline_argument(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(func=run_inspect)
+
+
+def add_decline_argument(parser: argparse.ArgumentParser) -> None:
+    """``--decline KIND`` (repeatable), shared by ``inspect`` and ``enhance`` so both accept
+    the same kinds and refuse an unknown one the same way."""
     parser.add_argument("--decline", action="append", default=[], metavar="KIND",
                         choices=sorted(REPAIR_KINDS),
                         help="a kind of repair not to apply, sending those cells as written "
                              f"(repeatable: {', '.join(REPAIR_KINDS)})")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.set_defaults(func=run_inspect)
 
 
 def run_inspect(args: argparse.Namespace) -> int:

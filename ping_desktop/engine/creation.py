@@ -34,6 +34,8 @@ class RunInput:
     #: The file the run is to be saved to (``{"output": path, "format": fmt}``), when a front
     #: end chose one before the run was made (the command line's ``--output``).
     output: dict[str, str] | None = None
+    #: The address repair kinds the user declined (the plan was made without them).
+    declined: frozenset[str] = frozenset()
 
 
 def create_run_blocking(store: RunStore, run: RunInput, locations_per_job: int) -> int:
@@ -86,11 +88,13 @@ def create_run_blocking(store: RunStore, run: RunInput, locations_per_job: int) 
             ),
             jobs=jobs,
             problems=(
-                RowProblem(p.row or None, p.field, p.message, p.severity) for p in plan.problems
+                RowProblem(p.row or None, p.field, p.message, p.severity, p.kind)
+                for p in plan.problems
             ),
             is_demo=run.is_demo,
             source_fields=run.source_fields,
             preamble=table.preamble,
+            declined=run.declined,
         )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)

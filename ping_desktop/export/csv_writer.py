@@ -9,7 +9,6 @@ is workbook-only.
 from __future__ import annotations
 
 import csv
-import itertools
 import time
 from collections.abc import Iterable
 from decimal import Decimal
@@ -73,14 +72,17 @@ def write_csv(table: EnrichedTable, dest: Path) -> ExportStats:
 
 
 def _write_problems(problems: Iterable[ProblemRow], dest: Path) -> Path | None:
-    iterator = iter(problems)
-    first = next(iterator, None)
-    if first is None:
+    # Grouped like the xlsx Problems sheet: by check (intake.address_checks.kind_rank), then row.
+    from ping_desktop.intake.address_checks import kind_label, kind_rank
+
+    ordered = sorted(problems, key=lambda p: (kind_rank(p.kind), p.row))
+    if not ordered:
         return None
     with atomic_target(dest) as tmp, tmp.open("w", encoding=ENCODING, newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["Row", "Source", "Message"])
-        for problem in itertools.chain((first,), iterator):
+        writer.writerow(["Row", "Source", "Check", "Message"])
+        for problem in ordered:
             source = csv_safe(problem.source or "")
-            writer.writerow([problem.row, source, csv_safe(problem.message)])
+            writer.writerow([problem.row, source, csv_safe(kind_label(problem.kind)),
+                             csv_safe(problem.message)])
     return dest

@@ -109,7 +109,8 @@ def _rows_any_layout(
 
 def _problems(store: RunStore, run: RunRecord) -> Iterator[ProblemRow]:
     intake: Iterable[ProblemRow] = (
-        ProblemRow(p.row_number or 0, None, p.message) for p in store.row_problems(run.id)
+        ProblemRow(p.row_number or 0, None, p.message, p.kind)
+        for p in store.row_problems(run.id)
     )
     chosen = set(run.sources)
     failed: Iterable[ProblemRow] = (
@@ -142,6 +143,7 @@ def run_info(
         info.append(("Rows above the header", f"{rows_above_header}, copied as they were"))
     info += [
         ("Sources", ", ".join(run.sources)),
+        ("Address repairs declined", ", ".join(sorted(run.declined_repairs)) or "none"),
         ("API origin", run.api_origin),
         ("Run", str(run.id)),
         ("Status", run.phase.value),

@@ -229,21 +229,28 @@ def _write_main_sheet(
 
 
 def _write_problems(workbook: Any, name: str, problems: Iterable[ProblemRow]) -> None:
+    # Grouped by the check that found them (see intake.address_checks.kind_rank), then by row,
+    # so "all ZIPs in another state" read as one block; the Check column names the group.
+    from ping_desktop.intake.address_checks import kind_label, kind_rank
+
     ws = workbook.add_worksheet(name)
     bold = workbook.add_format({"bold": True, "bottom": 1})
-    for col, (title, width) in enumerate((("Row", 8), ("Source", 10), ("Message", 90))):
+    for col, (title, width) in enumerate((("Row", 8), ("Source", 10), ("Check", 28),
+                                          ("Message", 90))):
         ws.write_string(0, col, title, bold)
         ws.set_column(col, col, width)
     row = 0
-    for problem in problems:
+    for problem in sorted(problems, key=lambda p: (kind_rank(p.kind), p.row)):
         row += 1
         ws.write_number(row, 0, problem.row)
         if problem.source:
             ws.write_string(row, 1, problem.source)
+        if problem.kind:
+            ws.write_string(row, 2, kind_label(problem.kind))
         if problem.message:
-            ws.write_string(row, 2, problem.message[:EXCEL_MAX_STRING])
+            ws.write_string(row, 3, problem.message[:EXCEL_MAX_STRING])
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, row, 2)
+    ws.autofilter(0, 0, row, 3)
 
 
 def _write_run(workbook: Any, name: str, run_info: Sequence[tuple[str, str]]) -> None:

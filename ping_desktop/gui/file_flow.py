@@ -72,6 +72,7 @@ class FileFlow(QObject):
         page.mapping_panel.header_row_changed.connect(intake.choose_header_row)
         page.mapping_panel.mapping_changed.connect(self._on_mapping_changed)
         page.sources_panel.selection_changed.connect(self._on_sources_changed)
+        page.repairs_panel.repair_toggled.connect(self._on_repair_toggled)
 
     # -- files ------------------------------------------------------------------------------
     def open_files(self, paths: list[Path]) -> None:
@@ -111,6 +112,7 @@ class FileFlow(QObject):
         """Back to the welcome state."""
         self.intake.clear()
         self.draft.close_file()
+        self.page.repairs_panel.clear()
         self.set_demo_mode(False)
         self.page.show_welcome()
         self.update_start()
@@ -121,6 +123,7 @@ class FileFlow(QObject):
 
     def _on_loaded(self, loaded: LoadedFile) -> None:
         self.draft.open_file(loaded)
+        self.page.repairs_panel.clear()  # the new sheet's repairs come with its plan
         self.page.welcome.set_busy(None)
         self.status.emit("")
         self.file_shown.emit()
@@ -196,8 +199,14 @@ class FileFlow(QObject):
         self.intake.set_sources(codes, self.draft.required_inputs())
         self.update_start()
 
+    def _on_repair_toggled(self, kind: str, accepted: bool) -> None:
+        if self.draft.set_repair(kind, accepted):
+            self.intake.set_declined(self.draft.declined)
+            self.update_start()  # "Checking the rows…" until the new plan is back
+
     def _on_plan(self, plan: PlanSummary) -> None:
         self.draft.set_plan(plan)
+        self.page.repairs_panel.show_choices(self.draft.repair_choices())
         self.page.mapping_panel.show_problems(plan.problems, plan.rows_with_problems,
                                               total=plan.problem_count, errors=plan.error_count)
         self.page.sources_panel.set_cost(plan.unique_locations, plan.rows)

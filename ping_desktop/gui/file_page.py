@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from ping_desktop.gui.intake_controller import LoadedFile
 from ping_desktop.gui.mapping_panel import MappingPanel
+from ping_desktop.gui.repairs_panel import RepairsPanel
 from ping_desktop.gui.sources_panel import SourcesPanel
 from ping_desktop.gui.welcome_page import WelcomePage
 
@@ -44,6 +45,7 @@ class FilePage(QStackedWidget):
 
         self.mapping_panel = MappingPanel()
         self.sources_panel = SourcesPanel()
+        self.repairs_panel = RepairsPanel()
         self.start_hint = QLabel()
         self.start_hint.setObjectName("startHint")
         self.start_hint.setWordWrap(True)
@@ -56,8 +58,11 @@ class FilePage(QStackedWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.sources_panel, 1)
+        # Just above Start: the last decision before credits are spent.
+        right_layout.addWidget(self.repairs_panel)
         right_layout.addWidget(self.start_hint)
         right_layout.addWidget(self.start_button)
+        self.repairs_panel.set_tab_neighbours(self.sources_panel.list, self.start_button)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.mapping_panel)
         split.addWidget(right)

@@ -80,6 +80,7 @@ class IntakeController(QObject):
         self.queue: list[Path] = []
         self._sources: tuple[str, ...] = ()
         self._required: dict[str, tuple[str, ...]] = {}
+        self._declined: frozenset[str] = frozenset()
         self._replan_pending = False
 
     # -- files ----------------------------------------------------------------------------------
@@ -116,6 +117,7 @@ class IntakeController(QObject):
         """Forget the current file (after it was started)."""
         self._set_current(None)
         self.plan = None
+        self._declined = frozenset()
 
     def _set_current(self, loaded: LoadedFile | None) -> None:
         """Make ``loaded`` current; the worker forgets the table no longer shown."""
@@ -153,6 +155,7 @@ class IntakeController(QObject):
             return
         self._set_current(LoadedFile(result, result.mapping, demo))
         self.plan = None
+        self._declined = frozenset()  # a newly read sheet starts with every repair accepted
         assert self.current is not None
         self.loaded.emit(self.current)
         self.replan()
@@ -179,6 +182,12 @@ class IntakeController(QObject):
         self._required = {k: tuple(v) for k, v in required.items()}
         self.replan()
 
+    def set_declined(self, declined: frozenset[str]) -> None:
+        """The address repair kinds the user declined; recomputes the plan without them."""
+        if declined != self._declined:
+            self._declined = frozenset(declined)
+            self.replan()
+
     def replan(self) -> None:
         """Validate and plan the current file again, off the Qt thread.
 
@@ -201,7 +210,7 @@ class IntakeController(QObject):
                 return
             try:
                 plan = await self.offload.plan(loaded.handle, loaded.mapping, self._sources,
-                                               self._required)
+                                               self._required, self._declined)
             except IntakeError as error:  # the worker lost the table (it crashed meanwhile)
                 if self.current is loaded:
                     self._set_current(None)

@@ -35,6 +35,30 @@ FLAG_KINDS: dict[str, tuple[str, str]] = {
 
 Severity = Literal["error", "warning"]
 
+# Where each kind goes in a list grouped by kind (the export's Problems sheet): problems of no
+# kind first (rows not sent, sources that failed), then the flags (the user should act), then
+# the repairs (done for them).
+_KIND_RANK = {kind: rank for rank, kind in enumerate((*FLAG_KINDS, *REPAIR_KINDS), start=1)}
+
+
+def kind_rank(kind: str | None) -> int:
+    """Sort key of a problem's kind: 0 for none, then flags, then repairs, unknown last."""
+    return 0 if kind is None else _KIND_RANK.get(kind, len(_KIND_RANK) + 1)
+
+
+def kind_label(kind: str | None) -> str:
+    """The plain name of a check ("ZIP in another state"); "" for none, the kind itself when
+    unknown (a run stored by a newer version)."""
+    if kind is None:
+        return ""
+    one_many = FLAG_KINDS.get(kind) or REPAIR_KINDS.get(kind)
+    return one_many[0] if one_many else _OTHER_LABELS.get(kind, kind)
+
+
+# Whole-file refusals (intake.validate.REFUSALS): such a file never becomes a run, but a list
+# of problems may still show them.
+_OTHER_LABELS = {"no_rows": "no data rows", "nothing_sendable": "nothing to send"}
+
 
 @dataclass(frozen=True)
 class Finding:

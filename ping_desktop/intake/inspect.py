@@ -23,6 +23,8 @@ class Inspection:
     mapping: ColumnMapping
     guesses: list[ColumnGuess]
     plan: Plan
+    #: The repair kinds the plan was made without (``inspect --decline``).
+    declined: frozenset[str] = frozenset()
 
 
 def inspect_file(
@@ -40,7 +42,7 @@ def inspect_file(
     table = read_table(Path(path), sheet=sheet, header_row=header_row)
     mapping, guesses = guess_mapping(table)
     plan = build_plan(table, mapping, sources, required_attrs, declined)
-    return Inspection(table, mapping, guesses, plan)
+    return Inspection(table, mapping, guesses, plan, frozenset(declined))
 
 
 def json_value(value: object) -> Any:
@@ -81,6 +83,7 @@ def inspection_to_json(inspection: Inspection, preview_rows: int = 5) -> dict[st
             for p in plan.problems
         ],
         "repairs": proposed_repairs(plan),
+        "declined_repairs": sorted(inspection.declined),
         "checks": row_checks(plan),
         "notes": list(table.notes),
         "preview": [

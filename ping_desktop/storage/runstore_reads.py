@@ -61,6 +61,7 @@ class RunReads(StoreBase):
             observed_fields={
                 k: tuple(v) for k, v in json.loads(row["observed_fields_json"] or "{}").items()
             },
+            declined_repairs=frozenset(json.loads(row["declined_repairs_json"] or "[]")),
         )
 
     def get_run(self, run_id: int) -> RunRecord:

@@ -40,6 +40,9 @@ class RunRecord:
     source_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Per source, the fields its results actually carried, in first-seen order.
     observed_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The address repair kinds the user declined before Start ("zip_restored", ...): any
+    #: re-plan of the stored input must leave them out too.
+    declined_repairs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,9 @@ class RowProblem:
     field: str | None
     message: str
     severity: str = "error"
+    #: The check that found it ("zip_state_mismatch", "zip_restored", ... see
+    #: ``intake.address_checks``); None for other problems and rows stored before kinds were kept.
+    kind: str | None = None
 
 
 @dataclass(frozen=True)

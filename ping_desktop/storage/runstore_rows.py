@@ -123,11 +123,11 @@ class RowReads(StoreBase):
     def row_problems(self, run_id: int) -> list[RowProblem]:
         """Intake problems of the run, by row."""
         rows = self._conn().execute(
-            """SELECT row_number, field, message, severity FROM row_problems
+            """SELECT row_number, field, message, severity, kind FROM row_problems
                WHERE run_id = ? ORDER BY row_number IS NULL DESC, row_number, id""",
             (run_id,),
         )
-        return [RowProblem(r[0], r[1], r[2], r[3]) for r in rows.fetchall()]
+        return [RowProblem(r[0], r[1], r[2], r[3], r[4]) for r in rows.fetchall()]
 
     def rows_missing_results(self, run_id: int) -> Iterator[tuple[int, str]]:
         """(row_number, source) for every row with a location but no result from one of the

@@ -56,25 +56,28 @@ class RunWrites(StoreBase):
         is_demo: bool = False,
         source_fields: Mapping[str, Sequence[str]] | None = None,
         preamble: Sequence[Sequence[CellValue]] = (),
+        declined: Iterable[str] = (),
     ) -> int:
         """Store a planned run in one transaction (all of it or nothing); returns its id.
 
         ``folder`` is the run's folder (from :meth:`RunStore.new_run_folder`); ``input_copy``
         is the copy of the input file inside it. ``preamble`` is the sheet rows above the
-        header, row 1 first (blank rows as empty sequences).
+        header, row 1 first (blank rows as empty sequences). ``declined`` is the address repair
+        kinds the user declined, kept so a re-plan of the stored input decides the same way.
         """
         copy_name = input_copy.name if input_copy is not None else None
         with self._write() as conn:
             cur = conn.execute(
                 """INSERT INTO runs (created_at, folder, file_name, input_path, input_copy, sheet,
                        header_row, columns_json, mapping_json, sources_json, api_origin, phase,
-                       is_demo, source_fields_json)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                       is_demo, source_fields_json, declined_repairs_json)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
                     now_text(), folder.name, file_name, str(input_path), copy_name, sheet,
                     header_row, encode_json(list(columns)), encode_json(dict(mapping)),
                     encode_json(list(sources)), api_origin, RunPhase.READY.value, int(is_demo),
                     encode_json({k: list(v) for k, v in (source_fields or {}).items()}),
+                    encode_json(sorted(set(declined))),
                 ),
             )
             run_id = int(cur.lastrowid or 0)
@@ -107,9 +110,11 @@ class RunWrites(StoreBase):
             problem_rows: set[int] = set()
             for batch in _chunks(problems):
                 conn.executemany(
-                    """INSERT INTO row_problems (run_id, row_number, field, message, severity)
-                       VALUES (?,?,?,?,?)""",
-                    [(run_id, p.row_number, p.field, p.message, p.severity) for p in batch],
+                    """INSERT INTO row_problems (run_id, row_number, field, message, severity,
+                                                kind)
+                       VALUES (?,?,?,?,?,?)""",
+                    [(run_id, p.row_number, p.field, p.message, p.severity, p.kind)
+                     for p in batch],
                 )
                 problem_rows.update(
                     p.row_number for p in batch

@@ -59,6 +59,16 @@ class ReadResult:
     mapping: ColumnMapping
 
 
+@dataclass(frozen=True)
+class RepairOffer:
+    """One kind of address repair the plan proposes, for the user to accept or decline:
+    ``label`` reads like "312 ZIPs restored (leading zeros)"."""
+
+    kind: str
+    count: int
+    label: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class PlanSummary(PlanCounts):
     """A plan as the window needs it: its counts, and the first problems; the plan itself
@@ -69,10 +79,18 @@ class PlanSummary(PlanCounts):
     problems: tuple[Problem, ...]
     problem_count: int
     error_count: int
+    #: Every kind of repair proposed, declined ones included (so they can be ticked again).
+    repairs: tuple[RepairOffer, ...] = ()
+    #: The repair kinds this plan was made without.
+    declined: frozenset[str] = frozenset()
 
 
-def summarise(plan: Plan, plan_id: str) -> PlanSummary:
-    """The window's view of ``plan``."""
+def summarise(plan: Plan, plan_id: str, declined: frozenset[str] = frozenset()) -> PlanSummary:
+    """The window's view of ``plan`` (made without the repair kinds in ``declined``)."""
+    # Here, not at the top: the window imports this module, and the address checks behind
+    # proposed_repairs load the address parser's model, which only the worker needs.
+    from ping_desktop.intake.inspect import proposed_repairs
+
     first = heapq.nsmallest(MAX_PROBLEMS, plan.problems,
                             key=lambda p: (p.severity != "error", p.row))
     errors = sum(1 for p in plan.problems if p.severity == "error")
@@ -82,4 +100,6 @@ def summarise(plan: Plan, plan_id: str) -> PlanSummary:
                        rows_with_problems=counts.rows_with_problems,
                        sendable_rows=counts.sendable_rows, plan_id=plan_id,
                        problems=tuple(first), problem_count=len(plan.problems),
-                       error_count=errors)
+                       error_count=errors, declined=frozenset(declined),
+                       repairs=tuple(RepairOffer(r["kind"], r["count"], r["label"])
+                                     for r in proposed_repairs(plan)))

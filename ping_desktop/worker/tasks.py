@@ -39,7 +39,8 @@ _TABLES_KEPT = 4
 # State of the worker process (one worker, so calls are serialised): tables by handle and,
 # per table, its latest plans by id with the mapping they were made with.
 _tables: OrderedDict[str, SheetTable] = OrderedDict()
-_plans: dict[str, OrderedDict[str, tuple[Plan, ColumnMapping]]] = {}
+# A plan is kept with the repair kinds it declined: the run made from it stores them.
+_plans: dict[str, OrderedDict[str, tuple[Plan, ColumnMapping, frozenset[str]]]] = {}
 _ids = itertools.count(1)
 _state_lock = threading.Lock()  # the in-process mode calls from several threads
 
@@ -81,17 +82,18 @@ def _table(handle: str) -> SheetTable:
 
 
 def w_plan(handle: str, mapping: ColumnMapping, sources: tuple[str, ...],
-            required: dict[str, tuple[str, ...]]) -> PlanSummary:
+           required: dict[str, tuple[str, ...]],
+           declined: frozenset[str] = frozenset()) -> PlanSummary:
     from ping_desktop.intake.plan import build_plan
 
-    plan = build_plan(_table(handle), mapping, sources, required)
+    plan = build_plan(_table(handle), mapping, sources, required, declined)
     plan_id = _new_id("plan")
     with _state_lock:
         kept = _plans.setdefault(handle, OrderedDict())
-        kept[plan_id] = (plan, mapping)
+        kept[plan_id] = (plan, mapping, declined)
         while len(kept) > _PLANS_KEPT:
             kept.popitem(last=False)
-    return summarise(plan, plan_id)
+    return summarise(plan, plan_id, declined)
 
 
 def w_release(handle: str) -> None:
@@ -112,12 +114,13 @@ def w_create_run(handle: str, plan_id: str, store_path: Path, locations_per_job:
         found = _plans.get(handle, OrderedDict()).get(plan_id)
     if found is None:
         raise WorkerLostError("The plan of this file is no longer available. Start again.")
-    plan, mapping = found
+    plan, mapping, declined = found
     store = RunStore(store_path)
     try:
         return create_run_blocking(
             store,
-            RunInput(table, mapping, plan, sources, api_origin, is_demo, source_fields, output),
+            RunInput(table, mapping, plan, sources, api_origin, is_demo, source_fields, output,
+                     declined),
             locations_per_job,
         )
     finally:

@@ -43,8 +43,10 @@ class Workbench(Protocol):
         ...
 
     async def plan(self, handle: str, mapping: ColumnMapping, sources: Sequence[str],
-                   required: Mapping[str, Sequence[str]]) -> PlanSummary:
-        """Validate and plan table ``handle``."""
+                   required: Mapping[str, Sequence[str]],
+                   declined: frozenset[str] = frozenset()) -> PlanSummary:
+        """Validate and plan table ``handle``, leaving out the address repair kinds in
+        ``declined`` (a run created from this plan stores them)."""
         ...
 
     async def create_run(self, handle: str, plan_id: str, *, store_path: Path,
@@ -117,10 +119,12 @@ class ExecutorWorkbench:
         return await self._call("intake", tasks.w_read, Path(path), sheet, header_row)
 
     async def plan(self, handle: str, mapping: ColumnMapping, sources: Sequence[str],
-                   required: Mapping[str, Sequence[str]]) -> PlanSummary:
-        """Validate and plan the table ``handle``."""
+                   required: Mapping[str, Sequence[str]],
+                   declined: frozenset[str] = frozenset()) -> PlanSummary:
+        """Validate and plan the table ``handle`` without the repair kinds in ``declined``."""
         return await self._call("intake", tasks.w_plan, handle, mapping, tuple(sources),
-                                {k: tuple(v) for k, v in required.items()})
+                                {k: tuple(v) for k, v in required.items()},
+                                frozenset(declined))
 
     async def create_run(self, handle: str, plan_id: str, *, store_path: Path,
                          locations_per_job: int, sources: Sequence[str], api_origin: str,

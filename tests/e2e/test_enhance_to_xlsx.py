@@ -64,9 +64,11 @@ def test_messy_sov_enhanced_to_xlsx_keeps_every_row_and_value(
     assert "address" in str(body[6][len(HEADER) + 1]).lower()  # its Checks cell says why
     assert all(v is None for v in body[6][len(HEADER) + 2:])
     problems = list(wb["Problems"].iter_rows(values_only=True))
-    assert problems[0] == ("Row", "Source", "Message")
-    assert any(p[0] == table.row_numbers[6] and "address" in p[2] for p in problems[1:])
-    assert any("02134" in str(p[2]) for p in problems[1:])  # the ZIP that needed its zero
+    assert problems[0] == ("Row", "Source", "Check", "Message")
+    assert any(p[0] == table.row_numbers[6] and "address" in p[3] for p in problems[1:])
+    # The ZIP that needed its zero, under its check's name.
+    assert any("02134" in str(p[3]) and p[2] == "ZIP restored (leading zeros)"
+               for p in problems[1:])
     info = dict(wb["Run"].iter_rows(values_only=True))
     assert info["File"] == messy_sov.name
     assert info["Sources"] == "PG, PH"

@@ -79,9 +79,9 @@ def test_problems_sibling_only_when_needed(tmp_path: Path, make_table: MakeTable
     assert sibling == tmp_path / "out-problems.csv"
     assert sibling.read_bytes().startswith(b"\xef\xbb\xbf")
     assert _read(sibling) == [
-        ["Row", "Source", "Message"],
-        [str(PROBLEMS[0].row), "PG", "No address"],
-        [str(PROBLEMS[1].row), "", "'=bad text from server"],
+        ["Row", "Source", "Check", "Message"],
+        [str(PROBLEMS[0].row), "PG", "", "No address"],
+        [str(PROBLEMS[1].row), "", "", "'=bad text from server"],
     ]
     other = tmp_path / "clean.csv"
     write_csv(make_table(problems=[]), other)

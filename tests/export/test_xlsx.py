@@ -104,9 +104,9 @@ def test_problems_and_run_sheets(tmp_path: Path, make_table: MakeTable) -> None:
     write_xlsx(make_table(), dest)
     wb = _load(dest)
     problems = list(wb["Problems"].iter_rows(values_only=True))
-    assert problems[0] == ("Row", "Source", "Message")
-    assert problems[1:] == [(p.row, p.source, p.message) for p in PROBLEMS]
-    assert wb["Problems"]["C3"].data_type == "s"
+    assert problems[0] == ("Row", "Source", "Check", "Message")
+    assert problems[1:] == [(p.row, p.source, None, p.message) for p in PROBLEMS]
+    assert wb["Problems"]["D3"].data_type == "s"
     run = list(wb["Run"].iter_rows(values_only=True))
     assert run == RUN_INFO
     assert wb["Run"]["B3"].data_type == "s"  # "=j1" stays text
@@ -121,7 +121,7 @@ def test_text_over_excel_limit_is_cut_and_reported(tmp_path: Path, make_table: M
     notes = list(wb["Problems"].iter_rows(min_row=2, values_only=True))
     assert len(notes) == 1
     assert notes[0][0] == 2
-    assert "32,767" in notes[0][2]
+    assert "32,767" in notes[0][3]
 
 
 @pytest.mark.parametrize(
@@ -229,7 +229,7 @@ def test_problem_rows_accept_plain_iterables(tmp_path: Path) -> None:
     table = EnrichedTable("S", ["a"], [], iter([(["x"], [])]),
                           problems=[ProblemRow(2, "PG", "m")])
     write_xlsx(table, tmp_path / "o.xlsx")
-    assert _load(tmp_path / "o.xlsx")["Problems"]["C2"].value == "m"
+    assert _load(tmp_path / "o.xlsx")["Problems"]["D2"].value == "m"
 
 
 def test_empty_table_still_a_valid_workbook(tmp_path: Path) -> None:
@@ -238,7 +238,8 @@ def test_empty_table_still_a_valid_workbook(tmp_path: Path) -> None:
     assert stats.rows == 0
     wb = _load(tmp_path / "o.xlsx")
     assert list(wb["S"].iter_rows(values_only=True)) == [("a", "b", "PG status", "PG confidence")]
-    assert list(wb["Problems"].iter_rows(values_only=True)) == [("Row", "Source", "Message")]
+    assert list(wb["Problems"].iter_rows(values_only=True)) == [
+        ("Row", "Source", "Check", "Message")]
 
 
 def test_odd_values(tmp_path: Path) -> None:

@@ -119,3 +119,30 @@ def test_inspect_json_lists_repairs_and_checks_per_row(
     assert by_row[(4, "incomplete")]["repair"] is False
     assert by_row[(2, "zip_restored")]["message"] == (
         "ZIP 2139 restored to 02139 (Excel drops leading zeros)")
+
+
+def test_inspect_json_says_which_repairs_were_declined(
+    one_line_xlsx: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["inspect", str(one_line_xlsx), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["declined_repairs"] == []
+    assert main(["inspect", str(one_line_xlsx), "--json", "--decline", "state_filled",
+                 "--decline", "zip_restored"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["declined_repairs"] == ["state_filled", "zip_restored"]
+    # Still proposed (so they can be accepted again), but nothing is repaired.
+    assert [r["kind"] for r in data["repairs"]] == ["zip_restored", "state_filled"]
+    assert all("(repair declined: sent as written)" in c["message"]
+               for c in data["checks"] if c["repair"])
+
+
+def test_every_problem_kind_has_a_plain_label_and_a_place() -> None:
+    from ping_desktop.intake.address_checks import FLAG_KINDS, REPAIR_KINDS, kind_label, kind_rank
+    from ping_desktop.intake.validate import REFUSALS
+
+    for kind in (*FLAG_KINDS, *REPAIR_KINDS, *REFUSALS):
+        assert kind_label(kind)
+        assert "_" not in kind_label(kind)
+    assert kind_label(None) == ""
+    # Rows not sent first, then what the user should check, then what was done for them.
+    assert kind_rank(None) < kind_rank("zip_state_mismatch") < kind_rank("zip_restored")

@@ -1,11 +1,13 @@
-"""The map of a stored run as a PNG without a window (the hook for ``export RUN --map``).
+"""The map of a stored run as a PNG without a window: ``render_run_map`` (any QApplication) and
+``render_map_headless``, the entry the command line uses (``export RUN --map``).
 
-Needs a QApplication (with no display, the offscreen platform: ``QT_QPA_PLATFORM=offscreen``);
-reads the run store in the calling thread.
+The CLI may not import Qt (pyproject's import contracts); this module is its one exception,
+imported only when ``--map`` is asked for, so every other command stays Qt-free.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -36,3 +38,17 @@ def render_run_map(store_path: Path, run: RunRecord, threshold: int, target: Pat
         return view.save_image(target)
     finally:
         view.deleteLater()
+
+
+def render_map_headless(store_path: Path, run: RunRecord, threshold: int, target: Path,
+                        size: tuple[int, int] = (1600, 1000)) -> bool:
+    """:func:`render_run_map` from a program without a window: starts Qt on its offscreen
+    platform (no display needed, whatever DISPLAY says) when no QApplication exists yet."""
+    app = QApplication.instance()
+    if app is None:
+        # Qt's logging of the offscreen plugin's missing window features is noise here.
+        os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+        app = QApplication(["ping-desktop-cli", "-platform", "offscreen"])
+    done = render_run_map(store_path, run, threshold, target, size)
+    app.processEvents()  # lets the view's deleteLater happen before the caller exits
+    return done

@@ -1,6 +1,6 @@
 """The review's Map tab: every located row as a dot over the bundled offline basemap, coloured
-by a chosen result field with a legend; pan (drag), zoom (wheel), box-select (Shift+drag),
-hover for a row's name and address; the rows without coordinates listed beside it.
+by a chosen result field with a legend; pan (drag, arrow keys), zoom (wheel, + and -), box-select
+(Shift+drag), hover for a row's name and address; the rows without coordinates listed beside it.
 
 Selection is by sheet row number: ``selection_changed`` says what the user picked on the map,
 :meth:`MapView.select_rows` shows what was picked in the table. Nothing here needs the network.
@@ -9,27 +9,24 @@ Selection is by sheet row number: ``selection_changed`` says what the user picke
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QImage, QMouseEvent, QPainter, QPixmap, QWheelEvent
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
-    QGraphicsScene,
-    QGraphicsView,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
-from ping_desktop.gui.map_layers import BasemapItem, PointsItem, to_scene
+from ping_desktop.gui.map_canvas import MapCanvas
+from ping_desktop.gui.map_layers import to_scene
 from ping_desktop.storage.run_map import MapRow
 from ping_desktop.storage.run_summary import BarKey
 
@@ -39,126 +36,7 @@ OUTCOME_COLOURS = {"located": "#2e7d32", "low confidence": "#f9a825", "not found
 PALETTE = ("#1565c0", "#e65100", "#6a1b9a", "#00838f", "#ad1457", "#558b2f", "#4e342e",
            "#283593", "#f9a825", "#37474f", "#c62828", "#00695c")
 NO_CLASS = "(no value)"
-_CELL = 0.5  # spatial index cell, scene units (about half a degree)
-_HOVER_PX = 7
 _LISTED = 2000  # rows without coordinates listed by name; the rest counted
-
-
-class MapCanvas(QGraphicsView):
-    """The drawing: basemap + dots, with pan, zoom, box-select, click and hover."""
-
-    picked = Signal(object)  # list[int]: indexes of the dots picked (click or box)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        self._scene = QGraphicsScene()
-        super().__init__(self._scene, parent)
-        self.setObjectName("mapCanvas")
-        self.setAccessibleName("Map of the located rows")
-        self.basemap = BasemapItem()
-        self.points_item = PointsItem()
-        self._scene.addItem(self.basemap)
-        self._scene.addItem(self.points_item)
-        self._scene.setSceneRect(self.basemap.boundingRect())
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
-        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
-        self.setMouseTracking(True)
-        # Panning is by dragging: scroll bars would only take room (and show in saved images).
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setToolTip("")
-        self.xs: list[float] = []
-        self.ys: list[float] = []
-        self.tips: Callable[[int], str] = str
-        self._grid: dict[tuple[int, int], list[int]] = defaultdict(list)
-        self._band = QRectF()
-        self._press = QPoint()
-
-    def set_points(self, xs: list[float], ys: list[float], tips: Callable[[int], str]) -> None:
-        """Where the dots are (scene units) and what hovering each says (asked on hover)."""
-        self.xs, self.ys, self.tips = xs, ys, tips
-        self._grid = defaultdict(list)
-        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
-            self._grid[(int(x // _CELL), int(y // _CELL))].append(i)
-
-    def fit(self) -> None:
-        """Zoom to the dots (the contiguous US when there are none)."""
-        if self.xs:
-            rect = QRectF(QPointF(min(self.xs), min(self.ys)), QPointF(max(self.xs), max(self.ys)))
-        else:
-            rect = QRectF(to_scene(-125, 50), to_scene(-66, 24))
-        pad = max(rect.width(), rect.height(), 1.0) * 0.08
-        self.fitInView(rect.adjusted(-pad, -pad, pad, pad), Qt.AspectRatioMode.KeepAspectRatio)
-
-    def zoom(self, factor: float) -> None:
-        """Zoom in (> 1) or out, within sensible limits."""
-        scale = self.transform().m11()
-        if 0.5 < scale * factor < 20000:
-            self.scale(factor, factor)
-
-    def nearest(self, view_pos: QPoint) -> int | None:
-        """The dot under ``view_pos`` (within a few pixels), if any."""
-        centre = self.mapToScene(view_pos)
-        reach = _HOVER_PX / max(self.transform().m11(), 1e-9)
-        best, best_d = None, reach * reach
-        cx, cy = int(centre.x() // _CELL), int(centre.y() // _CELL)
-        span = int(reach // _CELL) + 1
-        for gx in range(cx - span, cx + span + 1):
-            for gy in range(cy - span, cy + span + 1):
-                for i in self._grid.get((gx, gy), ()):
-                    d = (self.xs[i] - centre.x()) ** 2 + (self.ys[i] - centre.y()) ** 2
-                    if d <= best_d:
-                        best, best_d = i, d
-        return best
-
-    def inside(self, rect: QRectF) -> list[int]:
-        """The dots inside a scene rectangle."""
-        left, right, top, bottom = rect.left(), rect.right(), rect.top(), rect.bottom()
-        return [i for i, (x, y) in enumerate(zip(self.xs, self.ys, strict=True))
-                if left <= x <= right and top <= y <= bottom]
-
-    def select_box(self, view_rect: QRect) -> None:
-        """Pick the dots inside a rectangle of the view (what Shift+drag does)."""
-        self.picked.emit(self.inside(self.mapToScene(view_rect).boundingRect()))
-
-    # ----- mouse ---------------------------------------------------------------------------
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        """Zoom around the pointer."""
-        self.zoom(1.25 ** (event.angleDelta().y() / 120))
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        """Shift+drag draws a selection box; a plain drag pans."""
-        self._press = event.position().toPoint()
-        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag if shift
-                         else QGraphicsView.DragMode.ScrollHandDrag)
-        super().mousePressEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        """A box picks its dots; a click picks the dot under it (or clears the selection)."""
-        pos = event.position().toPoint()
-        band = self.dragMode() == QGraphicsView.DragMode.RubberBandDrag
-        super().mouseReleaseEvent(event)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        if band and (pos - self._press).manhattanLength() > 3:
-            self.select_box(QRect(self._press, pos).normalized())
-        elif (pos - self._press).manhattanLength() <= 3:
-            hit = self.nearest(pos)
-            self.picked.emit([] if hit is None else [hit])
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        """Hovering a dot shows its row's name and address."""
-        super().mouseMoveEvent(event)
-        if event.buttons() != Qt.MouseButton.NoButton:
-            return
-        hit = self.nearest(event.position().toPoint())
-        if hit is None:
-            QToolTip.hideText()
-        else:
-            QToolTip.showText(event.globalPosition().toPoint(), self.tips(hit), self)
 
 
 class MapView(QWidget):
@@ -184,7 +62,8 @@ class MapView(QWidget):
         self.save_button = QPushButton("Save map as &image\u2026", self)
         self.save_button.setObjectName("mapSaveImage")
         self.save_button.clicked.connect(self.save_requested)
-        hint = QLabel("Drag to pan, wheel to zoom, Shift+drag to select", self)
+        hint = QLabel("Drag or arrow keys to pan, wheel or +/\u2212 to zoom, Shift+drag to "
+                      "select", self)
         hint.setObjectName("mapHint")
         self.legend = QListWidget(self)
         self.legend.setObjectName("mapLegend")

@@ -4,16 +4,15 @@ under the pointer without looking at all 100,000)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
+from ping_desktop.gui.map_data import CELL, PointIndex
 from ping_desktop.gui.map_layers import BasemapItem, PointsItem, to_scene
 
-_CELL = 0.5  # spatial index cell, scene units (about half a degree)
 _HOVER_PX = 7
 
 
@@ -46,16 +45,15 @@ class MapCanvas(QGraphicsView):
         self.xs: list[float] = []
         self.ys: list[float] = []
         self.tips: Callable[[int], str] = str
-        self._grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+        self._grid: dict[tuple[int, int], list[int]] = {}
         self._band = QRectF()
         self._press = QPoint()
 
-    def set_points(self, xs: list[float], ys: list[float], tips: Callable[[int], str]) -> None:
-        """Where the dots are (scene units) and what hovering each says (asked on hover)."""
-        self.xs, self.ys, self.tips = xs, ys, tips
-        self._grid = defaultdict(list)
-        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
-            self._grid[(int(x // _CELL), int(y // _CELL))].append(i)
+    def set_points(self, index: PointIndex, tips: Callable[[int], str]) -> None:
+        """Where the dots are (scene units, with their grid: see map_data.index_points) and
+        what hovering each says (asked on hover)."""
+        self.xs, self.ys, self.tips = index.xs, index.ys, tips
+        self._grid = index.grid
 
     def fit(self) -> None:
         """Zoom to the dots (the contiguous US when there are none)."""
@@ -77,8 +75,8 @@ class MapCanvas(QGraphicsView):
         centre = self.mapToScene(view_pos)
         reach = _HOVER_PX / max(self.transform().m11(), 1e-9)
         best, best_d = None, reach * reach
-        cx, cy = int(centre.x() // _CELL), int(centre.y() // _CELL)
-        span = int(reach // _CELL) + 1
+        cx, cy = int(centre.x() // CELL), int(centre.y() // CELL)
+        span = int(reach // CELL) + 1
         for gx in range(cx - span, cx + span + 1):
             for gy in range(cy - span, cy + span + 1):
                 for i in self._grid.get((gx, gy), ()):

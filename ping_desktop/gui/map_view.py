@@ -8,7 +8,6 @@ Selection is by sheet row number: ``selection_changed`` says what the user picke
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, Qt, Signal
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ping_desktop.gui.map_canvas import MapCanvas
-from ping_desktop.gui.map_layers import to_scene
+from ping_desktop.gui.map_data import NO_CLASS, Grouping, MapLayout, group_dots, lay_out
 from ping_desktop.storage.run_map import MapRow
 from ping_desktop.storage.run_summary import BarKey
 
@@ -35,7 +34,6 @@ OUTCOME_COLOURS = {"located": "#2e7d32", "low confidence": "#f9a825", "not found
                    "not sent": "#757575"}
 PALETTE = ("#1565c0", "#e65100", "#6a1b9a", "#00838f", "#ad1457", "#558b2f", "#4e342e",
            "#283593", "#f9a825", "#37474f", "#c62828", "#00695c")
-NO_CLASS = "(no value)"
 _LISTED = 2000  # rows without coordinates listed by name; the rest counted
 
 
@@ -96,23 +94,23 @@ class MapView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
+        self.placement = lay_out([])
         self.rows: list[MapRow] = []  # the located rows, one per dot
-        self._points: list[QPointF] = []
         self._row_index: dict[int, int] = {}
         self.classes: dict[int, str] = {}
         self.selected: frozenset[int] = frozenset()
 
     # ----- data ------------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[MapRow], choices: list[tuple[str, BarKey]]) -> None:
-        """The run's rows (located ones become dots) and the colourings offered."""
-        self.rows = [r for r in rows if r.lon is not None and r.lat is not None]
-        self._row_index = {r.row: i for i, r in enumerate(self.rows)}
-        # Made once per run: recolouring regroups these points instead of making new ones.
-        self._points = [to_scene(r.lon or 0.0, r.lat or 0.0) for r in self.rows]
-        self.canvas.set_points([p.x() for p in self._points], [p.y() for p in self._points],
-                               lambda i: _tip(self.rows[i]))
-        missing = [r for r in rows if r.lon is None or r.lat is None]
+    def set_rows(self, rows: list[MapRow] | MapLayout, choices: list[tuple[str, BarKey]]) -> None:
+        """The run's rows (located ones become dots; better laid out already, off the Qt
+        thread, with :func:`lay_out`) and the colourings offered."""
+        layout = rows if isinstance(rows, MapLayout) else lay_out(rows)
+        self.placement = layout
+        self.rows = layout.located
+        self._row_index = layout.row_index
+        self.canvas.set_points(layout.index, lambda i: _tip(self.rows[i]))
+        missing = layout.missing
         self.unlocated_label.setText(
             f"Not on the map: {len(missing):,} row{'s' if len(missing) != 1 else ''} "
             "without coordinates" if missing else "Every row is on the map.")
@@ -134,34 +132,33 @@ class MapView(QWidget):
         self.colour_box.blockSignals(False)
         self.classes = {}
         self.selected = frozenset()
-        self._recolour()
+        # Until the chosen colouring's classes arrive, every dot in one colour (no regrouping).
+        self.show_grouping(group_dots(layout, None))
         self.canvas.points_item.set_selected([])
         self.canvas.fit()
 
-    def set_classes(self, classes: dict[int, str]) -> None:
-        """Each row's class for the chosen colouring (rows left out: no value)."""
+    def set_classes(self, classes: dict[int, str], grouping: Grouping | None = None) -> None:
+        """Each row's class for the chosen colouring (rows left out: no value); ``grouping``
+        is the dots grouped by them (:func:`group_dots`, best made off the Qt thread)."""
         self.classes = classes
-        self._recolour()
+        self.show_grouping(grouping or group_dots(
+            self.placement, classes if self.colouring() is not None else None))
 
     def colouring(self) -> BarKey | None:
         """The colouring chosen, if any."""
         key = self.colour_box.currentData()
         return key if isinstance(key, BarKey) else None
 
-    def _recolour(self) -> None:
-        groups: dict[str, list[QPointF]] = defaultdict(list)
-        key = self.colouring()
-        for r, point in zip(self.rows, self._points, strict=True):
-            name = self.classes.get(r.row, NO_CLASS) if key is not None else "located"
-            groups[name].append(point)
-        order = sorted(groups, key=lambda n: (n == NO_CLASS, -len(groups[n]), n))
+    def show_grouping(self, grouping: Grouping) -> None:
+        """Draw the dots in these groups, and list the groups in the legend."""
+        order = grouping.order
         colours = {n: _colour(n, i) for i, n in enumerate(order)}
-        self.canvas.points_item.set_groups((colours[n], groups[n]) for n in order)
+        self.canvas.points_item.set_groups((colours[n], grouping.polygons[n]) for n in order)
         self.legend.clear()
         for name in order:
             pixmap = QPixmap(12, 12)
             pixmap.fill(colours[name])
-            item = QListWidgetItem(QIcon(pixmap), f"{name} \u2014 {len(groups[name]):,}")
+            item = QListWidgetItem(QIcon(pixmap), f"{name} \u2014 {grouping.counts[name]:,}")
             self.legend.addItem(item)
 
     # ----- selection -------------------------------------------------------------------------

@@ -33,6 +33,13 @@ def summary_lines(store: RunStore, run: RunRecord) -> str:
     return head + "\n" + summary_text(summarize(store.path, run, threshold))
 
 
+def _new_file_mode() -> int:
+    """The mode a file created the usual way gets (0o666 less the umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def check_map_target(target: Path) -> Path:
     """``target`` if a PNG can be written there; a plain usage error saying why not."""
     if target.suffix.lower() != ".png":
@@ -82,6 +89,7 @@ def write_map(store: RunStore, run: RunRecord, target: Path) -> int:
     try:
         if not render_map_headless(store.path, run, settings_threshold(), tmp):
             raise CliError(unwritable.format(""), EXIT_FAILED)
+        os.chmod(tmp, _new_file_mode())  # mkstemp's file is private; a picture need not be
         os.replace(tmp, target)
     except OSError as exc:
         raise CliError(unwritable.format(f" ({exc.strerror})"), EXIT_FAILED) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from ping_desktop.gui.map_controller import colour_choices
@@ -28,6 +29,10 @@ def render_run_map(store_path: Path, run: RunRecord, threshold: int, target: Pat
     view = MapView()
     try:
         view.canvas.setFixedSize(*size)
+        # Laid out as if shown, never on a screen: a hidden view's viewport keeps its default
+        # size, and fitting the dots into that zoomed the saved map out to the whole world.
+        view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        view.show()
         view.adjustSize()
         choices = colour_choices(summarize(store_path, run, threshold))
         view.set_rows(map_rows(store_path, run), choices)
@@ -37,6 +42,7 @@ def render_run_map(store_path: Path, run: RunRecord, threshold: int, target: Pat
         view.canvas.fit()
         return view.save_image(target)
     finally:
+        view.hide()
         view.deleteLater()
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
+from PySide6.QtCore import QPointF, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -35,6 +35,7 @@ OUTCOME_COLOURS = {"located": "#2e7d32", "low confidence": "#f9a825", "not found
 PALETTE = ("#1565c0", "#e65100", "#6a1b9a", "#00838f", "#ad1457", "#558b2f", "#4e342e",
            "#283593", "#f9a825", "#37474f", "#c62828", "#00695c")
 _LISTED = 2000  # rows without coordinates listed by name; the rest counted
+_LEGEND_LINES = 12  # classes named in a saved image's legend
 
 
 class MapView(QWidget):
@@ -95,6 +96,7 @@ class MapView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(split, 1)
         self.placement = lay_out([])
+        self._entries: list[tuple[str, QColor, int]] = []  # the legend: class, colour, dots
         self.rows: list[MapRow] = []  # the located rows, one per dot
         self._row_index: dict[int, int] = {}
         self.classes: dict[int, str] = {}
@@ -154,6 +156,7 @@ class MapView(QWidget):
         order = grouping.order
         colours = {n: _colour(n, i) for i, n in enumerate(order)}
         self.canvas.points_item.set_groups((colours[n], grouping.polygons[n]) for n in order)
+        self._entries = [(n, colours[n], grouping.counts[n]) for n in order]
         self.legend.clear()
         for name in order:
             pixmap = QPixmap(12, 12)
@@ -192,8 +195,17 @@ class MapView(QWidget):
     # ----- image -----------------------------------------------------------------------------
 
     def image(self) -> QImage:
-        """The map as shown (basemap, dots, selection), without the legend."""
-        return self.canvas.grab().toImage()
+        """The map as shown (basemap, dots, selection) with its legend in the lower left
+        corner, so a saved picture says what its colours mean on its own."""
+        image = self.canvas.grab().toImage()
+        lines = [(f"Colour: {self.colour_box.currentText() or 'located rows'}", None)]
+        lines += [(f"{name} \u2014 {count:,}", colour) for name, colour, count in self._entries]
+        missing = len(self.placement.missing)
+        if missing:
+            lines.append((f"{missing:,} row{'s' if missing != 1 else ''} without coordinates "
+                          "(not shown)", None))
+        _draw_legend(image, lines)
+        return image
 
     def save_image(self, path: Path) -> bool:
         """Write the map as shown to a PNG file (``.png`` is added when missing); False when
@@ -201,6 +213,33 @@ class MapView(QWidget):
         if path.suffix.lower() != ".png":
             path = path.with_name(path.name + ".png")
         return bool(self.image().save(str(path)))
+
+
+def _draw_legend(image: QImage, lines: list[tuple[str, QColor | None]]) -> None:
+    """A boxed legend in the lower left corner of ``image``: one line per entry, a colour
+    square in front of the classes (the first _LEGEND_LINES of them)."""
+    if len(lines) > _LEGEND_LINES + 2:
+        lines = [*lines[:_LEGEND_LINES + 1], ("\u2026", None), lines[-1]]
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = painter.fontMetrics()
+        step = metrics.height() + 4
+        width = max(metrics.horizontalAdvance(text) for text, _ in lines) + 36
+        height = step * len(lines) + 12
+        box = QRect(10, image.height() - height - 10, width, height)
+        painter.setPen(QColor("#8895a5"))
+        painter.setBrush(QColor(255, 255, 255, 230))
+        painter.drawRoundedRect(box, 4, 4)
+        for i, (text, colour) in enumerate(lines):
+            top = box.top() + 6 + i * step
+            if colour is not None:
+                painter.fillRect(box.left() + 10, top + (step - 12) // 2, 12, 12, colour)
+            painter.setPen(QColor("#1f2933"))
+            painter.drawText(QRect(box.left() + (28 if colour is not None else 10), top,
+                                   width, step), Qt.AlignmentFlag.AlignVCenter, text)
+    finally:
+        painter.end()
 
 
 def _tip(row: MapRow) -> str:

@@ -82,7 +82,7 @@ def test_map_is_a_real_png_drawn_headless_in_a_fresh_process(
         env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert f"Saved the map of 7 located rows to {target}." in done.stderr
-    from PySide6.QtGui import QImage
+    from PySide6.QtGui import QColor, QImage
 
     data = target.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
@@ -90,7 +90,15 @@ def test_map_is_a_real_png_drawn_headless_in_a_fresh_process(
     assert (image.width(), image.height()) == (1600, 1000)
     colours = {image.pixel(x, y) for x in range(0, 1600, 7) for y in range(0, 1000, 7)}
     assert len(colours) > 3  # background, outlines and dots: not one flat colour
+    # Zoomed to the dots (Tampa to New York to Houston), not the whole world: the located
+    # rows' green spans most of the picture.
+    green = QColor("#2e7d32").rgb()
+    xs = [x for x in range(0, 1600, 3) for y in range(0, 1000, 3) if image.pixel(x, y) == green]
+    assert max(xs) - min(xs) > 800
     assert [p.name for p in tmp_path.iterdir()] == ["map.png"]  # no temp file left
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # as any new file, not private
 
 
 def test_map_of_a_run_with_no_located_rows_says_so(

@@ -198,7 +198,8 @@ class MapView(QWidget):
         """The map as shown (basemap, dots, selection) with its legend in the lower left
         corner, so a saved picture says what its colours mean on its own."""
         image = self.canvas.grab().toImage()
-        lines = [(f"Colour: {self.colour_box.currentText() or 'located rows'}", None)]
+        lines: list[tuple[str, QColor | None]] = [
+            (f"Colour: {self.colour_box.currentText() or 'located rows'}", None)]
         lines += [(f"{name} \u2014 {count:,}", colour) for name, colour, count in self._entries]
         missing = len(self.placement.missing)
         if missing:

@@ -4,7 +4,7 @@ under the pointer without looking at all 100,000)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
@@ -42,8 +42,8 @@ class MapCanvas(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setToolTip("")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.xs: list[float] = []
-        self.ys: list[float] = []
+        self.xs: Sequence[float] = ()
+        self.ys: Sequence[float] = ()
         self.tips: Callable[[int], str] = str
         self._grid: dict[tuple[int, int], list[int]] = {}
         self._band = QRectF()

@@ -53,6 +53,8 @@ class MapView(QWidget):
         self.canvas = MapCanvas(self)
         self.canvas.picked.connect(self._on_picked)
         self.colour_box = QComboBox(self)
+        # As wide as its longest choice ("FL: flood zone"): a cut-off name says nothing.
+        self.colour_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.colour_box.setObjectName("mapColour")
         self.colour_box.setAccessibleName("Colour the dots by")
         self.colour_box.currentIndexChanged.connect(self._on_colour_chosen)
@@ -61,15 +63,18 @@ class MapView(QWidget):
         self.save_button = QPushButton("Save map as &image\u2026", self)
         self.save_button.setObjectName("mapSaveImage")
         self.save_button.clicked.connect(self.save_requested)
-        hint = QLabel("Drag or arrow keys to pan, wheel or +/\u2212 to zoom, Shift+drag to "
-                      "select", self)
+        hint = QLabel("Pan: drag or arrows \u00b7 zoom: wheel or +/\u2212 \u00b7 select: "
+                      "Shift+drag", self)
         hint.setObjectName("mapHint")
+        hint.setWordWrap(True)  # two lines in a narrow window rather than cut short
         self.legend = QListWidget(self)
         self.legend.setObjectName("mapLegend")
         self.legend.setAccessibleName("Legend")
         self.unlocated_label = QLabel(self)
         self.unlocated_label.setWordWrap(True)
         self.unlocated = QListWidget(self)
+        self.unlocated.setWordWrap(True)  # the reason, in full, below the row's name
+        self.unlocated.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.unlocated.setObjectName("mapUnlocated")
         self.unlocated.setAccessibleName("Rows without coordinates")
         self.unlocated.itemSelectionChanged.connect(self._on_unlocated_picked)
@@ -135,7 +140,7 @@ class MapView(QWidget):
         self.classes = {}
         self.selected = frozenset()
         # Until the chosen colouring's classes arrive, every dot in one colour (no regrouping).
-        self.show_grouping(group_dots(layout, None))
+        self.show_grouping(layout.uncoloured)
         self.canvas.points_item.set_selected([])
         self.canvas.fit()
 

@@ -18,12 +18,14 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QFocusEvent, QKeyEvent, QPainter
+from PySide6.QtGui import QColor, QCursor, QFocusEvent, QKeyEvent, QPainter, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QToolTip, QVBoxLayout, QWidget
 
 from ping_desktop.storage.run_summary import Bar, BarKey, Chart, RunSummary
 
 _BAR_HEIGHT = 26
+#: Narrower than this, "low confidence ($1.2M)" no longer fits beside its bar.
+_MIN_CHART_WIDTH = 420
 _COLOURS = {"located": "#2e7d32", "90\u2013100": "#6a1b9a"}
 #: The bar picked from the keyboard (while the chart has focus).
 _PICKED = "#ff8f00"
@@ -190,6 +192,7 @@ class SummaryView(QWidget):
         layout.addWidget(scroll, 1)
         self.charts: list[BarChart] = []
         self.summary: RunSummary | None = None
+        self._arranged = 0  # columns the charts are laid out in
 
     def clear(self, message: str) -> None:
         """No charts; ``message`` instead (loading, failed)."""
@@ -215,12 +218,31 @@ class SummaryView(QWidget):
         lines.append("Click a bar to show its rows in the table.")
         self.heading.setText("<br>".join(lines))
         groups = [*summary.outcomes, *summary.geocoding, *summary.fields]
-        for i, chart in enumerate(groups):
+        for chart in groups:
             view = BarChart(chart, summary.has_tiv, self._inner)
             view.bar_clicked.connect(self.bar_clicked)
             view.focused.connect(lambda v=view: self._scroll.ensureWidgetVisible(v))
-            self._grid.addWidget(view, i // 2, i % 2)
             self.charts.append(view)
+        self._arrange(force=True)
+
+    def columns(self) -> int:
+        """Charts side by side: two when there is room for their labels, else one."""
+        return 2 if self.width() >= 2 * _MIN_CHART_WIDTH + 40 else 1  # 40: scroll bar, margins
+
+    def _arrange(self, force: bool = False) -> None:
+        columns = self.columns()
+        if columns == self._arranged and not force:
+            return
+        self._arranged = columns
+        for chart in self.charts:
+            self._grid.removeWidget(chart)
+        for i, chart in enumerate(self.charts):
+            self._grid.addWidget(chart, i // columns, i % columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """One column when narrow, so the bars' labels are not cut short."""
+        super().resizeEvent(event)
+        self._arrange()
 
     def chart(self, title: str) -> BarChart | None:
         """The chart titled ``title``, if shown."""

@@ -9,9 +9,8 @@ located the row; rows none located are listed, never silently dropped.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ping_desktop.storage.run_summary import (
     OUTCOME_CASE,
@@ -27,10 +26,14 @@ from ping_desktop.storage.runstore_records import RunRecord
 _ADDRESS_FIELDS = ("address", "address_line_1", "city", "state", "postal_code")
 
 
-@dataclass(frozen=True)
-class MapRow:
+class MapRow(NamedTuple):
     """One sheet row for the map: coordinates (None when not located), name, address and,
-    for rows without coordinates, why."""
+    for rows without coordinates, why.
+
+    A tuple of plain values, not a dataclass: Python's garbage collector stops tracking such
+    tuples, so a 100,000-row map adds nothing to the full collections that pause every thread
+    (a 200 ms freeze of the window while a big map loaded; bench_gui_stall --review-open).
+    """
 
     row: int
     lon: float | None

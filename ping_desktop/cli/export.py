@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                    help="print the run's summary: rows per outcome, match rate, classes")
     p.add_argument("--map", type=Path, metavar="MAP.png",
                    help="draw every located row on a map and save it as a PNG image")
-    p.add_argument("--raw", type=Path, metavar="DIR", help="also copy the raw JSON outputs here")
+    p.add_argument("--raw", type=Path, metavar="DIR", help="copy the raw JSON outputs into DIR")
     p.add_argument("--timings", action="store_true",
                    help="print a JSON line with the export's time on stdout")
     p.set_defaults(func=guarded(run_export))

@@ -231,7 +231,7 @@ async def open_review(window: Any, run_id: int) -> None:
 
 
 async def scenario(path: Path, beat: Heartbeat, ingest_in_gui: bool = False,
-                   review_open: bool = False) -> dict[str, float]:
+                   review_open: bool = False, gc_freeze: bool = False) -> dict[str, float]:
     import keyring
 
     from ping_desktop.gui.main_window import MainWindow
@@ -268,6 +268,11 @@ async def scenario(path: Path, beat: Heartbeat, ingest_in_gui: bool = False,
     await window.startup()
     # A user needs a few seconds to pick a file; the start-up warm-up is done by then.
     await until(lambda: not window.tasks.running("warm-imports"), 120, "warm-up")
+    if gc_freeze:
+        # What a full collection walks is then only what was made after start-up.
+        import gc
+
+        gc.freeze()
     timings: dict[str, float] = {}
     beat.start()
     try:
@@ -353,6 +358,9 @@ def main() -> int:
     parser.add_argument("--review-open", action="store_true",
                         help="watch the run in History with its Summary, then its Map tab "
                              "open, through the run and the save")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="gc.freeze() once the window has started, for comparison (full "
+                             "garbage collections then skip everything made at start-up)")
     args = parser.parse_args()
     # Here, not at import: the worker process imports this script again (as __mp_main__).
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -376,7 +384,8 @@ def main() -> int:
     if args.trace:
         StallTracer(beat, args.trace_ms).start()
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        timings = runner.run(scenario(path, beat, args.ingest_in_gui, args.review_open))
+        timings = runner.run(scenario(path, beat, args.ingest_in_gui, args.review_open,
+                                      args.gc_freeze))
     print(f"rows: {args.rows:,}")
     for phase, seconds in timings.items():
         gap = beat.worst.get(phase, 0) * 1000

@@ -7,10 +7,10 @@ imported only when ``--map`` is asked for, so every other command stays Qt-free.
 
 from __future__ import annotations
 
-import os
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from ping_desktop.gui.map_controller import colour_choices
@@ -46,15 +46,36 @@ def render_run_map(store_path: Path, run: RunRecord, threshold: int, target: Pat
         view.deleteLater()
 
 
+def _quiet_offscreen(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    if "propagateSizeHints" not in message and kind != QtMsgType.QtDebugMsg:
+        sys.stderr.write(message + "\n")
+
+
 def render_map_headless(store_path: Path, run: RunRecord, threshold: int, target: Path,
                         size: tuple[int, int] = (1600, 1000)) -> bool:
     """:func:`render_run_map` from a program without a window: starts Qt on its offscreen
     platform (no display needed, whatever DISPLAY says) when no QApplication exists yet."""
     app = QApplication.instance()
     if app is None:
-        # Qt's logging of the offscreen plugin's missing window features is noise here.
-        os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+        # The offscreen platform says it cannot size windows to their hints: noise here.
+        qInstallMessageHandler(_quiet_offscreen)
         app = QApplication(["ping-desktop-cli", "-platform", "offscreen"])
     done = render_run_map(store_path, run, threshold, target, size)
     app.processEvents()  # lets the view's deleteLater happen before the caller exits
     return done
+
+
+def render_command(run_id: str, target: str) -> int:
+    """``ping-desktop --render-map RUN PNG``: what the installed ``ping-desktop-cli`` (built
+    without Qt) asks the windowed program beside it to do for ``export RUN --map``. The CLI has
+    checked the run and the target already; exit code 0 when the PNG was written, else 1."""
+    from ping_desktop.storage.runstore import RunStore
+    from ping_desktop.storage.settings import SettingsStore
+
+    threshold = SettingsStore().load().low_confidence_threshold
+    with RunStore() as store:
+        try:
+            run = store.get_run(int(run_id))
+        except (KeyError, ValueError):
+            return 1
+        return 0 if render_map_headless(store.path, run, threshold, Path(target)) else 1

@@ -149,7 +149,8 @@ def test_cli_built_without_qt_says_it_cannot_draw(
     run_id: int, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # What the installed ping-desktop-cli meets: PyInstaller leaves ping_desktop.gui out of it.
+    # Qt's map module missing outside the installed CLI (tests/cli/test_export_map_installed.py
+    # has the installed one): nothing to hand the drawing to either.
     monkeypatch.setitem(sys.modules, "ping_desktop.gui.map_export", None)
     assert main(["export", str(run_id), "--map", str(tmp_path / "m.png")]) == 1
     err = capsys.readouterr().err

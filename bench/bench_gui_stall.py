@@ -6,7 +6,11 @@ the emulator on loopback (instant jobs, so downloading, parsing and storing resu
 and writes the merged enriched workbook through the window's save flow (as Ctrl+S does).
 Prints the largest gap per phase and overall; the goal is no gap above 100 ms.
 
-    .venv/bin/python bench/bench_gui_stall.py [--rows N]
+With ``--review-open`` the run is watched in History as it goes: its Summary tab is opened,
+then its Map tab, which stays in front while the run finishes (the window then reopens the run,
+drawing every row of it on the map) and while the workbook is saved.
+
+    .venv/bin/python bench/bench_gui_stall.py [--rows N] [--review-open]
 """
 
 from __future__ import annotations
@@ -214,8 +218,20 @@ async def until(pred: Callable[[], bool], limit: float, what: str) -> None:
         await asyncio.sleep(0.05)
 
 
-async def scenario(path: Path, beat: Heartbeat, ingest_in_gui: bool = False
-                   ) -> dict[str, float]:
+async def open_review(window: Any, run_id: int) -> None:
+    """History, the running run, its Summary tab, then its Map tab (left in front)."""
+    from ping_desktop.gui.window_layout import Tab
+
+    window.tabs.show_tab(Tab.HISTORY)
+    window.history_panel.open_run(run_id)
+    review = window.history_panel.results_view
+    review.tabs.setCurrentWidget(review.summary)
+    await until(lambda: review.summary.summary is not None, 120, "summary shown")
+    review.tabs.setCurrentWidget(review.map.view)
+
+
+async def scenario(path: Path, beat: Heartbeat, ingest_in_gui: bool = False,
+                   review_open: bool = False, gc_freeze: bool = False) -> dict[str, float]:
     import keyring
 
     from ping_desktop.gui.main_window import MainWindow
@@ -252,6 +268,11 @@ async def scenario(path: Path, beat: Heartbeat, ingest_in_gui: bool = False
     await window.startup()
     # A user needs a few seconds to pick a file; the start-up warm-up is done by then.
     await until(lambda: not window.tasks.running("warm-imports"), 120, "warm-up")
+    if gc_freeze:
+        # What a full collection walks is then only what was made after start-up.
+        import gc
+
+        gc.freeze()
     timings: dict[str, float] = {}
     beat.start()
     try:
@@ -268,12 +289,39 @@ async def scenario(path: Path, beat: Heartbeat, ingest_in_gui: bool = False
         # add SQLite reads (each a GIL hand-over) that the real window never makes.
         finished: list[Any] = []
         window.runs.run_finished.connect(finished.append)
+        started: list[int] = []
+        window.runs.run_started.connect(started.append)
+        map_rows: list[int] = []  # rows the map was given, each time it is (re)loaded
+        if review_open:
+            map_view = window.history_panel.results_view.map.view
+            set_rows = map_view.set_rows
+
+            def counted(rows: Any, choices: Any) -> None:
+                # A MapLayout (laid out off the Qt thread): how many dots it has.
+                map_rows.append(len(getattr(rows, "located", rows)))
+                set_rows(rows, choices)
+
+            map_view.set_rows = counted
         window.start_run()
+        if review_open:
+            await until(lambda: bool(started) or bool(finished), 600, "run started")
+            if started:
+                await open_review(window, started[0])
         await until(lambda: bool(finished), 1800, "run complete")
         if not finished[0].phase.value.startswith("COMPLETE"):
             raise RuntimeError(f"the run ended {finished[0].phase.value}")
         timings[beat.phase] = time.perf_counter() - t
-        beat.phase = "merge+write xlsx"
+        if review_open:
+            # The window reopens the run once it finished: the map then gets every row.
+            beat.phase = "map of the finished run (reopened)"
+            t = time.perf_counter()
+            loads = len(map_rows)
+            await until(lambda: len(map_rows) > loads, 600, "map reloaded")
+            await until(lambda: bool(map_view.classes), 600, "map coloured")
+            await asyncio.sleep(1.0)  # its first paints
+            print(f"map reloaded with {map_rows[-1]:,} dots")
+            timings[beat.phase] = time.perf_counter() - t
+        beat.phase = "merge+write xlsx" + (" (map open)" if review_open else "")
         t = time.perf_counter()
         run_id = finished[0].run_id
         dest = Path(os.environ["PING_DESKTOP_HOME"]) / "enriched.xlsx"
@@ -307,6 +355,12 @@ def main() -> int:
     parser.add_argument("--ingest-in-gui", action="store_true",
                         help="ingest outputs in a thread of the window's process (as before "
                              "they went to the worker process), for comparison")
+    parser.add_argument("--review-open", action="store_true",
+                        help="watch the run in History with its Summary, then its Map tab "
+                             "open, through the run and the save")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="gc.freeze() once the window has started, for comparison (full "
+                             "garbage collections then skip everything made at start-up)")
     args = parser.parse_args()
     # Here, not at import: the worker process imports this script again (as __mp_main__).
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -330,7 +384,8 @@ def main() -> int:
     if args.trace:
         StallTracer(beat, args.trace_ms).start()
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        timings = runner.run(scenario(path, beat, args.ingest_in_gui))
+        timings = runner.run(scenario(path, beat, args.ingest_in_gui, args.review_open,
+                                      args.gc_freeze))
     print(f"rows: {args.rows:,}")
     for phase, seconds in timings.items():
         gap = beat.worst.get(phase, 0) * 1000

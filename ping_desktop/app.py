@@ -55,6 +55,9 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
                         help="keep every per-user folder in a temporary folder (deleted on exit)")
     parser.add_argument("--no-err-windows", action="store_true",
                         help="never show error dialogs for unexpected errors (log only)")
+    # For the installed ping-desktop-cli, which is built without Qt: `export RUN --map` asks
+    # this program to draw the map offscreen (gui/map_export.render_command). Not for users.
+    parser.add_argument("--render-map", nargs=2, metavar=("RUN", "PNG"), help=argparse.SUPPRESS)
     parser.add_argument("files", nargs="*", type=Path, help="spreadsheets to open")
     opts, rest = parser.parse_known_args(ours)
     return opts, qt_args + rest
@@ -80,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     opts, qt_args = parse_args(args)
     _prepare_qt_environment()
+    if opts.render_map:
+        from ping_desktop.gui.map_export import render_command
+
+        return render_command(*opts.render_map)
     if opts.self_test:
         from ping_desktop.gui.self_test import main as self_test_main
 

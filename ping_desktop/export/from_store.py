@@ -25,6 +25,7 @@ from ping_desktop.export import (
     write_xlsx,
 )
 from ping_desktop.export.address_columns import ADDRESS_SENT, CHECKS, address_sent, checks_by_row
+from ping_desktop.export.summary_sheet import summary_sheet
 from ping_desktop.storage.runstore import CellValue, RunRecord, RunStore, SourceResult
 
 STATUS_OK = "OK"
@@ -199,9 +200,12 @@ def build_table(store: RunStore, run_id: int) -> EnrichedTable:
 
 
 def export_run(
-    store: RunStore, run_id: int, dest: Path, fmt: Literal["xlsx", "csv"]
+    store: RunStore, run_id: int, dest: Path, fmt: Literal["xlsx", "csv"],
+    low_confidence_threshold: int | None = None,
 ) -> ExportStats:
-    """Write the enriched run to ``dest`` as .xlsx or .csv (blocking; no network)."""
+    """Write the enriched run to ``dest`` as .xlsx (with a Summary sheet counting "low
+    confidence" below ``low_confidence_threshold``, None: the one in Settings) or .csv
+    (blocking; no network)."""
     dest = Path(dest)
     run = store.get_run(run_id)
     for source in (run.input_copy, run.input_path):
@@ -211,6 +215,7 @@ def export_run(
             )
     table = build_table(store, run_id)
     if fmt == "xlsx":
+        table.extra_sheets = [summary_sheet(store.path, run, low_confidence_threshold)]
         return write_xlsx(table, dest)
     if fmt == "csv":
         return write_csv(table, dest)

@@ -109,10 +109,11 @@ class PointsItem(QGraphicsItem):
         self._selected = QPolygonF()
         self._bounds = QRectF()
 
-    def set_groups(self, groups: Iterable[tuple[QColor, list[QPointF]]]) -> None:
+    def set_groups(self, groups: Iterable[tuple[QColor, QPolygonF | list[QPointF]]]) -> None:
         """The dots to draw, as (colour, scene points) per class."""
         self.prepareGeometryChange()
-        self._groups = [(colour, QPolygonF(points)) for colour, points in groups]
+        self._groups = [(colour, p if isinstance(p, QPolygonF) else QPolygonF(p))
+                        for colour, p in groups]
         rect = QRectF()
         for _, polygon in self._groups:
             rect = rect.united(polygon.boundingRect())

@@ -1,6 +1,6 @@
 """The review's Map tab: every located row as a dot over the bundled offline basemap, coloured
-by a chosen result field with a legend; pan (drag), zoom (wheel), box-select (Shift+drag),
-hover for a row's name and address; the rows without coordinates listed beside it.
+by a chosen result field with a legend; pan (drag, arrow keys), zoom (wheel, + and -), box-select
+(Shift+drag), hover for a row's name and address; the rows without coordinates listed beside it.
 
 Selection is by sheet row number: ``selection_changed`` says what the user picked on the map,
 :meth:`MapView.select_rows` shows what was picked in the table. Nothing here needs the network.
@@ -8,28 +8,24 @@ Selection is by sheet row number: ``selection_changed`` says what the user picke
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QImage, QMouseEvent, QPainter, QPixmap, QWheelEvent
+from PySide6.QtCore import QPointF, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
-    QGraphicsScene,
-    QGraphicsView,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
-from ping_desktop.gui.map_layers import BasemapItem, PointsItem, to_scene
+from ping_desktop.gui.map_canvas import MapCanvas
+from ping_desktop.gui.map_data import NO_CLASS, Grouping, MapLayout, group_dots, lay_out
 from ping_desktop.storage.run_map import MapRow
 from ping_desktop.storage.run_summary import BarKey
 
@@ -38,127 +34,8 @@ OUTCOME_COLOURS = {"located": "#2e7d32", "low confidence": "#f9a825", "not found
                    "not sent": "#757575"}
 PALETTE = ("#1565c0", "#e65100", "#6a1b9a", "#00838f", "#ad1457", "#558b2f", "#4e342e",
            "#283593", "#f9a825", "#37474f", "#c62828", "#00695c")
-NO_CLASS = "(no value)"
-_CELL = 0.5  # spatial index cell, scene units (about half a degree)
-_HOVER_PX = 7
 _LISTED = 2000  # rows without coordinates listed by name; the rest counted
-
-
-class MapCanvas(QGraphicsView):
-    """The drawing: basemap + dots, with pan, zoom, box-select, click and hover."""
-
-    picked = Signal(object)  # list[int]: indexes of the dots picked (click or box)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        self._scene = QGraphicsScene()
-        super().__init__(self._scene, parent)
-        self.setObjectName("mapCanvas")
-        self.setAccessibleName("Map of the located rows")
-        self.basemap = BasemapItem()
-        self.points_item = PointsItem()
-        self._scene.addItem(self.basemap)
-        self._scene.addItem(self.points_item)
-        self._scene.setSceneRect(self.basemap.boundingRect())
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
-        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
-        self.setMouseTracking(True)
-        # Panning is by dragging: scroll bars would only take room (and show in saved images).
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setToolTip("")
-        self.xs: list[float] = []
-        self.ys: list[float] = []
-        self.tips: Callable[[int], str] = str
-        self._grid: dict[tuple[int, int], list[int]] = defaultdict(list)
-        self._band = QRectF()
-        self._press = QPoint()
-
-    def set_points(self, xs: list[float], ys: list[float], tips: Callable[[int], str]) -> None:
-        """Where the dots are (scene units) and what hovering each says (asked on hover)."""
-        self.xs, self.ys, self.tips = xs, ys, tips
-        self._grid = defaultdict(list)
-        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
-            self._grid[(int(x // _CELL), int(y // _CELL))].append(i)
-
-    def fit(self) -> None:
-        """Zoom to the dots (the contiguous US when there are none)."""
-        if self.xs:
-            rect = QRectF(QPointF(min(self.xs), min(self.ys)), QPointF(max(self.xs), max(self.ys)))
-        else:
-            rect = QRectF(to_scene(-125, 50), to_scene(-66, 24))
-        pad = max(rect.width(), rect.height(), 1.0) * 0.08
-        self.fitInView(rect.adjusted(-pad, -pad, pad, pad), Qt.AspectRatioMode.KeepAspectRatio)
-
-    def zoom(self, factor: float) -> None:
-        """Zoom in (> 1) or out, within sensible limits."""
-        scale = self.transform().m11()
-        if 0.5 < scale * factor < 20000:
-            self.scale(factor, factor)
-
-    def nearest(self, view_pos: QPoint) -> int | None:
-        """The dot under ``view_pos`` (within a few pixels), if any."""
-        centre = self.mapToScene(view_pos)
-        reach = _HOVER_PX / max(self.transform().m11(), 1e-9)
-        best, best_d = None, reach * reach
-        cx, cy = int(centre.x() // _CELL), int(centre.y() // _CELL)
-        span = int(reach // _CELL) + 1
-        for gx in range(cx - span, cx + span + 1):
-            for gy in range(cy - span, cy + span + 1):
-                for i in self._grid.get((gx, gy), ()):
-                    d = (self.xs[i] - centre.x()) ** 2 + (self.ys[i] - centre.y()) ** 2
-                    if d <= best_d:
-                        best, best_d = i, d
-        return best
-
-    def inside(self, rect: QRectF) -> list[int]:
-        """The dots inside a scene rectangle."""
-        left, right, top, bottom = rect.left(), rect.right(), rect.top(), rect.bottom()
-        return [i for i, (x, y) in enumerate(zip(self.xs, self.ys, strict=True))
-                if left <= x <= right and top <= y <= bottom]
-
-    def select_box(self, view_rect: QRect) -> None:
-        """Pick the dots inside a rectangle of the view (what Shift+drag does)."""
-        self.picked.emit(self.inside(self.mapToScene(view_rect).boundingRect()))
-
-    # ----- mouse ---------------------------------------------------------------------------
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        """Zoom around the pointer."""
-        self.zoom(1.25 ** (event.angleDelta().y() / 120))
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        """Shift+drag draws a selection box; a plain drag pans."""
-        self._press = event.position().toPoint()
-        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag if shift
-                         else QGraphicsView.DragMode.ScrollHandDrag)
-        super().mousePressEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        """A box picks its dots; a click picks the dot under it (or clears the selection)."""
-        pos = event.position().toPoint()
-        band = self.dragMode() == QGraphicsView.DragMode.RubberBandDrag
-        super().mouseReleaseEvent(event)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        if band and (pos - self._press).manhattanLength() > 3:
-            self.select_box(QRect(self._press, pos).normalized())
-        elif (pos - self._press).manhattanLength() <= 3:
-            hit = self.nearest(pos)
-            self.picked.emit([] if hit is None else [hit])
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        """Hovering a dot shows its row's name and address."""
-        super().mouseMoveEvent(event)
-        if event.buttons() != Qt.MouseButton.NoButton:
-            return
-        hit = self.nearest(event.position().toPoint())
-        if hit is None:
-            QToolTip.hideText()
-        else:
-            QToolTip.showText(event.globalPosition().toPoint(), self.tips(hit), self)
+_LEGEND_LINES = 12  # classes named in a saved image's legend
 
 
 class MapView(QWidget):
@@ -176,6 +53,8 @@ class MapView(QWidget):
         self.canvas = MapCanvas(self)
         self.canvas.picked.connect(self._on_picked)
         self.colour_box = QComboBox(self)
+        # As wide as its longest choice ("FL: flood zone"): a cut-off name says nothing.
+        self.colour_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.colour_box.setObjectName("mapColour")
         self.colour_box.setAccessibleName("Colour the dots by")
         self.colour_box.currentIndexChanged.connect(self._on_colour_chosen)
@@ -184,14 +63,18 @@ class MapView(QWidget):
         self.save_button = QPushButton("Save map as &image\u2026", self)
         self.save_button.setObjectName("mapSaveImage")
         self.save_button.clicked.connect(self.save_requested)
-        hint = QLabel("Drag to pan, wheel to zoom, Shift+drag to select", self)
+        hint = QLabel("Pan: drag or arrows \u00b7 zoom: wheel or +/\u2212 \u00b7 select: "
+                      "Shift+drag", self)
         hint.setObjectName("mapHint")
+        hint.setWordWrap(True)  # two lines in a narrow window rather than cut short
         self.legend = QListWidget(self)
         self.legend.setObjectName("mapLegend")
         self.legend.setAccessibleName("Legend")
         self.unlocated_label = QLabel(self)
         self.unlocated_label.setWordWrap(True)
         self.unlocated = QListWidget(self)
+        self.unlocated.setWordWrap(True)  # the reason, in full, below the row's name
+        self.unlocated.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.unlocated.setObjectName("mapUnlocated")
         self.unlocated.setAccessibleName("Rows without coordinates")
         self.unlocated.itemSelectionChanged.connect(self._on_unlocated_picked)
@@ -217,23 +100,24 @@ class MapView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
+        self.placement = lay_out([])
+        self._entries: list[tuple[str, QColor, int]] = []  # the legend: class, colour, dots
         self.rows: list[MapRow] = []  # the located rows, one per dot
-        self._points: list[QPointF] = []
         self._row_index: dict[int, int] = {}
         self.classes: dict[int, str] = {}
         self.selected: frozenset[int] = frozenset()
 
     # ----- data ------------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[MapRow], choices: list[tuple[str, BarKey]]) -> None:
-        """The run's rows (located ones become dots) and the colourings offered."""
-        self.rows = [r for r in rows if r.lon is not None and r.lat is not None]
-        self._row_index = {r.row: i for i, r in enumerate(self.rows)}
-        # Made once per run: recolouring regroups these points instead of making new ones.
-        self._points = [to_scene(r.lon or 0.0, r.lat or 0.0) for r in self.rows]
-        self.canvas.set_points([p.x() for p in self._points], [p.y() for p in self._points],
-                               lambda i: _tip(self.rows[i]))
-        missing = [r for r in rows if r.lon is None or r.lat is None]
+    def set_rows(self, rows: list[MapRow] | MapLayout, choices: list[tuple[str, BarKey]]) -> None:
+        """The run's rows (located ones become dots; better laid out already, off the Qt
+        thread, with :func:`lay_out`) and the colourings offered."""
+        layout = rows if isinstance(rows, MapLayout) else lay_out(rows)
+        self.placement = layout
+        self.rows = layout.located
+        self._row_index = layout.row_index
+        self.canvas.set_points(layout.index, lambda i: _tip(self.rows[i]))
+        missing = layout.missing
         self.unlocated_label.setText(
             f"Not on the map: {len(missing):,} row{'s' if len(missing) != 1 else ''} "
             "without coordinates" if missing else "Every row is on the map.")
@@ -255,34 +139,34 @@ class MapView(QWidget):
         self.colour_box.blockSignals(False)
         self.classes = {}
         self.selected = frozenset()
-        self._recolour()
+        # Until the chosen colouring's classes arrive, every dot in one colour (no regrouping).
+        self.show_grouping(layout.uncoloured)
         self.canvas.points_item.set_selected([])
         self.canvas.fit()
 
-    def set_classes(self, classes: dict[int, str]) -> None:
-        """Each row's class for the chosen colouring (rows left out: no value)."""
+    def set_classes(self, classes: dict[int, str], grouping: Grouping | None = None) -> None:
+        """Each row's class for the chosen colouring (rows left out: no value); ``grouping``
+        is the dots grouped by them (:func:`group_dots`, best made off the Qt thread)."""
         self.classes = classes
-        self._recolour()
+        self.show_grouping(grouping or group_dots(
+            self.placement, classes if self.colouring() is not None else None))
 
     def colouring(self) -> BarKey | None:
         """The colouring chosen, if any."""
         key = self.colour_box.currentData()
         return key if isinstance(key, BarKey) else None
 
-    def _recolour(self) -> None:
-        groups: dict[str, list[QPointF]] = defaultdict(list)
-        key = self.colouring()
-        for r, point in zip(self.rows, self._points, strict=True):
-            name = self.classes.get(r.row, NO_CLASS) if key is not None else "located"
-            groups[name].append(point)
-        order = sorted(groups, key=lambda n: (n == NO_CLASS, -len(groups[n]), n))
+    def show_grouping(self, grouping: Grouping) -> None:
+        """Draw the dots in these groups, and list the groups in the legend."""
+        order = grouping.order
         colours = {n: _colour(n, i) for i, n in enumerate(order)}
-        self.canvas.points_item.set_groups((colours[n], groups[n]) for n in order)
+        self.canvas.points_item.set_groups((colours[n], grouping.polygons[n]) for n in order)
+        self._entries = [(n, colours[n], grouping.counts[n]) for n in order]
         self.legend.clear()
         for name in order:
             pixmap = QPixmap(12, 12)
             pixmap.fill(colours[name])
-            item = QListWidgetItem(QIcon(pixmap), f"{name} \u2014 {len(groups[name]):,}")
+            item = QListWidgetItem(QIcon(pixmap), f"{name} \u2014 {grouping.counts[name]:,}")
             self.legend.addItem(item)
 
     # ----- selection -------------------------------------------------------------------------
@@ -316,8 +200,18 @@ class MapView(QWidget):
     # ----- image -----------------------------------------------------------------------------
 
     def image(self) -> QImage:
-        """The map as shown (basemap, dots, selection), without the legend."""
-        return self.canvas.grab().toImage()
+        """The map as shown (basemap, dots, selection) with its legend in the lower left
+        corner, so a saved picture says what its colours mean on its own."""
+        image = self.canvas.grab().toImage()
+        lines: list[tuple[str, QColor | None]] = [
+            (f"Colour: {self.colour_box.currentText() or 'located rows'}", None)]
+        lines += [(f"{name} \u2014 {count:,}", colour) for name, colour, count in self._entries]
+        missing = len(self.placement.missing)
+        if missing:
+            lines.append((f"{missing:,} row{'s' if missing != 1 else ''} without coordinates "
+                          "(not shown)", None))
+        _draw_legend(image, lines)
+        return image
 
     def save_image(self, path: Path) -> bool:
         """Write the map as shown to a PNG file (``.png`` is added when missing); False when
@@ -325,6 +219,33 @@ class MapView(QWidget):
         if path.suffix.lower() != ".png":
             path = path.with_name(path.name + ".png")
         return bool(self.image().save(str(path)))
+
+
+def _draw_legend(image: QImage, lines: list[tuple[str, QColor | None]]) -> None:
+    """A boxed legend in the lower left corner of ``image``: one line per entry, a colour
+    square in front of the classes (the first _LEGEND_LINES of them)."""
+    if len(lines) > _LEGEND_LINES + 2:
+        lines = [*lines[:_LEGEND_LINES + 1], ("\u2026", None), lines[-1]]
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = painter.fontMetrics()
+        step = metrics.height() + 4
+        width = max(metrics.horizontalAdvance(text) for text, _ in lines) + 36
+        height = step * len(lines) + 12
+        box = QRect(10, image.height() - height - 10, width, height)
+        painter.setPen(QColor("#8895a5"))
+        painter.setBrush(QColor(255, 255, 255, 230))
+        painter.drawRoundedRect(box, 4, 4)
+        for i, (text, colour) in enumerate(lines):
+            top = box.top() + 6 + i * step
+            if colour is not None:
+                painter.fillRect(box.left() + 10, top + (step - 12) // 2, 12, 12, colour)
+            painter.setPen(QColor("#1f2933"))
+            painter.drawText(QRect(box.left() + (28 if colour is not None else 10), top,
+                                   width, step), Qt.AlignmentFlag.AlignVCenter, text)
+    finally:
+        painter.end()
 
 
 def _tip(row: MapRow) -> str:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QTabWidget
 
-from ping_desktop.gui.summary_model import RowsFilter, RowSubsetQuery, with_rows
+from ping_desktop.gui.summary_model import RowSubsetQuery, with_rows
 from ping_desktop.gui.summary_view import SummaryView
 from ping_desktop.storage.review import ReviewFilter
 from ping_desktop.storage.run_summary import BarKey, rows_for, summarize
@@ -121,19 +121,18 @@ class ReviewTabsMixin:
     def show_rows(self, rows: list[int] | set[int] | frozenset[int], label: str) -> None:
         """Show only these sheet rows in the table (with the chosen filter and search), on the
         Table tab; ``label`` says where they came from."""
-        self.model.request_filter(with_rows(self._latest_filter(), frozenset(rows), label))
+        self.model.request_filter(with_rows(self._latest_filter(), frozenset(rows)))
         self._show_subset(f"Showing the rows of {label} ({len(rows):,}).")
         self.tabs.setCurrentIndex(0)
 
     def clear_rows_filter(self) -> None:
         """Every row again (the chosen filter and search stay)."""
-        self.model.request_filter(with_rows(self._latest_filter(), None, ""))
+        self.model.request_filter(with_rows(self._latest_filter(), None))
         self._show_subset(None)
 
     def rows_filter(self) -> frozenset[int] | None:
         """The rows the table is kept to (a bar or map selection), if any."""
-        latest = self._latest_filter()
-        return latest.rows if isinstance(latest, RowsFilter) else None
+        return self._latest_filter().rows
 
     def _show_subset(self, text: str | None) -> None:
         self.subset_label.setText(text or "")

@@ -1,5 +1,7 @@
 """The review's Summary tab: rows per outcome, geocoding quality and each source's classes as
 bar charts (QtCharts), with total insured value per class; clicking a bar asks for its rows.
+From the keyboard: Tab to a chart, Up/Down (or Left/Right, Home/End) pick a bar, Enter or Space
+act as a click.
 
 QtCharts over pyqtgraph: it comes with Qt (about 1 MB compressed for QtCharts and its OpenGL
 libraries, versus numpy's tens of MB for pyqtgraph) and draws these few dozen bars instantly.
@@ -16,13 +18,17 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QPainter
+from PySide6.QtGui import QColor, QCursor, QFocusEvent, QKeyEvent, QPainter, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QToolTip, QVBoxLayout, QWidget
 
 from ping_desktop.storage.run_summary import Bar, BarKey, Chart, RunSummary
 
 _BAR_HEIGHT = 26
+#: Narrower than this, "low confidence ($1.2M)" no longer fits beside its bar.
+_MIN_CHART_WIDTH = 420
 _COLOURS = {"located": "#2e7d32", "90\u2013100": "#6a1b9a"}
+#: The bar picked from the keyboard (while the chart has focus).
+_PICKED = "#ff8f00"
 
 
 def short_money(value: float | None) -> str:
@@ -44,9 +50,13 @@ class BarChart(QChartView):
     """One horizontal bar chart; ``bar_clicked(BarKey)`` when a bar is clicked."""
 
     bar_clicked = Signal(object)
+    #: The chart got the keyboard focus (its owner scrolls it into view).
+    focused = Signal()
 
     def __init__(self, chart: Chart, with_tiv: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.current = 0  # the bar picked from the keyboard, top to bottom as shown
         self.source_chart = chart
         self.setObjectName("summaryChart")
         self.setAccessibleName(chart.title)
@@ -82,11 +92,13 @@ class BarChart(QChartView):
         self.setChart(view)
         self._bars = bars
         self.bar_set = bar_set
+        bar_set.setSelectedColor(QColor(_PICKED))
         bar_set.clicked.connect(self._on_clicked)
         bar_set.hovered.connect(self._on_hovered)
         self._with_tiv = with_tiv
         self.setMinimumHeight(90 + _BAR_HEIGHT * max(len(bars), 1))
-        self.setToolTip("Click a bar to show its rows in the table")
+        self.setToolTip("Click a bar (or Tab here, pick one with the arrow keys and press Enter) "
+                        "to show its rows in the table")
 
     def bar_keys(self) -> list[BarKey]:
         """The bars' keys, top to bottom as shown."""
@@ -95,6 +107,47 @@ class BarChart(QChartView):
     def click(self, key: BarKey) -> None:
         """Act as if the bar of ``key`` was clicked (keyboard access, tests)."""
         self.bar_clicked.emit(key)
+
+    # ----- keyboard ----------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Up/Down, Left/Right, Home/End pick a bar; Enter or Space click it."""
+        key, count = Qt.Key(event.key()), len(self._bars)
+        moves = {Qt.Key.Key_Up: -1, Qt.Key.Key_Left: -1, Qt.Key.Key_Down: 1,
+                 Qt.Key.Key_Right: 1, Qt.Key.Key_Home: -count, Qt.Key.Key_End: count}
+        if count and key in moves:
+            self.pick(self.current + moves[key])
+        elif count and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.click(self.bar_keys()[self.current])
+        else:
+            super().keyPressEvent(event)
+
+    def pick(self, shown_index: int) -> None:
+        """Mark bar ``shown_index`` (top to bottom, clamped) as the keyboard's, and say what
+        it holds (the text a screen reader reads, also shown as a tooltip)."""
+        if not self._bars:
+            return
+        self.current = max(0, min(shown_index, len(self._bars) - 1))
+        index = len(self._bars) - 1 - self.current  # QtCharts counts bottom-up
+        self.bar_set.deselectAllBars()
+        self.bar_set.selectBar(index)
+        tip = self.bar_tip(index)
+        self.setAccessibleDescription(tip)
+        if self.hasFocus():
+            rect = self.rect()
+            QToolTip.showText(self.mapToGlobal(rect.center()), tip, self)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Show which bar Enter would click."""
+        super().focusInEvent(event)
+        self.pick(self.current)
+        self.focused.emit()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        """The mark is for the keyboard: gone with the focus."""
+        super().focusOutEvent(event)
+        self.bar_set.deselectAllBars()
+        QToolTip.hideText()
 
     def bar_tip(self, index: int) -> str:
         """What hovering bar ``index`` (bottom-up, as QtCharts counts) says."""
@@ -132,12 +185,14 @@ class SummaryView(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self._inner)
+        self._scroll = scroll
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heading)
         layout.addWidget(scroll, 1)
         self.charts: list[BarChart] = []
         self.summary: RunSummary | None = None
+        self._arranged = 0  # columns the charts are laid out in
 
     def clear(self, message: str) -> None:
         """No charts; ``message`` instead (loading, failed)."""
@@ -163,11 +218,31 @@ class SummaryView(QWidget):
         lines.append("Click a bar to show its rows in the table.")
         self.heading.setText("<br>".join(lines))
         groups = [*summary.outcomes, *summary.geocoding, *summary.fields]
-        for i, chart in enumerate(groups):
+        for chart in groups:
             view = BarChart(chart, summary.has_tiv, self._inner)
             view.bar_clicked.connect(self.bar_clicked)
-            self._grid.addWidget(view, i // 2, i % 2)
+            view.focused.connect(lambda v=view: self._scroll.ensureWidgetVisible(v))
             self.charts.append(view)
+        self._arrange(force=True)
+
+    def columns(self) -> int:
+        """Charts side by side: two when there is room for their labels, else one."""
+        return 2 if self.width() >= 2 * _MIN_CHART_WIDTH + 40 else 1  # 40: scroll bar, margins
+
+    def _arrange(self, force: bool = False) -> None:
+        columns = self.columns()
+        if columns == self._arranged and not force:
+            return
+        self._arranged = columns
+        for chart in self.charts:
+            self._grid.removeWidget(chart)
+        for i, chart in enumerate(self.charts):
+            self._grid.addWidget(chart, i // columns, i % columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """One column when narrow, so the bars' labels are not cut short."""
+        super().resizeEvent(event)
+        self._arrange()
 
     def chart(self, title: str) -> BarChart | None:
         """The chart titled ``title``, if shown."""

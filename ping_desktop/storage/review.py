@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -45,7 +45,8 @@ class ReviewFilter:
     ``low_confidence`` (a successful source below ``threshold``); ``source`` (rows where
     ``source`` failed, is missing or is below ``threshold``). ``search`` matches, without regard
     to case, any original value, result value or error message. ``sort_column`` indexes
-    :meth:`ReviewQuery.columns`; ``None`` keeps the sheet's row order.
+    :meth:`ReviewQuery.columns`; ``None`` keeps the sheet's row order. ``rows``, when set,
+    keeps only those sheet row numbers (a clicked summary bar, a selection on the map).
     """
 
     kind: FilterKind = "all"
@@ -54,6 +55,7 @@ class ReviewFilter:
     search: str = ""
     sort_column: int | None = None
     descending: bool = False
+    rows: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -190,12 +192,26 @@ class ReviewQuery:
         sql, params = self._order_sql(review_filter)
         cursor = self._conn().execute(sql, {"run": self.run_id, **params})
         cursor.row_factory = None
-        order = array("q", map(itemgetter(0), cursor.fetchall()))
+        numbers: Iterable[int] = map(itemgetter(0), cursor.fetchall())
+        if review_filter.rows is not None:  # a set test in Python: no 100k-value SQL list
+            keep = review_filter.rows
+            numbers = (n for n in numbers if n in keep)
+        order = array("q", numbers)
         with self._lock:
             self._orders[review_filter] = order
             while len(self._orders) > _CACHED_ORDERS:
                 self._orders.popitem(last=False)
         return len(order)
+
+    def order(self, review_filter: ReviewFilter) -> array[int]:
+        """The matching sheet row numbers in display order (from the cache; do not change)."""
+        for _ in range(3):  # another thread's filters may push it out of the small cache
+            self.prepare(review_filter)
+            with self._lock:
+                found = self._orders.get(review_filter)
+            if found is not None:
+                return found
+        return array("q")
 
     def count(self, review_filter: ReviewFilter) -> int:
         """How many rows match ``review_filter``."""

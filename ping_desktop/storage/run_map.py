@@ -9,9 +9,8 @@ located the row; rows none located are listed, never silently dropped.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ping_desktop.storage.run_summary import (
     OUTCOME_CASE,
@@ -25,12 +24,19 @@ from ping_desktop.storage.runstore_codec import decode_cells
 from ping_desktop.storage.runstore_records import RunRecord
 
 _ADDRESS_FIELDS = ("address", "address_line_1", "city", "state", "postal_code")
+#: Degrees around latitude 0, longitude 0 ("Null Island", open sea: no address is there) within
+#: which a located row is listed among the rows not on the map instead of drawn far offshore.
+NULL_ISLAND = 1.0
 
 
-@dataclass(frozen=True)
-class MapRow:
+class MapRow(NamedTuple):
     """One sheet row for the map: coordinates (None when not located), name, address and,
-    for rows without coordinates, why."""
+    for rows without coordinates, why.
+
+    A tuple of plain values, not a dataclass: Python's garbage collector stops tracking such
+    tuples, so a 100,000-row map adds nothing to the full collections that pause every thread
+    (a 200 ms freeze of the window while a big map loaded; bench_gui_stall --review-open).
+    """
 
     row: int
     lon: float | None
@@ -81,7 +87,8 @@ def map_rows(path: Path, run: RunRecord) -> list[MapRow]:
             name = _text(values, name_cols)
             address = _text(values, address_cols)
             located = ok == 1 and isinstance(lon, int | float) and isinstance(lat, int | float)
-            if located:
+            null_island = located and abs(lat) < NULL_ISLAND and abs(lon) < NULL_ISLAND
+            if located and not null_island:
                 order = rank.get(source, len(rank))
                 if best.get(number, len(rank) + 1) > order:
                     best[number] = order
@@ -90,7 +97,10 @@ def map_rows(path: Path, run: RunRecord) -> list[MapRow]:
                 continue
             if number in best:
                 continue
-            if location is None:
+            if null_island:
+                reason = (f"placed at 0\u00b0, 0\u00b0 by {source}, open sea: a geocoder's way of "
+                          "saying it found no place; check the address")
+            elif location is None:
                 reason = "not sent (could not be read as a location)"
             elif source is None:
                 reason = "not located (no geocoding result)"

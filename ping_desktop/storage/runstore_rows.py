@@ -56,7 +56,10 @@ class RowReads(StoreBase):
                     if current is not None:
                         yield current, values, results
                     current = row_number
-                    values = decode_cells(values_json)
+                    # Tagged cells (dates, decimals...) are JSON objects: only rows holding
+                    # one need the codec's object hook; the rest decode faster without it.
+                    values = (decode_cells(values_json) if "{" in values_json
+                              else tuple(loads(values_json)))
                     results = {}
                 if source is not None:
                     results[source] = (bool(ok), conf, err, loads(data))

@@ -229,7 +229,7 @@ def _write_main_sheet(
             )
 
     if fast_rows and can_stream(ws):
-        streamer = RowStreamer(workbook, ws, cells.formats)
+        streamer = RowStreamer(ws, cells.formats)
         row = streamer.write_rows(row + 1, table.rows, n_orig, n_results, check)
         cells.notes.extend(streamer.notes)
     else:

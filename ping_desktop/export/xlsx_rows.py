@@ -83,7 +83,7 @@ def _utf16_cut(text: str) -> str:
 class RowStreamer:
     """Writes data rows for one worksheet; call :meth:`write_rows` once, after the header."""
 
-    def __init__(self, workbook: Any, worksheet: Any, formats: dict[str, Any]) -> None:
+    def __init__(self, worksheet: Any, formats: dict[str, Any]) -> None:
         self._ws = worksheet
         self._formats = formats  # "date", "datetime", "time", "duration" -> xlsxwriter Format
         self._style: dict[str, str] = {}

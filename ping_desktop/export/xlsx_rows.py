@@ -33,9 +33,6 @@ from ping_desktop.export.model import ProblemRow
 # whitespace (xml:space="preserve"), U+FFFE/U+FFFF, and text over 16,383 characters (the
 # UTF-16 length check). Text matching none of these is written as it is.
 _SPECIAL = re.compile(r'[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$')
-# The same minus the edge whitespace, which the row loop checks with str.isspace (\s and
-# isspace agree; Python's "\s$" also matches before a final newline, which isspace sees too).
-_SPECIAL_INSIDE = re.compile(r"[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _CONTROL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _LEADING = re.compile(r"^\s")
@@ -174,7 +171,6 @@ class RowStreamer:
         this runs for every cell of the sheet (~6 million at 100k rows)."""
         r = row + 1
         letters = self._letters
-        inside = _SPECIAL_INSIDE.search
         cell = self.cell
         parts: list[str] = []
         add = parts.append
@@ -185,8 +181,13 @@ class RowStreamer:
             if kind is str:
                 if not v:
                     continue
-                if (len(v) <= _UTF16_SAFE and inside(v) is None and not v[0].isspace()
-                        and not v[-1].isspace()):
+                # Plain text needs no escape: printable (no control characters, U+FFFE/FFFF
+                # or other spaces than " ", which is checked at the edges), no & < >, no
+                # literal "_x". Anything else takes the exact path (_string); a few C-level
+                # checks are cheaper than one regex search per cell.
+                if (v.isprintable() and v[0] != " " and v[-1] != " " and "&" not in v
+                        and "<" not in v and ">" not in v and "_x" not in v
+                        and len(v) <= _UTF16_SAFE):
                     add(f'<c r="{letters[col]}{r}" t="inlineStr"><is><t>{v}</t></is></c>')
                     continue
             elif kind is float:

@@ -16,6 +16,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ping_desktop.export import EnrichedTable, ExportError, ProblemRow, write_xlsx
 from tests.export.conftest import COLUMNS, result_columns
@@ -133,3 +135,22 @@ def test_problem_rows_after_streamed_rows(tmp_path: Path, make_table: MakeTable)
     write_xlsx(make_table(problems=[ProblemRow(3, "PG", "No match")]), out)
     ws = openpyxl.load_workbook(out)["Problems"]
     assert [c.value for c in ws[2]] == [3, "PG", "No match"]
+
+
+_ALPHABET = " \t\n\r&<>\"'_xX0aF9é\xa0\u2028\u200b\x01\x1f\x7f\ufffe\uffff😀東"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=_ALPHABET, max_size=12), min_size=1, max_size=12))
+def test_any_text_identical(tmp_path_factory: pytest.TempPathFactory, texts: list[str]) -> None:
+    """Whatever the characters, the fast text check and the exact path agree with xlsxwriter."""
+    n_orig, n_res = len(COLUMNS), len(result_columns())
+    rows = [
+        ((texts[i:] + [None] * n_orig)[:n_orig], (texts[:i] + [None] * n_res)[:n_res])
+        for i in range(len(texts))
+    ]
+    folder = tmp_path_factory.mktemp("any")
+    fast, slow = folder / "fast.xlsx", folder / "slow.xlsx"
+    write_xlsx(EnrichedTable("S", COLUMNS, result_columns(), iter(rows)), fast)
+    write_xlsx(EnrichedTable("S", COLUMNS, result_columns(), iter(rows)), slow, fast_rows=False)
+    assert _parts(fast) == _parts(slow)

@@ -24,7 +24,8 @@ VENV = ROOT / ".venv"
 STAMP = VENV / ".ping-desktop-deps"
 
 # Qt's xcb/offscreen plugins dlopen these; fonts so text is not drawn as boxes; python3-venv
-# because Debian splits venv out of python3; xvfb/xauth for screenshots of a real window.
+# because Debian splits venv out of python3; xvfb/xauth for screenshots of a real window;
+# LibreOffice Calc to check exported workbooks.
 APT_PACKAGES = [
     "python3-venv",
     "libegl1",
@@ -47,6 +48,9 @@ APT_PACKAGES = [
     "libxcb-xkb1",
     "xvfb",
     "xauth",
+    # soffice for tests/export/test_xlsx_compat.py: the exported workbook must read back in
+    # LibreOffice (headless, no GUI libraries) as well as in openpyxl.
+    "libreoffice-calc-nogui",
 ]
 
 

@@ -21,9 +21,9 @@ from typing import Any, TypeVar
 
 from ping_desktop.engine.parsing import (
     OutputParseError,
-    load_downloaded_json,
+    load_downloaded,
     parse_output_data,
-    read_output_json,
+    read_output,
 )
 from ping_desktop.storage.runstore import RunStore
 
@@ -98,12 +98,12 @@ def ingest_output(store: RunStore, request: IngestRequest,
     job_id = request.job_id
     data: Any
     if request.output_id is None:
-        data = load_downloaded_json(request.local_path)
+        data, fast = load_downloaded(request.local_path)
         output_id = write(store.record_output, job_id, request.filename, request.url,
                           request.local_path, request.size, request.sha256)
         already_parsed = False
     else:
-        data = read_output_json(request.local_path)
+        data, fast = read_output(request.local_path)
         output_id = request.output_id
         record = next((o for o in store.outputs(job_id) if o.id == output_id), None)
         already_parsed = record is not None and record.parsed
@@ -112,7 +112,7 @@ def ingest_output(store: RunStore, request: IngestRequest,
     # objects) just for them cost ~0.1 s a job.
     overrides = store.job_source_overrides(job_id)
     wanted = {loc: overrides.get(loc, request.sources) for loc in locations}
-    parsed = parse_output_data(data, set(locations), wanted)
+    parsed = parse_output_data(data, set(locations), wanted, fast)
     del data
     stored = 0
     if not already_parsed:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from ping_desktop.storage.json_fast import loads_value
 from ping_desktop.storage.runstore_codec import CellValue, decode_cells
 from ping_desktop.storage.runstore_db import StoreBase, run_sources
 from ping_desktop.storage.runstore_records import RowProblem, SourceResult
@@ -13,7 +14,6 @@ from ping_desktop.storage.runstore_records import RowProblem, SourceResult
 #: One result of :meth:`RowReads.iter_rows_raw`: is_success, confidence, error, data.
 RawResult = tuple[bool, float | None, str | None, dict[str, Any]]
 RawRow = tuple[int, tuple[CellValue, ...], dict[str, RawResult]]
-_plain_decoder = json.JSONDecoder()
 
 
 class RowReads(StoreBase):
@@ -50,13 +50,16 @@ class RowReads(StoreBase):
             current: int | None = None
             values: tuple[CellValue, ...] = ()
             results: dict[str, RawResult] = {}
-            loads = _plain_decoder.decode
+            loads = loads_value  # orjson where it decodes exactly as json does
             for row_number, values_json, source, ok, conf, err, data in cursor:
                 if row_number != current:
                     if current is not None:
                         yield current, values, results
                     current = row_number
-                    values = decode_cells(values_json)
+                    # Tagged cells (dates, decimals...) are JSON objects: only rows holding
+                    # one need the codec's object hook; the rest decode faster without it.
+                    values = (decode_cells(values_json) if "{" in values_json
+                              else tuple(loads(values_json)))
                     results = {}
                 if source is not None:
                     results[source] = (bool(ok), conf, err, loads(data))
@@ -82,7 +85,7 @@ class RowReads(StoreBase):
                 (run_id,),
             )
             cursor.row_factory = None  # plain tuples: this loop runs 100k+ times
-            loads = _plain_decoder.decode
+            loads = loads_value
             for row_number, payload_json in cursor:
                 yield row_number, (None if payload_json is None else loads(payload_json))
         finally:

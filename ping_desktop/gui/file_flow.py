@@ -27,6 +27,7 @@ from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.gui.file_page import FilePage
 from ping_desktop.gui.intake_controller import IntakeController, LoadedFile
 from ping_desktop.gui.result_words import remember_source_names
+from ping_desktop.gui.run_again import RunAgainPreset, RunAgainSteps
 from ping_desktop.gui.run_controller import RunController
 from ping_desktop.intake.model import ColumnMapping, IntakeError
 from ping_desktop.resources import ResourceMissingError, sample_sov_path
@@ -60,6 +61,8 @@ class FileFlow(QObject):
         super().__init__(parent)
         self.page, self.draft, self.intake, self.runs = page, draft, intake, runs
         self.services, self.tasks = services, tasks
+        #: History's *Run again*: the stored run's choices still to apply to the file read.
+        self._again: RunAgainSteps | None = None
         page.close_file_button.clicked.connect(self.close_file)
         page.start_button.clicked.connect(self.start_run)
         page.welcome.demo_button.clicked.connect(self.start_demo)
@@ -79,6 +82,7 @@ class FileFlow(QObject):
         if not paths:
             return
         self.set_demo_mode(False)
+        self._again = None
         folder = str(Path(paths[0]).parent)
         if folder != self.services.settings.last_open_dir:
             settings = dataclasses.replace(self.services.settings, last_open_dir=folder)
@@ -88,7 +92,20 @@ class FileFlow(QObject):
     def start_demo(self) -> None:
         """Load the bundled sample against the demo server, labelled as demo data."""
         self.set_demo_mode(True)
+        self._again = None
         self.tasks.start(self._start_demo(), "demo", preempt=True)
+
+    def run_again(self, preset: RunAgainPreset) -> None:
+        """Read a stored run's input again with its sheet, header row, mapping and sources
+        chosen (History's *Run again*); the last folder opened is left as it was."""
+        self._again = RunAgainSteps(preset)
+        self.set_demo_mode(preset.is_demo)
+        self.tasks.start(self._open_again(preset), "demo", preempt=True)
+
+    async def _open_again(self, preset: RunAgainPreset) -> None:
+        if preset.is_demo:
+            await self.services.demo.start()
+        self.intake.open_files([preset.path], demo=preset.is_demo)
 
     async def _start_demo(self) -> None:
         target = self.services.paths.data_dir / "demo" / DEMO_FILE_NAME
@@ -111,6 +128,7 @@ class FileFlow(QObject):
         """Back to the welcome state."""
         self.intake.clear()
         self.draft.close_file()
+        self._again = None
         self.set_demo_mode(False)
         self.page.show_welcome()
         self.update_start()
@@ -119,10 +137,13 @@ class FileFlow(QObject):
         self.page.welcome.set_busy(f"Reading {name}…")
         self.status.emit(f"Reading {name}…")
 
-    def _on_loaded(self, loaded: LoadedFile) -> None:
+    def _on_loaded(self, read: LoadedFile) -> None:
+        loaded, note = self._apply_again(read)
+        if loaded is None:
+            return  # reading the run's sheet or header row first
         self.draft.open_file(loaded)
         self.page.welcome.set_busy(None)
-        self.status.emit("")
+        self.status.emit(note)
         self.file_shown.emit()
         self.page.show_file(loaded)
         self.page.sources_panel.set_mapped_fields(self.draft.mapped_fields)
@@ -131,7 +152,38 @@ class FileFlow(QObject):
         if self.draft.needs_sources():
             self.tasks.start(self.load_sources(), "datasources", preempt=True)
         else:
-            self._on_sources_changed(self.page.sources_panel.selected())
+            panel = self.page.sources_panel
+            panel.set_selected(self._ticks(list(panel.configs()), panel.selected()))
+            self._on_sources_changed(panel.selected())
+
+    def _apply_again(self, loaded: LoadedFile) -> tuple[LoadedFile | None, str]:
+        again = self._again
+        if again is None or again.mapping_applied or loaded.path != again.preset.path:
+            return loaded, ""
+        step = again.reread(loaded)
+        if step is not None:
+            kind, value = step
+            if kind == "sheet":
+                self.intake.choose_sheet(str(value))
+            else:
+                self.intake.choose_header_row(int(value))
+            return None, ""
+        loaded, note = again.apply_mapping(loaded)
+        # Same table, the run's mapping: the plan the intake starts next uses it.
+        self.intake.current = loaded
+        return loaded, note
+
+    def _ticks(self, offered: list[str], default: list[str]) -> list[str]:
+        """The sources to tick: a run-again's (once its mapping is in), else ``default``."""
+        again, self._again = self._again, None
+        if again is None or not again.mapping_applied:
+            self._again = again
+            return default
+        ticks, gone = again.sources_to_tick(offered)
+        if gone:
+            self.status.emit(f"{', '.join(gone)} of the earlier run is not offered to your "
+                             "account any more: choose other sources.")
+        return ticks
 
     def _on_intake_failed(self, name: str, message: str) -> None:
         self.page.welcome.set_busy(None)
@@ -188,7 +240,8 @@ class FileFlow(QObject):
         remember_source_names({code: cfg.source_name for code, cfg in configs.items()})
         if backend == "api":
             self.token_checked.emit("verified")
-        panel.set_sources(configs, sources_to_tick(backend, self.services.settings.last_sources))
+        panel.set_sources(configs, self._ticks(
+            list(configs), sources_to_tick(backend, self.services.settings.last_sources)))
 
     def _on_sources_changed(self, codes: list[str]) -> None:
         self.draft.choose_sources(codes)

@@ -35,9 +35,11 @@ _NO_RUN_OPEN = "Select a run in the list to review its results (works offline)."
 
 class HistoryPanel(QWidget):
     """Run history + results review. ``save_requested(run_id)`` asks the window to save;
-    ``run_selected(run_id)`` follows the selection; ``runs_loaded()`` follows each reload."""
+    ``run_selected(run_id)`` follows the selection; ``runs_loaded()`` follows each reload;
+    ``run_again_requested(run_id)``: the user chose *Run again…* on a run."""
 
     save_requested = Signal(int)
+    run_again_requested = Signal(int)
     run_selected = Signal(int)
     runs_loaded = Signal()
 
@@ -60,6 +62,7 @@ class HistoryPanel(QWidget):
         self.history_view.run_opened.connect(self.open_run)
         self.history_view.run_selected.connect(self._on_selected)
         self.results_view.save_requested.connect(self.save_requested)
+        self.history_view.run_again_requested.connect(self.run_again_requested)
 
         # Stands in until a run is open; the results view then shows its own title line.
         self.title = QLabel(_NO_RUN_OPEN)

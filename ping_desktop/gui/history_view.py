@@ -11,13 +11,16 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -135,13 +138,15 @@ class HistoryModel(QAbstractTableModel):
 
 
 class HistoryView(QWidget):
-    """A table of past runs; Enter, double-click or "Open results" emits ``run_opened``.
+    """A table of past runs; Enter, double-click or "Open results" emits ``run_opened``;
+    "Run again…" (button, context menu) emits ``run_again_requested``.
 
     It only ever reads the local store's records, so it works with no network.
     """
 
     run_opened = Signal(int)
     run_selected = Signal(int)
+    run_again_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -157,9 +162,20 @@ class HistoryView(QWidget):
         self.open_button = QPushButton("Open results", self)
         self.open_button.setObjectName("openRunButton")
         self.open_button.setToolTip("Show the results of the selected run (works offline)")
+        self.run_again_button = QPushButton("Run a&gain\u2026", self)
+        self.run_again_button.setObjectName("runAgainButton")
+        self.run_again_button.setToolTip(
+            "Open this run's file again with its mapping and sources, to change them and "
+            "start a new run")
+        self.run_again_action = QAction("Run a&gain\u2026", self)
+        self.run_again_action.setObjectName("runAgainAction")
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        self._menu: QMenu | None = None
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.run_again_button)
         buttons.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -170,6 +186,8 @@ class HistoryView(QWidget):
         # activated covers Enter/Return and double-click (per the platform's convention).
         self.table.activated.connect(self._on_table_activated)
         self.open_button.clicked.connect(self._open_selected)
+        self.run_again_button.clicked.connect(self._run_again_selected)
+        self.run_again_action.triggered.connect(self._run_again_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_button)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.model.modelReset.connect(self._update_button)
@@ -207,5 +225,24 @@ class HistoryView(QWidget):
         if run_id is not None:
             self.run_selected.emit(run_id)
 
+    def _run_again_selected(self) -> None:
+        run_id = self.selected_run_id()
+        if run_id is not None:
+            self.run_again_requested.emit(run_id)
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.table.selectRow(index.row())
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction(self.run_again_action)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+        self._menu = menu
+
     def _update_button(self, *_args: object) -> None:
-        self.open_button.setEnabled(self.selected_run_id() is not None)
+        chosen = self.selected_run_id() is not None
+        self.open_button.setEnabled(chosen)
+        self.run_again_button.setEnabled(chosen)
+        self.run_again_action.setEnabled(chosen)

@@ -37,6 +37,7 @@ from ping_desktop.gui.jobs_model import JobsModel
 from ping_desktop.gui.jobs_view import JobsView
 from ping_desktop.gui.main_menus import build_menus
 from ping_desktop.gui.notifier import Notifier
+from ping_desktop.gui.run_again_flow import RunAgainFlow
 from ping_desktop.gui.run_controller import RunController
 from ping_desktop.gui.run_status_flow import RunStatusFlow
 from ping_desktop.gui.warmup import start_worker_early, warm_up
@@ -164,6 +165,9 @@ class MainWindow(QMainWindow):
         jv.save_requested.connect(status.save)
         jv.open_folder_requested.connect(d.open_run_folder)
         self.history_panel.save_requested.connect(status.save)
+        self.run_again = RunAgainFlow(self.services, self.tasks, flow, lambda: self.tabs.show_tab(
+            Tab.FILE), self.show_error, self)
+        self.history_panel.run_again_requested.connect(self.run_again.run_again)
 
     # ================================================================ start-up
     async def startup(self, files: list[Path] | None = None, demo: bool = False) -> None:

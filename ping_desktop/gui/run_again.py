@@ -1,0 +1,126 @@
+"""History's *Run again…*: a stored run's input opened again on the File tab with the run's
+sheet, header row, mapping and sources chosen, so the user can change the mapping or the
+sources and start a new run without finding the file again.
+
+:func:`preset_for` (no Qt, blocking file checks) says which file to read and what to choose;
+:class:`RunAgainSteps` applies the choices as the file is read (another sheet or header row
+first, then the mapping, then the sources once their list is there). The file flow owns one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ping_desktop.intake.model import ColumnMapping
+from ping_desktop.storage.runstore_records import RunRecord
+
+if TYPE_CHECKING:
+    from ping_desktop.gui.intake_controller import LoadedFile
+
+
+class RunAgainError(Exception):
+    """The run cannot be opened again; ``message`` says why and what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RunAgainPreset:
+    """What a new run of a stored run's input starts from."""
+
+    run_id: int
+    path: Path
+    #: None: whatever sheet / header row the reader finds (a CSV, or already applied).
+    sheet: str | None
+    header_row: int | None
+    mapping: ColumnMapping
+    sources: tuple[str, ...]
+    #: Repair kinds the user declined for the earlier run (issue 12; empty before it).
+    declined_repairs: tuple[str, ...]
+    is_demo: bool
+    #: The copy kept in the run's folder was missing: the original file was used instead.
+    from_original: bool = False
+
+
+def preset_for(record: RunRecord) -> RunAgainPreset:
+    """The preset for running ``record``'s input again (checks the files: call off the Qt
+    thread). Raises :class:`RunAgainError` when neither the kept copy nor the original exists.
+    """
+    path: Path | None = None
+    from_original = False
+    # The copy is what the earlier run really read; the original may have been edited since.
+    if record.input_copy is not None and record.input_copy.is_file():
+        path = record.input_copy
+    elif record.input_path.is_file():
+        path, from_original = record.input_path, True
+    if path is None:
+        raise RunAgainError(
+            f"{record.file_name} cannot be opened again: the copy kept with run {record.id} "
+            f"is gone and the original is no longer at {record.input_path}. Open the file "
+            "with File > Open… and choose the mapping and sources again.")
+    declined = getattr(record, "declined_repairs", ())  # present once issue 12 is merged
+    return RunAgainPreset(
+        run_id=record.id, path=path, sheet=record.sheet, header_row=record.header_row,
+        mapping=ColumnMapping.from_dict(record.mapping), sources=tuple(record.sources),
+        declined_repairs=tuple(str(kind) for kind in declined), is_demo=record.is_demo,
+        from_original=from_original)
+
+
+def kept_mapping(mapping: ColumnMapping, columns: Sequence[str]) -> tuple[ColumnMapping,
+                                                                          list[str]]:
+    """``mapping`` without the fields whose column the file no longer has, and those fields."""
+    have = set(columns)
+    kept = ColumnMapping(
+        fields={f: c for f, c in mapping.fields.items() if c in have},
+        confidence={f: v for f, v in mapping.confidence.items()
+                    if mapping.fields.get(f) in have})
+    return kept, sorted(f for f, c in mapping.fields.items() if c not in have)
+
+
+@dataclass
+class RunAgainSteps:
+    """The choices still to apply to the file being read for *Run again*."""
+
+    preset: RunAgainPreset
+    #: Set once the file is read with the right sheet and header row and the mapping is in.
+    mapping_applied: bool = False
+
+    def reread(self, loaded: LoadedFile) -> tuple[str, str | int] | None:
+        """What to read again before the mapping applies: ("sheet", name) or ("header", row);
+        None when ``loaded`` has the run's sheet and header row. Each is asked for once, so a
+        sheet the file no longer has cannot loop."""
+        preset = self.preset
+        if preset.sheet is not None and loaded.table.sheet != preset.sheet:
+            self.preset = dataclasses.replace(preset, sheet=None)
+            if preset.sheet in loaded.sheets:
+                return ("sheet", preset.sheet)
+        preset = self.preset
+        if preset.header_row is not None and loaded.table.header_row != preset.header_row:
+            self.preset = dataclasses.replace(preset, header_row=None)
+            return ("header", preset.header_row)
+        return None
+
+    def apply_mapping(self, loaded: LoadedFile) -> tuple[LoadedFile, str]:
+        """``loaded`` with the run's mapping (fields whose column is gone left unmapped), and
+        a note for the status bar."""
+        self.mapping_applied = True
+        mapping, lost = kept_mapping(self.preset.mapping, loaded.table.columns)
+        note = (f"Opened {loaded.path.name} again with the mapping and sources of run "
+                f"{self.preset.run_id}: change them and press Start for a new run.")
+        if self.preset.from_original:
+            note += " (The copy kept with the run was gone: the original file was read.)"
+        if lost:
+            note += (f" No column for {', '.join(f.replace('_', ' ') for f in lost)} any "
+                     "more: map it again.")
+        return dataclasses.replace(loaded, mapping=mapping), note
+
+    def sources_to_tick(self, offered: Sequence[str]) -> tuple[list[str], list[str]]:
+        """The run's sources still offered (to tick) and those no longer offered."""
+        wanted = self.preset.sources
+        return ([c for c in wanted if c in offered], [c for c in wanted if c not in offered])

@@ -187,6 +187,14 @@ class ResultWrites(StoreBase):
                 (run_id, *_BUSY_JOB_PHASES),
             )
         }
+        # Locations an edit in review replaced (issue 14) are history: never sent again.
+        busy.update(
+            r[0] for r in conn.execute(
+                "SELECT previous_location_id FROM row_edits e WHERE e.run_id = ?"
+                " AND e.state = 'sent' AND NOT EXISTS (SELECT 1 FROM locations l"
+                " WHERE l.run_id = e.run_id AND l.location_id = e.previous_location_id)",
+                (run_id,))
+        )
         good: dict[str, set[str]] = {}
         for loc, source, ok in conn.execute(
             "SELECT location_id, source, is_success FROM results WHERE run_id = ?", (run_id,)

@@ -124,6 +124,7 @@ class EditRecord:
     created_at: dt.datetime
     sent_at: dt.datetime | None = None
     location_id: str | None = None
+    job_id: int | None = None  # the job that sent it
     previous_location_id: str | None = None
     previous_payload: dict[str, Any] | None = None
     previous_problems: tuple[EditProblem, ...] = field(default=())

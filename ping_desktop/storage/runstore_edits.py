@@ -40,6 +40,7 @@ def _record(row: sqlite3.Row) -> EditRecord:
         problems=_problems(row["problems_json"]), state=row["state"], author=row["author"],
         created_at=parse_time(row["created_at"]),  # type: ignore[arg-type]
         sent_at=parse_time(row["sent_at"]), location_id=row["location_id"],
+        job_id=row["job_id"],
         previous_location_id=row["previous_location_id"],
         previous_payload=None if previous is None else json.loads(previous),
         previous_problems=_problems(row["previous_problems_json"]),

@@ -34,7 +34,8 @@ def test_queue_lists_each_row_that_needs_a_person_with_its_reason(store: RunStor
     assert 2 not in queue  # located well by both sources, no flag
     assert queue[3].message.startswith("Not sent: No usable address")
     assert "PG: Address not found" in queue[4].message
-    assert "PG 40" in queue[5].message and "below 70" in queue[5].message
+    assert "PG 40" in queue[5].message
+    assert "below 70" in queue[5].message
     assert "not in NY" in queue[6].message
     assert "PH: no result" in queue[9].message
     assert queue[5].address == {"street": "2 Elm St", "city": "Boston", "state": "MA",

@@ -32,7 +32,8 @@ from ping_desktop.storage.runstore_records import RunRecord
 
 _Index = QModelIndex | QPersistentModelIndex
 RUN_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-_HEADERS = ("File", "Status", "Rows", "Locations done", "Problems", "Started")
+_HEADERS = ("File", "Status", "Rows", "Locations done", "Problems", "Started", "To review")
+_TO_REVIEW = 6
 DEMO_MARK = "Demo"
 
 
@@ -46,6 +47,25 @@ class HistoryModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runs: list[RunRecord] = []
+        self._to_review: dict[int, int] = {}
+
+    def set_review_counts(self, counts: dict[int, int]) -> None:
+        """How many rows of each run need review (runs left out show nothing)."""
+        self._to_review = dict(counts)
+        if self._runs:
+            self.dataChanged.emit(self.index(0, _TO_REVIEW),
+                                  self.index(len(self._runs) - 1, _TO_REVIEW))
+
+    def set_review_count(self, run_id: int, count: int) -> None:
+        """One run's count changed (an accept, an edit, a resubmit)."""
+        self._to_review[run_id] = count
+        row = self.row_of_run(run_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, _TO_REVIEW), self.index(row, _TO_REVIEW))
+
+    def review_count(self, run_id: int) -> int | None:
+        """The run's count of rows to review, if known."""
+        return self._to_review.get(run_id)
 
     def set_runs(self, runs: Iterable[RunRecord]) -> None:
         """Show ``runs``, newest first whatever order they come in."""
@@ -99,10 +119,13 @@ class HistoryModel(QAbstractTableModel):
         if role == RUN_ID_ROLE:
             return run.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == _TO_REVIEW:
+                count = self._to_review.get(run.id)
+                return "" if count is None else f"{count:,} to review" if count else "none"
             return self._text(run, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(run, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3, 4):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3, 4, _TO_REVIEW):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -132,6 +155,9 @@ class HistoryModel(QAbstractTableModel):
             return text
         if column == 1:
             return run.message or run_phase_text(run.phase)
+        if column == _TO_REVIEW:
+            return ("Rows not sent, not found, located with low confidence or flagged by the "
+                    "address checks: open the run's Needs review tab to fix or accept them")
         if column == 5 and run.finished_at is not None:
             return f"Started {_when(run.created_at)}, finished {_when(run.finished_at)}"
         return None

@@ -20,7 +20,17 @@ CommandFunc = Callable[[argparse.Namespace], int]
 def build_parser() -> argparse.ArgumentParser:
     """Build the full argument parser with every package's subcommands."""
     # Imported here so that `ping-desktop-cli --version` stays instant.
-    from ping_desktop.cli import emulator, enhance, export, inspect, resume, retry, runs
+    from ping_desktop.cli import (
+        emulator,
+        enhance,
+        export,
+        inspect,
+        resubmit,
+        resume,
+        retry,
+        review,
+        runs,
+    )
 
     parser = argparse.ArgumentParser(
         prog="ping-desktop-cli",
@@ -30,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     # One module per subcommand, in the order `--help` lists them.
-    for command in (inspect, enhance, runs, resume, retry, export, emulator):
+    for command in (inspect, enhance, runs, resume, retry, review, resubmit, export, emulator):
         command.register(subparsers)
     return parser
 

@@ -243,6 +243,13 @@ class RowEditStore(StoreBase):
                    locations_completed = ?, problems = ? WHERE id = ?""",
             (int(locations), int(error_rows), completed, problems, run_id))
 
+    def corrected_rows(self, run_id: int) -> set[int]:
+        """Sheet rows whose address was corrected in review and sent (the export marks them)."""
+        rows = self._conn().execute(
+            "SELECT DISTINCT row_number FROM row_edits WHERE run_id = ? AND state = 'sent'",
+            (run_id,))
+        return {int(r[0]) for r in rows}
+
     def accept_rows(self, run_id: int, rows: Iterable[int], author: str) -> int:
         """Mark rows reviewed as they are (they leave the queue); returns how many were
         newly accepted. Raises ``EditError`` for a row not in the run (nothing is stored)."""

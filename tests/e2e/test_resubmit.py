@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -27,9 +28,9 @@ def _sheet(path: Path) -> Sheet:
         wb.close()
 
 
-def _queue(run: str, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+def _queue(run: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
     assert main(["review", run, "--json"]) == 0
-    data: dict[str, object] = json.loads(capsys.readouterr().out)
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
     return data
 
 
@@ -99,7 +100,7 @@ def test_edit_resubmit_export_changes_only_the_corrected_rows(
     assert main(["export", run, "--output", str(again)]) == 0
     assert _sheet(again) == after
     queue = _queue(run, capsys)
-    assert [r["row"] for r in queue["rows"]] == [LOW_TOO]  # type: ignore[index]
+    assert [r["row"] for r in queue["rows"]] == [LOW_TOO]
 
 
 def test_accept_as_is_drops_the_count(enhanced: tuple[str, Path],

@@ -87,8 +87,7 @@ def test_edit_resubmit_export_changes_only_the_corrected_rows(
         new = _by_header(after, number)
         # The user's own cells are exactly as they were.
         assert after[number - 1][:5] == before[number - 1][:5]
-        assert tuple(after[number - 1][:5]) == tuple(
-            None if v is None else v for v in ROWS[number - 2])
+        assert list(after[number - 1][:5]) == ROWS[number - 2]
         assert new["Corrected"] == new["Address sent"]
         assert new["PG status"] == "OK"
         assert isinstance(new["PG latitude"], float)

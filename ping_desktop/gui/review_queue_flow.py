@@ -148,7 +148,9 @@ class ReviewQueueFlow(QObject):
             self._show_error(error.message, "Cannot accept these rows")
             return
         await self._load(run_id)
-        self.view.show_message(f"{accepted:,} row(s) accepted as they are.")
+        # Said before what is left, which the reload has just put there.
+        self.view.show_message(f"{accepted:,} row(s) accepted as they are. "
+                               + self.view.summary.text())
 
     # -- resubmit ------------------------------------------------------------------------------
     def _on_resubmit(self) -> None:

@@ -27,6 +27,11 @@ _MANY_ROWS = ("{n} rows selected: select one row to edit it, or accept the selec
               "they are.")
 
 
+def _text(text: str) -> str:
+    """Plain text for a rich-text label (quotes kept as typed: they read better in messages)."""
+    return html.escape(text, quote=False)
+
+
 class RowEditPanel(QWidget):
     """Address fields of one queue row. ``save_requested(RowEdit)``: the user saved changed
     fields (only those; untouched fields keep the row's value)."""
@@ -48,7 +53,7 @@ class RowEditPanel(QWidget):
             edit.setObjectName(f"rowEdit_{name}")
             edit.setAccessibleName(EDIT_LABELS[name])
             edit.returnPressed.connect(self._save)
-            edit.textEdited.connect(self._on_text_edited)
+            edit.textChanged.connect(self._on_text_edited)
             label = QLabel(f"{EDIT_LABELS[name]}:", self)
             label.setBuddy(edit)
             form.addRow(label, edit)
@@ -95,7 +100,7 @@ class RowEditPanel(QWidget):
         else:
             edits = f" Edited {row.edits} time(s) before." if row.edits else ""
             self.heading.setText(f"<b>Sheet row {row.row_number}</b>: "
-                                 f"{html.escape(row.message)}{html.escape(edits)}")
+                                 f"{_text(row.message + edits)}")
         self.checks.clear()
         self._update_buttons()
 
@@ -108,11 +113,11 @@ class RowEditPanel(QWidget):
         for problem in check.problems:
             mark = "\u2717" if problem.severity == "error" else "\u26a0"
             label = EDIT_LABELS.get(problem.field or "", problem.field or "")
-            lines.append(f"{mark} {html.escape(label + ': ' if label else '')}"
-                         f"{html.escape(problem.message)}")
+            lines.append(f"{mark} {_text(label + ': ' if label else '')}"
+                         f"{_text(problem.message)}")
         if check.sendable:
-            sent = f" It will be sent as: {html.escape(check.address_sent)}." \
-                if check.address_sent else ""
+            sent = (f" It will be sent as: {_text(check.address_sent)}."
+                    if check.address_sent else "")
             lines.insert(0, "\u2713 Edit kept; it is sent when you resubmit." + sent)
         else:
             lines.insert(0, "Edit kept, but it cannot be sent until this is fixed:")
@@ -120,7 +125,7 @@ class RowEditPanel(QWidget):
 
     def show_message(self, text: str) -> None:
         """A plain line under the fields (e.g. why the edit was refused)."""
-        self.checks.setText(html.escape(text))
+        self.checks.setText(_text(text))
 
     # -- reading -------------------------------------------------------------------------------
     def row(self) -> QueueRow | None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.emulator.config import EmulatorConfig
@@ -50,6 +51,23 @@ def open_queue(qtbot: Any, window: Any, run_id: int) -> Any:
     panel.results_view.tabs.setCurrentWidget(view)
     qtbot.waitUntil(lambda: not view._busy and view.model.rowCount() > 0, timeout=10_000)
     return view
+
+
+def save_from_review(qtbot: Any, window: Any, target: Path) -> list[tuple[Any, ...]]:
+    """Press the review's Save results…, save as ``target``; returns the sheet's rows."""
+    window.history_panel.results_view.save_button.click()
+    qtbot.waitUntil(lambda: window.findChild(QFileDialog, "saveResultsDialog") is not None
+                    and window.findChild(QFileDialog, "saveResultsDialog").isVisible(),
+                    timeout=5000)
+    dialog = window.findChild(QFileDialog, "saveResultsDialog")
+    with qtbot.waitSignal(window.dialogs.save_flow.finished, timeout=20_000):
+        dialog.setDirectory(str(target.parent))
+        dialog.selectFile(target.name)
+        dialog.accept()
+    book = openpyxl.load_workbook(target, read_only=True)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    book.close()
+    return rows
 
 
 def queued(view: Any) -> dict[int, str]:
@@ -152,6 +170,15 @@ def test_edit_then_resubmit_locates_the_row_as_a_job_of_the_same_run(
     assert set(queued(view)) == {NOT_SENT, LOW_TOO}
     history = store.row_edit_history(run_id, LOW)
     assert [e.state for e in history] == ["sent"]
+
+    # The window's Save writes the Corrected column: the address sent, on the edited row only.
+    saved = save_from_review(qtbot, window, tmp_path / "saved.xlsx")
+    header = saved[0]
+    assert "Corrected" in header
+    corrected = {row[0]: row[header.index("Corrected")] for row in saved[1:]}
+    assert corrected[LOW - 1] == "10 Tremont St, Boston, MA 02108"  # Loc 4 = sheet row 5
+    assert [loc for loc, value in corrected.items() if value] == [LOW - 1]
+    assert list(saved[LOW - 1][:5]) == [4, "?", "Boston", "MA", None]  # the user's cells
 
 
 def test_accept_as_is_drops_the_count(

@@ -32,9 +32,15 @@ from ping_desktop.storage.runstore_records import RunRecord
 
 _Index = QModelIndex | QPersistentModelIndex
 RUN_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-_HEADERS = ("File", "Status", "Rows", "Locations done", "Problems", "Started", "To review")
-_TO_REVIEW = 6
+_HEADERS = ("File", "Status", "Rows", "Locations done", "Problems", "Started")
+#: The Status column also says how many rows need review ("Complete · 12 to review"): a
+#: column of its own was scrolled out of sight at 1024 pixels wide.
+_STATUS = 1
 DEMO_MARK = "Demo"
+
+
+_TO_REVIEW_TIP = ("Rows to review: not sent, not found, located with low confidence or flagged "
+                  "by the address checks. Open the run's Needs review tab to fix or accept them.")
 
 
 def _when(moment: dt.datetime) -> str:
@@ -53,15 +59,15 @@ class HistoryModel(QAbstractTableModel):
         """How many rows of each run need review (runs left out show nothing)."""
         self._to_review = dict(counts)
         if self._runs:
-            self.dataChanged.emit(self.index(0, _TO_REVIEW),
-                                  self.index(len(self._runs) - 1, _TO_REVIEW))
+            self.dataChanged.emit(self.index(0, _STATUS),
+                                  self.index(len(self._runs) - 1, _STATUS))
 
     def set_review_count(self, run_id: int, count: int) -> None:
         """One run's count changed (an accept, an edit, a resubmit)."""
         self._to_review[run_id] = count
         row = self.row_of_run(run_id)
         if row is not None:
-            self.dataChanged.emit(self.index(row, _TO_REVIEW), self.index(row, _TO_REVIEW))
+            self.dataChanged.emit(self.index(row, _STATUS), self.index(row, _STATUS))
 
     def review_count(self, run_id: int) -> int | None:
         """The run's count of rows to review, if known."""
@@ -119,13 +125,16 @@ class HistoryModel(QAbstractTableModel):
         if role == RUN_ID_ROLE:
             return run.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if column == _TO_REVIEW:
-                count = self._to_review.get(run.id)
-                return "" if count is None else f"{count:,} to review" if count else "none"
+            count = self._to_review.get(run.id)
+            if column == _STATUS and count:
+                return f"{self._text(run, column)} \u00b7 {count:,} to review"
             return self._text(run, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(run, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3, 4, _TO_REVIEW):
+            tip = self._tooltip(run, column)
+            if column == _STATUS and self._to_review.get(run.id):
+                tip = f"{tip}\n{_TO_REVIEW_TIP}"
+            return tip
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -155,9 +164,6 @@ class HistoryModel(QAbstractTableModel):
             return text
         if column == 1:
             return run.message or run_phase_text(run.phase)
-        if column == _TO_REVIEW:
-            return ("Rows not sent, not found, located with low confidence or flagged by the "
-                    "address checks: open the run's Needs review tab to fix or accept them")
         if column == 5 and run.finished_at is not None:
             return f"Started {_when(run.created_at)}, finished {_when(run.finished_at)}"
         return None

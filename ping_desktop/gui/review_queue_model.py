@@ -22,11 +22,12 @@ _Index = QModelIndex | QPersistentModelIndex
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Row", "row"),
     ("Status", "status"),
-    ("Why", "message"),
     ("Street", "street"),
     ("City", "city"),
     ("State", "state"),
     ("ZIP", "zip"),
+    # Last, stretched: the whole sentence is also in the tooltip and above the edit fields.
+    ("Why", "message"),
 )
 ROW_NUMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 #: Marks an edited row in words (not colour alone): the edit is stored, not sent yet.

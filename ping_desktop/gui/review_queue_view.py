@@ -51,8 +51,7 @@ class ReviewQueueView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        widths = {"row": 48, "status": 130, "message": 220, "street": 150, "city": 100,
-                  "state": 48}
+        widths = {"row": 48, "status": 130, "street": 140, "city": 90, "state": 48, "zip": 56}
         for column, (_title, key) in enumerate(COLUMNS):
             if key in widths:
                 header.resizeSection(column, widths[key])

@@ -98,7 +98,9 @@ class RowEditPanel(QWidget):
         if row is None:
             self.heading.setText(_NO_ROW if selected <= 1 else _MANY_ROWS.format(n=selected))
         else:
-            edits = f" Edited {row.edits} time(s) before." if row.edits else ""
+            # The count includes the edit waiting to be sent, which the message already says.
+            earlier = row.edits - (1 if row.pending_edit else 0)
+            edits = f" Corrected {earlier} time(s) before." if earlier > 0 else ""
             self.heading.setText(f"<b>Sheet row {row.row_number}</b>: "
                                  f"{_text(row.message + edits)}")
         self.checks.clear()

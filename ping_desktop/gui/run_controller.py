@@ -22,6 +22,7 @@ from ping_desktop.engine.runner import Engine
 from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.gui.intake_controller import LoadedFile
 from ping_desktop.session import AppServices
+from ping_desktop.storage.row_edits import EditError
 from ping_desktop.worker.contract import PlanSummary
 
 log = logging.getLogger(__name__)
@@ -162,6 +163,10 @@ class RunController(QObject):
         """Send the pending edits of ``rows`` (None: all) as a new job of the same run, driven
         like any run (the Jobs tab follows it; closing the window pauses it). Returns the
         run's task; a refusal (``EditError``, busy run) comes as ``error`` like any run's."""
+        if self._is_running(run_id):
+            # Launching would preempt (cancel) the run's own task, pausing the run.
+            raise EditError("This run is still working: wait for it to finish, then resubmit "
+                            "the edited rows.")
         engine = await self._engine_of(run_id)
         chosen = list(rows) if rows is not None else None
 

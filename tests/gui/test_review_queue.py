@@ -53,6 +53,9 @@ def open_queue(qtbot: Any, window: Any, run_id: int) -> Any:
     return view
 
 
+DOT = " \u00b7 "
+
+
 def save_from_review(qtbot: Any, window: Any, target: Path) -> list[tuple[Any, ...]]:
     """Press the review's Save results…, save as ``target``; returns the sheet's rows."""
     window.history_panel.results_view.save_button.click()
@@ -87,7 +90,7 @@ def tab_text(window: Any) -> str:
 
 def history_count(window: Any, run_id: int) -> str:
     model = window.history_panel.history_view.model
-    return str(model.index(model.row_of_run(run_id), 6).data())
+    return str(model.index(model.row_of_run(run_id), 1).data())
 
 
 def test_queue_lists_the_rows_with_reasons_and_counts(
@@ -98,12 +101,13 @@ def test_queue_lists_the_rows_with_reasons_and_counts(
     assert queued(view) == {NOT_SENT: "not_sent", LOW: "low_confidence",
                             LOW_TOO: "low_confidence"}
     assert tab_text(window) == "&Needs review (3)"
-    qtbot.waitUntil(lambda: history_count(window, run_id) == "3 to review", timeout=5000)
+    qtbot.waitUntil(lambda: history_count(window, run_id) == f"Complete{DOT}3 to review",
+                    timeout=5000)
     # Each row says why, and shows its current address.
-    low = view.model.index(view.model.position_of(LOW), 2).data()
+    low = view.model.index(view.model.position_of(LOW), 6).data()
     assert "confidence" in low.lower()
-    street = view.model.index(view.model.position_of(LOW_TOO), 3).data()
-    city = view.model.index(view.model.position_of(LOW_TOO), 4).data()
+    street = view.model.index(view.model.position_of(LOW_TOO), 2).data()
+    city = view.model.index(view.model.position_of(LOW_TOO), 3).data()
     assert (street, city) == ("?", "Chicago")
     # Selecting a row prefills the edit panel with its address.
     select(view, LOW_TOO)
@@ -164,7 +168,8 @@ def test_edit_then_resubmit_locates_the_row_as_a_job_of_the_same_run(
     assert located.is_success
     assert located.confidence >= 70
     qtbot.waitUntil(lambda: tab_text(window) == "&Needs review (2)", timeout=5000)
-    qtbot.waitUntil(lambda: history_count(window, run_id) == "2 to review", timeout=5000)
+    qtbot.waitUntil(lambda: history_count(window, run_id) == f"Complete{DOT}2 to review",
+                    timeout=5000)
     qtbot.waitUntil(lambda: store.get_run(run_id).phase is RunPhase.COMPLETE, timeout=10_000)
     qtbot.waitUntil(lambda: not view._busy, timeout=10_000)
     assert set(queued(view)) == {NOT_SENT, LOW_TOO}
@@ -192,7 +197,8 @@ def test_accept_as_is_drops_the_count(
     qtbot.waitUntil(lambda: set(queued(view)) == {NOT_SENT, LOW}, timeout=10_000)
     assert tab_text(window) == "&Needs review (2)"
     assert "1 row(s) accepted as they are." in view.summary.text()
-    qtbot.waitUntil(lambda: history_count(window, run_id) == "2 to review", timeout=5000)
+    qtbot.waitUntil(lambda: history_count(window, run_id) == f"Complete{DOT}2 to review",
+                    timeout=5000)
     assert LOW_TOO in window.services.run_store.accepted_rows(run_id)
     # Several rows at once.
     view.table.selectAll()
@@ -200,7 +206,7 @@ def test_accept_as_is_drops_the_count(
     qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=10_000)
     assert tab_text(window) == "&Needs review (0)"
     assert "Nothing needs review" in view.summary.text()
-    qtbot.waitUntil(lambda: history_count(window, run_id) == "none", timeout=5000)
+    qtbot.waitUntil(lambda: history_count(window, run_id) == "Complete", timeout=5000)
 
 
 def test_bad_edits_and_a_missing_token_are_said_and_nothing_is_lost(

@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         resume,
         retry,
         review,
+        run_again,
         runs,
     )
 
@@ -40,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     # One module per subcommand, in the order `--help` lists them.
-    for command in (inspect, enhance, runs, resume, retry, review, resubmit, export, emulator):
+    for command in (inspect, enhance, runs, resume, retry, review, resubmit, run_again,
+                    export, emulator):
         command.register(subparsers)
     return parser
 

@@ -10,7 +10,13 @@ from typing import Any
 
 from ping_desktop.domain import RunPhase
 from ping_desktop.storage.row_edits import EditCheck, EditError, EditProblem, EditRecord
-from ping_desktop.storage.runstore_codec import encode_json, now_text, parse_time
+from ping_desktop.storage.runstore_codec import (
+    CellValue,
+    decode_cells,
+    encode_json,
+    now_text,
+    parse_time,
+)
 from ping_desktop.storage.runstore_db import StoreBase
 from ping_desktop.storage.runstore_records import PlannedJob
 from ping_desktop.storage.runstore_results import ResultWrites
@@ -69,6 +75,14 @@ def _no_such_rows(run_id: int, rows: Sequence[int]) -> EditError:
 
 class RowEditStore(StoreBase):
     """Mixin of ``RunStore``: row edits and reviews."""
+
+    def input_rows(self, run_id: int) -> list[tuple[int, tuple[CellValue, ...]]]:
+        """Every input row of the run (sheet row number, the user's cells) in sheet order: what
+        "run again" plans from, without the file."""
+        rows = self._conn().execute(
+            "SELECT row_number, values_json FROM input_rows WHERE run_id = ? ORDER BY row_number",
+            (run_id,))
+        return [(int(r[0]), decode_cells(r[1])) for r in rows]
 
     def declined_repairs(self, run_id: int) -> list[str]:
         """The repair kinds the user declined before the run (issue 12); edits honour them."""

@@ -56,8 +56,8 @@ class HistoryModel(QAbstractTableModel):
         self._to_review: dict[int, int] = {}
 
     def set_review_counts(self, counts: dict[int, int]) -> None:
-        """How many rows of each run need review (runs left out show nothing)."""
-        self._to_review = dict(counts)
+        """How many rows of these runs need review (other runs keep theirs)."""
+        self._to_review.update(counts)
         if self._runs:
             self.dataChanged.emit(self.index(0, _STATUS),
                                   self.index(len(self._runs) - 1, _STATUS))

@@ -156,3 +156,24 @@ def test_run_again_is_in_the_history_context_menu_and_keyboard_reachable(
         qtbot.keyClick(view.table, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
     assert asked.args == [run.id]
     wait_loaded(qtbot, window, "keys.xlsx")
+
+
+def test_run_again_of_a_demo_run_stays_in_demo_mode(qtbot: Any, make_window: Any) -> None:
+    window = make_window()  # no token: only the demo can start
+    window.start_demo()
+    wait_loaded(qtbot, window)
+    wait_sources(qtbot, window)
+    window.sources_panel.set_selected(["PH"])
+    run = _start_and_finish(qtbot, window, 1)
+    assert run.is_demo
+    assert run.sources == ("PH",)
+    window.file_flow.close_file()
+    assert not window.draft.demo_mode
+
+    _run_again(qtbot, window, run.id)
+    wait_loaded(qtbot, window)
+    assert window.intake.current.is_demo
+    assert window.draft.demo_mode
+    assert window.banner.isVisibleTo(window)
+    qtbot.waitUntil(lambda: window.sources_panel.selected() == ["PH"], timeout=10_000)
+    qtbot.waitUntil(window.start_button.isEnabled, timeout=10_000)

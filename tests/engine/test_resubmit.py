@@ -15,8 +15,10 @@ from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.emulator.config import EmulatorConfig
 from ping_desktop.emulator.server import EmulatorServer
 from ping_desktop.engine import resubmit as review
+from ping_desktop.engine.runner import RunBusyError
 from ping_desktop.storage.review_queue import QueueReason
 from ping_desktop.storage.row_edits import EditError, RowEdit
+from ping_desktop.storage.runstore import LeaseOwner
 from tests.conftest import TEST_TOKEN
 from tests.e2e.conftest import harness
 from tests.engine.review_sov import LOW, LOW_TOO, NOT_SENT, write_review_sov
@@ -143,3 +145,22 @@ async def test_an_edit_with_an_error_is_kept_but_not_sent(
             await review.resubmit(h.engine, run_id)
         assert len(h.store.jobs(run_id)) == 1
         assert h.store.pending_edits(run_id)[LOW].fields == {}
+
+
+@run_async
+async def test_resubmit_leaves_a_run_another_process_works_on_alone(
+        emulator: EmulatorServer, tmp_path: Path) -> None:
+    sov = write_review_sov(tmp_path / "sov.xlsx")
+    async with harness(emulator.api_url, tmp_path) as h:
+        run_id = await h.create(sov, ("PG",))
+        await h.engine.run(run_id)
+        await review.record_edits(h.engine, run_id, [RowEdit(LOW, {"street": "10 Tremont St"})])
+        h.store.take_lease(run_id, LeaseOwner("other-host", 4242, "abc"), 60)
+        with pytest.raises(RunBusyError, match="other-host"):
+            await review.resubmit(h.engine, run_id)
+        assert len(h.store.jobs(run_id)) == 1
+        assert h.store.pending_edits(run_id)[LOW].state == "pending"
+        h.store.release_lease(run_id, LeaseOwner("other-host", 4242, "abc"))
+        run = await review.resubmit(h.engine, run_id)
+        assert run.phase is RunPhase.COMPLETE
+        assert len(h.store.jobs(run_id)) == 2

@@ -28,6 +28,8 @@ from ping_desktop.cli.support import (
 from ping_desktop.engine.run_again import RunAgain, create_again_blocking, plan_again_blocking
 from ping_desktop.engine.runner import EngineError
 from ping_desktop.engine.timings import Timings
+from ping_desktop.export.cells import EXCEL_MAX_COLS
+from ping_desktop.export.model import result_columns_for
 from ping_desktop.intake import LOCATION_FIELDS, ColumnMapping
 from ping_desktop.storage.runstore import RunRecord, RunStore
 
@@ -82,6 +84,21 @@ def _check_sources(sources: Sequence[str], available: dict[str, DatasourceConfig
             f"Available: {', '.join(sorted(available)) or 'none'}.", EXIT_USAGE)
 
 
+def _check_width(target: Target, again: RunAgain,
+                 datasources: dict[str, DatasourceConfig]) -> None:
+    """An .xlsx output has at most 16,384 columns: say so before any credit is spent (the
+    same rule as enhance: the file's columns, *Address sent*, *Checks* and the results)."""
+    if target.fmt != "xlsx":
+        return
+    fields = {s: list(datasources[s].output_fields) for s in again.sources}
+    width = len(again.table.columns) + 2 + len(result_columns_for(list(again.sources), fields))
+    if width > EXCEL_MAX_COLS:
+        raise CliError(
+            f"The enriched workbook would need {width:,} columns, more than Excel's "
+            f"{EXCEL_MAX_COLS:,}. Nothing was sent. Choose fewer sources, or save as .csv "
+            "with --output.", EXIT_USAGE)
+
+
 def run_run_again(args: argparse.Namespace) -> int:
     """Plan RUN's input again (no request yet), then store and send the new run."""
     with RunStore() as store:
@@ -111,6 +128,7 @@ async def _send(again: RunAgain, api_url: str, token: str, tune: Tuning, target:
         async with PingDataClient(api_url, token) as client:
             datasources = await client.list_datasources()
             _check_sources(again.sources, datasources)
+            _check_width(target, again, datasources)
             required = {s: datasources[s].required_attrs for s in again.sources}
             if any(required.values()):
                 try:

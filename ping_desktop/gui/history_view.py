@@ -125,13 +125,14 @@ class HistoryModel(QAbstractTableModel):
         if role == RUN_ID_ROLE:
             return run.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            count = self._to_review.get(run.id)
+            # Only once the run ended: until then its rows are still on their way.
+            count = self._to_review.get(run.id) if run.phase.is_final else None
             if column == _STATUS and count:
                 return f"{self._text(run, column)} \u00b7 {count:,} to review"
             return self._text(run, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = self._tooltip(run, column)
-            if column == _STATUS and self._to_review.get(run.id):
+            if column == _STATUS and run.phase.is_final and self._to_review.get(run.id):
                 tip = f"{tip}\n{_TO_REVIEW_TIP}"
             return tip
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3, 4):

@@ -129,8 +129,8 @@ class ReviewQueueFlow(QObject):
             return
         await self._load(run_id)
         check = next((c for c in plan.rows if c.row_number == edit.row_number), None)
-        if self.view.panel.row() is not None and (
-                self.view.panel.row().row_number == edit.row_number):  # type: ignore[union-attr]
+        shown = self.view.panel.row()
+        if shown is not None and shown.row_number == edit.row_number:
             self.view.panel.show_check(check)
 
     def _on_accept(self, rows: list[int]) -> None:

@@ -118,6 +118,13 @@ def test_queue_lists_the_rows_with_reasons_and_counts(
     assert not panel.save_button.isEnabled()  # nothing changed yet
     assert view.resubmit_button.text() == "Resu&bmit 0 row(s)\u2026"
     assert not view.resubmit_button.isEnabled()
+    # Alt+N brings the tab back from another one of the review.
+    tabs = window.history_panel.results_view.tabs
+    tabs.setCurrentIndex(0)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert tabs.currentWidget() is view
 
 
 def test_edit_then_resubmit_locates_the_row_as_a_job_of_the_same_run(

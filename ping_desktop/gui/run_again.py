@@ -10,6 +10,7 @@ first, then the mapping, then the sources once their list is there). The file fl
 from __future__ import annotations
 
 import dataclasses
+import filecmp
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,21 +45,35 @@ class RunAgainPreset:
     #: Repair kinds the user declined for the earlier run (issue 12; empty before it).
     declined_repairs: tuple[str, ...]
     is_demo: bool
-    #: The copy kept in the run's folder was missing: the original file was used instead.
-    from_original: bool = False
+    #: Which file was read when it is not the obvious one (for the status bar), else "".
+    note: str = ""
+
+
+def input_to_read(record: RunRecord) -> tuple[Path | None, str]:
+    """Which file to read for running ``record`` again, and a note when it matters (blocking:
+    may compare the two files byte for byte).
+
+    The copy kept in the run's folder is what the run read. The original is read instead when
+    it is still the same file, so the new run (and its Save) point at the user's own folder,
+    not the app's; when it changed since, the copy is read and the note says so.
+    """
+    copy, original = record.input_copy, record.input_path
+    has_copy = copy is not None and copy.is_file()
+    if not original.is_file():
+        return (copy if has_copy else None), ""
+    if not has_copy or copy is None:
+        return original, " (The copy kept with the run was gone: the original file was read.)"
+    if filecmp.cmp(copy, original, shallow=False):
+        return original, ""
+    return copy, (f" ({original.name} changed since that run: the copy kept with the run was "
+                  "read. Open the file itself with File > Open… to use your changes.)")
 
 
 def preset_for(record: RunRecord) -> RunAgainPreset:
     """The preset for running ``record``'s input again (checks the files: call off the Qt
     thread). Raises :class:`RunAgainError` when neither the kept copy nor the original exists.
     """
-    path: Path | None = None
-    from_original = False
-    # The copy is what the earlier run really read; the original may have been edited since.
-    if record.input_copy is not None and record.input_copy.is_file():
-        path = record.input_copy
-    elif record.input_path.is_file():
-        path, from_original = record.input_path, True
+    path, note = input_to_read(record)
     if path is None:
         raise RunAgainError(
             f"{record.file_name} cannot be opened again: the copy kept with run {record.id} "
@@ -69,7 +84,7 @@ def preset_for(record: RunRecord) -> RunAgainPreset:
         run_id=record.id, path=path, sheet=record.sheet, header_row=record.header_row,
         mapping=ColumnMapping.from_dict(record.mapping), sources=tuple(record.sources),
         declined_repairs=tuple(str(kind) for kind in declined), is_demo=record.is_demo,
-        from_original=from_original)
+        note=note)
 
 
 def kept_mapping(mapping: ColumnMapping, columns: Sequence[str]) -> tuple[ColumnMapping,
@@ -113,8 +128,7 @@ class RunAgainSteps:
         mapping, lost = kept_mapping(self.preset.mapping, loaded.table.columns)
         note = (f"Opened {loaded.path.name} again with the mapping and sources of run "
                 f"{self.preset.run_id}: change them and press Start for a new run.")
-        if self.preset.from_original:
-            note += " (The copy kept with the run was gone: the original file was read.)"
+        note += self.preset.note
         if lost:
             note += (f" No column for {', '.join(f.replace('_', ' ') for f in lost)} any "
                      "more: map it again.")

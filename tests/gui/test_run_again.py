@@ -75,7 +75,7 @@ def test_run_again_restores_sheet_mapping_and_sources_then_starts_with_another_s
     # fall back to it.
     window.services.settings = dataclasses.replace(window.services.settings,
                                                    last_sources=("PG",))
-    source.unlink()  # the kept copy is read, not the original
+    source.unlink()  # the original is gone: the kept copy is read
 
     _run_again(qtbot, window, first.id)
     # The copy's first sheet is read first, then the run's one.
@@ -107,7 +107,7 @@ def test_run_again_restores_sheet_mapping_and_sources_then_starts_with_another_s
     assert window.services.run_store.get_run(first.id).sources == ("PH",)
 
 
-def test_run_again_falls_back_to_the_original_then_says_what_to_do(
+def test_run_again_reads_the_right_file_then_says_what_to_do(
         qtbot: Any, make_window: Any, emulator: Any, tmp_path: Path) -> None:
     window = make_window(api_url=emulator.api_url, token=TEST_TOKEN, last_sources=["PG"])
     source = Path(shutil.copy(SAMPLE, tmp_path / "broker.xlsx"))
@@ -116,14 +116,28 @@ def test_run_again_falls_back_to_the_original_then_says_what_to_do(
     wait_sources(qtbot, window)
     run = _start_and_finish(qtbot, window, 1)
     assert run.input_copy is not None
+    assert run.input_copy != source.resolve()
+
+    def again(expected: Path) -> str:
+        window.file_flow.close_file()
+        _run_again(qtbot, window, run.id)
+        qtbot.waitUntil(lambda: window.intake.current is not None
+                        and window.intake.current.path == expected, timeout=10_000)
+        wait_loaded(qtbot, window, "broker.xlsx")
+        assert not open_error_boxes(window)
+        return str(window.statusBar().currentMessage())
+
+    # The original is still the same file: it is read, so the new run saves next to it.
+    assert "changed since" not in again(source.resolve())
+    # The original was edited since: the copy (what the run read) is, and the user is told.
+    book = openpyxl.load_workbook(source)
+    book["SOV"]["B6"] = "Renamed site"
+    book.save(source)
+    assert "broker.xlsx changed since that run" in again(run.input_copy)
+    # The copy is gone: the original.
     run.input_copy.unlink()
-
-    _run_again(qtbot, window, run.id)
-    wait_loaded(qtbot, window, "broker.xlsx")
-    assert window.intake.current.path == source.resolve()
-    assert "original file was read" in window.statusBar().currentMessage()
-    assert not open_error_boxes(window)
-
+    assert "original file was read" in again(source.resolve())
+    # Neither: a message saying what to do, nothing half-opened.
     window.file_flow.close_file()
     source.unlink()
     _run_again(qtbot, window, run.id)
@@ -131,7 +145,7 @@ def test_run_again_falls_back_to_the_original_then_says_what_to_do(
     box = open_error_boxes(window)[0]
     assert "broker.xlsx cannot be opened again" in box.text()
     assert "File > Open" in box.text()
-    assert window.intake.current is None  # nothing half-opened
+    assert window.intake.current is None
     box.close()
 
 

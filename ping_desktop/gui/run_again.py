@@ -62,11 +62,11 @@ def input_to_read(record: RunRecord) -> tuple[Path | None, str]:
     if not original.is_file():
         return (copy if has_copy else None), ""
     if not has_copy or copy is None:
-        return original, " (The copy kept with the run was gone: the original file was read.)"
+        return original, " The copy kept with the run is gone: the original was read."
     if filecmp.cmp(copy, original, shallow=False):
         return original, ""
-    return copy, (f" ({original.name} changed since that run: the copy kept with the run was "
-                  "read. Open the file itself with File > Open… to use your changes.)")
+    # Short: the status bar clips long lines at 1024 pixels wide.
+    return copy, f" {original.name} changed since that run: the copy kept with it was read."
 
 
 def preset_for(record: RunRecord) -> RunAgainPreset:
@@ -126,8 +126,8 @@ class RunAgainSteps:
         a note for the status bar."""
         self.mapping_applied = True
         mapping, lost = kept_mapping(self.preset.mapping, loaded.table.columns)
-        note = (f"Opened {loaded.path.name} again with the mapping and sources of run "
-                f"{self.preset.run_id}: change them and press Start for a new run.")
+        note = (f"Mapping and sources of run {self.preset.run_id} restored: change them, "
+                "then Start a new run.")
         note += self.preset.note
         if lost:
             note += (f" No column for {', '.join(f.replace('_', ' ') for f in lost)} any "

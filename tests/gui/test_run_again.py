@@ -91,7 +91,7 @@ def test_run_again_restores_sheet_mapping_and_sources_then_starts_with_another_s
     assert window.draft.mapping is not None
     assert window.draft.mapping.fields == first.mapping["fields"]
     qtbot.waitUntil(lambda: window.sources_panel.selected() == ["PH"], timeout=10_000)
-    assert "again with the mapping and sources of run" in window.statusBar().currentMessage()
+    assert "Mapping and sources of run" in window.statusBar().currentMessage()
 
     # Another source this time; the stored mapping goes with it.
     window.sources_panel.set_selected(["PG"])
@@ -136,7 +136,7 @@ def test_run_again_reads_the_right_file_then_says_what_to_do(
     assert "broker.xlsx changed since that run" in again(run.input_copy)
     # The copy is gone: the original.
     run.input_copy.unlink()
-    assert "original file was read" in again(source.resolve())
+    assert "the original was read" in again(source.resolve())
     # Neither: a message saying what to do, nothing half-opened.
     window.file_flow.close_file()
     source.unlink()

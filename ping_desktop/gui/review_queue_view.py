@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -98,15 +98,11 @@ class ReviewQueueView(QWidget):
         """Show the queue (None: no run open); the selected sheet rows stay selected."""
         keep = self.selected_rows()
         self.model.set_rows(rows or ())
-        positions = [p for n in keep if (p := self.model.position_of(n)) is not None]
+        positions = sorted(p for n in keep if (p := self.model.position_of(n)) is not None)
         if not positions and self.model.rowCount():
             positions = [0]
-        selection = self.table.selectionModel()
-        for position in positions:
-            selection.select(self.model.index(position, 0),
-                             selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
         if positions:
-            self.table.setCurrentIndex(self.model.index(positions[0], 0))
+            self._select(positions)
         count = self.model.rowCount()
         if rows is None:
             self.summary.setText(_NO_RUN)
@@ -116,6 +112,22 @@ class ReviewQueueView(QWidget):
             self.summary.setText(f"{count:,} row(s) need review. Select one to correct its "
                                  "address, or accept rows as they are.")
         self._on_selection_changed()
+
+    def _select(self, positions: list[int]) -> None:
+        # One selection of contiguous blocks: selecting row by row merges ranges each time,
+        # which took minutes for a few thousand selected rows.
+        last = self.model.columnCount() - 1
+        blocks = QItemSelection()
+        start = previous = positions[0]
+        for position in [*positions[1:], -1]:
+            if position != previous + 1:
+                blocks.select(self.model.index(start, 0), self.model.index(previous, last))
+                start = position
+            previous = position
+        selection = self.table.selectionModel()
+        selection.setCurrentIndex(self.model.index(positions[0], 0),
+                                  QItemSelectionModel.SelectionFlag.NoUpdate)
+        selection.select(blocks, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def set_busy(self, text: str | None) -> None:
         """While work is under way (``text`` says what) the actions wait."""
@@ -130,8 +142,13 @@ class ReviewQueueView(QWidget):
 
     def selected_rows(self) -> list[int]:
         """Sheet rows selected in the queue, in sheet order."""
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return sorted(r.row_number for i in rows if (r := self.model.row_at(i.row())))
+        # Read from the selection's ranges: selectedRows() checks every cell of every row.
+        positions: set[int] = set()
+        selection = self.table.selectionModel().selection()
+        for i in range(selection.count()):
+            block = selection.at(i)
+            positions.update(range(block.top(), block.bottom() + 1))
+        return sorted(r.row_number for p in positions if (r := self.model.row_at(p)))
 
     # -- slots ---------------------------------------------------------------------------------
     def _on_selection_changed(self, *_args: object) -> None:

@@ -107,6 +107,21 @@ def test_view_keeps_the_selection_and_offers_accept_and_resubmit(qtbot: Any) -> 
     assert view.selected_rows() == [9]
     view.set_rows([LOW, ONE_LINE])  # reloaded: row 9 stays selected
     assert view.selected_rows() == [9]
+    # Several rows, not next to each other, stay selected across a reload too.
+    extra = [QueueRow(n, QueueReason.NOT_FOUND, (QueueReason.NOT_FOUND,), "", {})
+             for n in (10, 11, 12)]
+    view.set_rows([LOW, EDITED, ONE_LINE, *extra])
+    view.table.selectAll()
+    view.set_rows([LOW, ONE_LINE, *extra])  # row 7 left the queue
+    assert view.selected_rows() == [5, 9, 10, 11, 12]
+    view.table.selectRow(0)
+    assert view.selected_rows() == [5]
+    chosen = view.table.selectionModel()
+    rows_flag = chosen.SelectionFlag.Select | chosen.SelectionFlag.Rows
+    chosen.select(view.model.index(4, 0), rows_flag)  # sheet row 11
+    assert view.selected_rows() == [5, 11]
+    view.set_rows([LOW, ONE_LINE, *extra])
+    assert view.selected_rows() == [5, 11]
     assert view.resubmit_button.text() == "Resu&bmit 0 row(s)\u2026"
     assert not view.resubmit_button.isEnabled()
     view.set_rows([LOW, EDITED])

@@ -33,6 +33,10 @@ NEEDS_SIGN_IN = ("Resubmitting sends the edited rows to Ping.Data: enter your AP
             "token button at the bottom right). The edits are kept meanwhile.")
 
 
+STOPPED = ("The run stopped before the edited rows got their results (the message above says "
+           "why). They are kept in the run and sent when you resume it (Try again / Resume).")
+
+
 def confirm_text(plan: ResubmitPlan) -> str:
     """The confirmation's question: rows, sources and lookups, and what is left out."""
     rows = len(plan.sendable_rows)
@@ -219,5 +223,13 @@ class ReviewQueueFlow(QObject):
         if run_id != self._run_id:
             return
         self.view.set_busy(None)
-        self.results_changed.emit(run_id)
-        self.reload()
+        self.results_changed.emit(run_id)  # the review reopens the run (and this queue)
+        self.tasks.start(self._reload_after_run(run_id), "review-queue", preempt=True)
+
+    async def _reload_after_run(self, run_id: int) -> None:
+        await self._load(run_id)
+        # A resubmit that stopped (server down, token refused) took its rows out of the queue
+        # into a job of the run: say where they are, beside the run-state message.
+        record = await asyncio.to_thread(self.services.run_store.get_run, run_id)
+        if run_id == self._run_id and not record.phase.is_final:
+            self.view.show_message(STOPPED)

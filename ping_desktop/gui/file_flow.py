@@ -138,7 +138,8 @@ class FileFlow(QObject):
         self.status.emit(f"Reading {name}…")
 
     def _on_loaded(self, read: LoadedFile) -> None:
-        loaded, note = self._apply_again(read)
+        again = self._again
+        loaded, note = again.on_loaded(read, self.intake) if again else (read, "")
         if loaded is None:
             return  # reading the run's sheet or header row first
         self.draft.open_file(loaded)
@@ -156,33 +157,15 @@ class FileFlow(QObject):
             panel.set_selected(self._ticks(list(panel.configs()), panel.selected()))
             self._on_sources_changed(panel.selected())
 
-    def _apply_again(self, loaded: LoadedFile) -> tuple[LoadedFile | None, str]:
-        again = self._again
-        if again is None or again.mapping_applied or loaded.path != again.preset.path:
-            return loaded, ""
-        step = again.reread(loaded)
-        if step is not None:
-            kind, value = step
-            if kind == "sheet":
-                self.intake.choose_sheet(str(value))
-            else:
-                self.intake.choose_header_row(int(value))
-            return None, ""
-        loaded, note = again.apply_mapping(loaded)
-        # Same table, the run's mapping: the plan the intake starts next uses it.
-        self.intake.current = loaded
-        return loaded, note
-
     def _ticks(self, offered: list[str], default: list[str]) -> list[str]:
         """The sources to tick: a run-again's (once its mapping is in), else ``default``."""
-        again, self._again = self._again, None
+        again = self._again
         if again is None or not again.mapping_applied:
-            self._again = again
             return default
-        ticks, gone = again.sources_to_tick(offered)
-        if gone:
-            self.status.emit(f"{', '.join(gone)} of the earlier run is not offered to your "
-                             "account any more: choose other sources.")
+        self._again = None  # applied in full
+        ticks, note = again.sources_to_tick(offered)
+        if note:
+            self.status.emit(note)
         return ticks
 
     def _on_intake_failed(self, name: str, message: str) -> None:

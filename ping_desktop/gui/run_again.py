@@ -20,7 +20,7 @@ from ping_desktop.intake.model import ColumnMapping
 from ping_desktop.storage.runstore_records import RunRecord
 
 if TYPE_CHECKING:
-    from ping_desktop.gui.intake_controller import LoadedFile
+    from ping_desktop.gui.intake_controller import IntakeController, LoadedFile
 
 
 class RunAgainError(Exception):
@@ -106,6 +106,26 @@ class RunAgainSteps:
     #: Set once the file is read with the right sheet and header row and the mapping is in.
     mapping_applied: bool = False
 
+    def on_loaded(self, loaded: LoadedFile, intake: IntakeController
+                  ) -> tuple[LoadedFile | None, str]:
+        """A file was read: ``loaded`` with the run's mapping and a status note, or None while
+        ``intake`` reads the run's sheet or header row first. Files other than the run's, and
+        any read after the mapping went in, pass unchanged."""
+        if self.mapping_applied or loaded.path != self.preset.path:
+            return loaded, ""
+        step = self.reread(loaded)
+        if step is not None:
+            kind, value = step
+            if kind == "sheet":
+                intake.choose_sheet(str(value))
+            else:
+                intake.choose_header_row(int(value))
+            return None, ""
+        loaded, note = self.apply_mapping(loaded)
+        # Same table, the run's mapping: the plan the intake starts next uses it.
+        intake.current = loaded
+        return loaded, note
+
     def reread(self, loaded: LoadedFile) -> tuple[str, str | int] | None:
         """What to read again before the mapping applies: ("sheet", name) or ("header", row);
         None when ``loaded`` has the run's sheet and header row. Each is asked for once, so a
@@ -134,7 +154,11 @@ class RunAgainSteps:
                      "more: map it again.")
         return dataclasses.replace(loaded, mapping=mapping), note
 
-    def sources_to_tick(self, offered: Sequence[str]) -> tuple[list[str], list[str]]:
-        """The run's sources still offered (to tick) and those no longer offered."""
+    def sources_to_tick(self, offered: Sequence[str]) -> tuple[list[str], str]:
+        """The run's sources still offered (to tick), and a note naming those no longer
+        offered (empty when all are)."""
         wanted = self.preset.sources
-        return ([c for c in wanted if c in offered], [c for c in wanted if c not in offered])
+        gone = [c for c in wanted if c not in offered]
+        note = (f"{', '.join(gone)} of the earlier run is not offered to your account any "
+                "more: choose other sources." if gone else "")
+        return [c for c in wanted if c in offered], note

@@ -191,3 +191,22 @@ def test_run_again_of_a_demo_run_stays_in_demo_mode(qtbot: Any, make_window: Any
     assert window.banner.isVisibleTo(window)
     qtbot.waitUntil(lambda: window.sources_panel.selected() == ["PH"], timeout=10_000)
     qtbot.waitUntil(window.start_button.isEnabled, timeout=10_000)
+
+
+def test_steps_without_a_window() -> None:
+    from ping_desktop.gui.run_again import RunAgainPreset, RunAgainSteps, kept_mapping
+    from ping_desktop.intake.model import ColumnMapping
+
+    mapping = ColumnMapping(fields={"address_line_1": "Street", "city": "Town"},
+                            confidence={"address_line_1": 1.0, "city": 0.9})
+    kept, lost = kept_mapping(mapping, ("Street", "City"))
+    assert kept.fields == {"address_line_1": "Street"}
+    assert kept.confidence == {"address_line_1": 1.0}
+    assert lost == ["city"]
+    steps = RunAgainSteps(RunAgainPreset(
+        run_id=3, path=Path("x.xlsx"), sheet="Gone", header_row=2, mapping=mapping,
+        sources=("PG", "XX"), declined_repairs=(), is_demo=False))
+    ticks, note = steps.sources_to_tick(["PG", "PH"])
+    assert ticks == ["PG"]
+    assert note.startswith("XX of the earlier run is not offered")
+    assert steps.sources_to_tick(["PG", "XX"])[1] == ""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +29,8 @@ from ping_desktop.engine.events import Event
 from ping_desktop.engine.runner import Engine
 from ping_desktop.storage.credentials import TOKEN_ENV, CredentialStore
 from ping_desktop.storage.paths import AppPaths
-from ping_desktop.storage.runstore import DB_FILE, RunStore
+from ping_desktop.storage.review_queue import queue_counts
+from ping_desktop.storage.runstore import DB_FILE, RunRecord, RunStore
 from ping_desktop.storage.settings import Settings, SettingsStore
 from ping_desktop.worker.pool import OffloadPool, shared_pool
 
@@ -228,6 +229,20 @@ class AppServices:
             )
             self._engines[key] = engine
         return engine
+
+    async def engine_for_run(self, run: RunRecord) -> Engine:
+        """The engine for a stored run's own API (the demo emulator for a demo run): review
+        actions and resubmits of that run go there, where its jobs live."""
+        if run.is_demo:
+            return await self.engine_for(demo=True)
+        return await self.engine_for(demo=False, api_origin=run.api_origin)
+
+    # -- review --------------------------------------------------------------------------------
+    async def review_counts(self, run_ids: Sequence[int]) -> dict[int, int]:
+        """How many rows of each run need review (History's count), with the low-confidence
+        threshold in Settings; read in a worker thread."""
+        threshold = self.settings.low_confidence_threshold
+        return await asyncio.to_thread(queue_counts, self.run_store, list(run_ids), threshold)
 
     def _publish(self, event: Event) -> None:
         if self._event_sink is not None:

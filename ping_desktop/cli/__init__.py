@@ -20,7 +20,18 @@ CommandFunc = Callable[[argparse.Namespace], int]
 def build_parser() -> argparse.ArgumentParser:
     """Build the full argument parser with every package's subcommands."""
     # Imported here so that `ping-desktop-cli --version` stays instant.
-    from ping_desktop.cli import emulator, enhance, export, inspect, resume, retry, runs
+    from ping_desktop.cli import (
+        emulator,
+        enhance,
+        export,
+        inspect,
+        resubmit,
+        resume,
+        retry,
+        review,
+        run_again,
+        runs,
+    )
 
     parser = argparse.ArgumentParser(
         prog="ping-desktop-cli",
@@ -30,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     # One module per subcommand, in the order `--help` lists them.
-    for command in (inspect, enhance, runs, resume, retry, export, emulator):
+    for command in (inspect, enhance, runs, resume, retry, review, resubmit, run_again,
+                    export, emulator):
         command.register(subparsers)
     return parser
 

@@ -15,6 +15,9 @@ from ping_desktop.export.model import CellValue, ResultColumn
 
 ADDRESS_SENT = ResultColumn("", "address_sent", "Address sent")
 CHECKS = ResultColumn("", "checks", "Checks")
+#: The address sent for a row whose address was corrected in review (issue 14), blank for the
+#: others; only present when the run has such rows. The user's own cells never change.
+CORRECTED = ResultColumn("", "corrected", "Corrected")
 _PARTS = ("address_line_1", "address_line_2", "city", "state", "postal_code", "country")
 
 

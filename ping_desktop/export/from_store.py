@@ -24,7 +24,13 @@ from ping_desktop.export import (
     write_csv,
     write_xlsx,
 )
-from ping_desktop.export.address_columns import ADDRESS_SENT, CHECKS, address_sent, checks_by_row
+from ping_desktop.export.address_columns import (
+    ADDRESS_SENT,
+    CHECKS,
+    CORRECTED,
+    address_sent,
+    checks_by_row,
+)
 from ping_desktop.export.summary_sheet import summary_sheet
 from ping_desktop.storage.runstore import CellValue, RunRecord, RunStore, SourceResult
 
@@ -168,9 +174,10 @@ def run_info(
 
 def _with_address_columns(
     store: RunStore, run_id: int, rows: Iterator[tuple[Sequence[CellValue], Sequence[Any]]],
-    width: int,
+    width: int, corrected: frozenset[int] = frozenset(),
 ) -> Iterator[tuple[Sequence[CellValue], Sequence[Any]]]:
-    """Each row's *Address sent* and *Checks* cells in front of its result cells.
+    """Each row's *Address sent* and *Checks* cells in front of its result cells, and its
+    *Corrected* cell when the run has rows corrected in review (``corrected``).
 
     The payloads stream in step with the rows (both in sheet order, one per input row); only
     the rows that have problems are held, as one text each.
@@ -178,21 +185,31 @@ def _with_address_columns(
     checks = checks_by_row((p.row_number, p.message) for p in store.row_problems(run_id))
     blanks = (None,) * width
     for (row, payload), (values, results) in zip(store.row_payloads(run_id), rows, strict=True):
-        yield values, [address_sent(payload), checks.get(row), *(results or blanks)]
+        sent = address_sent(payload)
+        if corrected:
+            yield values, [sent, checks.get(row), sent if row in corrected else None,
+                           *(results or blanks)]
+        else:
+            yield values, [sent, checks.get(row), *(results or blanks)]
 
 
 def build_table(store: RunStore, run_id: int) -> EnrichedTable:
     """The run as an :class:`EnrichedTable` whose rows stream from the store: the user's cells
     as they were, then *Address sent* (what each row was sent as) and *Checks* (what intake
-    found on that row), then the result columns."""
+    found on that row), *Corrected* (the address sent for rows corrected in review, when there
+    are any), then the result columns."""
     run = store.get_run(run_id)
     columns = result_columns_for(list(run.sources), fields_by_source(run))
     preamble = store.preamble(run_id)
+    # Rows whose address was corrected in review and sent again (issue 14); a run without any
+    # keeps exactly the columns it always had.
+    corrected = frozenset(store.corrected_rows(run_id))
     return EnrichedTable(
         sheet_name=run.sheet or Path(run.file_name).stem or "Sheet1",
         columns=list(run.columns),
-        result_columns=[ADDRESS_SENT, CHECKS, *columns],
-        rows=_with_address_columns(store, run_id, _rows(store, run_id, columns), len(columns)),
+        result_columns=[ADDRESS_SENT, CHECKS, *([CORRECTED] if corrected else []), *columns],
+        rows=_with_address_columns(store, run_id, _rows(store, run_id, columns), len(columns),
+                                   corrected),
         problems=_problems(store, run),
         run_info=run_info(store, run, len(preamble)),
         header_row_values=preamble,

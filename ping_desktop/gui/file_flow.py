@@ -27,6 +27,7 @@ from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.gui.file_page import FilePage
 from ping_desktop.gui.intake_controller import IntakeController, LoadedFile
 from ping_desktop.gui.result_words import remember_source_names
+from ping_desktop.gui.run_again import RunAgainPreset, RunAgainSteps
 from ping_desktop.gui.run_controller import RunController
 from ping_desktop.intake.model import ColumnMapping, IntakeError
 from ping_desktop.resources import ResourceMissingError, sample_sov_path
@@ -60,6 +61,8 @@ class FileFlow(QObject):
         super().__init__(parent)
         self.page, self.draft, self.intake, self.runs = page, draft, intake, runs
         self.services, self.tasks = services, tasks
+        #: History's *Run again*: the stored run's choices still to apply to the file read.
+        self._again: RunAgainSteps | None = None
         page.close_file_button.clicked.connect(self.close_file)
         page.start_button.clicked.connect(self.start_run)
         page.welcome.demo_button.clicked.connect(self.start_demo)
@@ -80,6 +83,7 @@ class FileFlow(QObject):
         if not paths:
             return
         self.set_demo_mode(False)
+        self._again = None
         folder = str(Path(paths[0]).parent)
         if folder != self.services.settings.last_open_dir:
             settings = dataclasses.replace(self.services.settings, last_open_dir=folder)
@@ -89,7 +93,20 @@ class FileFlow(QObject):
     def start_demo(self) -> None:
         """Load the bundled sample against the demo server, labelled as demo data."""
         self.set_demo_mode(True)
+        self._again = None
         self.tasks.start(self._start_demo(), "demo", preempt=True)
+
+    def run_again(self, preset: RunAgainPreset) -> None:
+        """Read a stored run's input again with its sheet, header row, mapping and sources
+        chosen (History's *Run again*); the last folder opened is left as it was."""
+        self._again = RunAgainSteps(preset)
+        self.set_demo_mode(preset.is_demo)
+        self.tasks.start(self._open_again(preset), "demo", preempt=True)
+
+    async def _open_again(self, preset: RunAgainPreset) -> None:
+        if preset.is_demo:
+            await self.services.demo.start()
+        self.intake.open_files([preset.path], demo=preset.is_demo)
 
     async def _start_demo(self) -> None:
         target = self.services.paths.data_dir / "demo" / DEMO_FILE_NAME
@@ -113,6 +130,7 @@ class FileFlow(QObject):
         self.intake.clear()
         self.draft.close_file()
         self.page.repairs_panel.clear()
+        self._again = None
         self.set_demo_mode(False)
         self.page.show_welcome()
         self.update_start()
@@ -121,11 +139,20 @@ class FileFlow(QObject):
         self.page.welcome.set_busy(f"Reading {name}…")
         self.status.emit(f"Reading {name}…")
 
-    def _on_loaded(self, loaded: LoadedFile) -> None:
+    def _on_loaded(self, read: LoadedFile) -> None:
+        again = self._again
+        loaded, note = again.on_loaded(read, self.intake) if again else (read, "")
+        if loaded is None:
+            return  # reading the run's sheet or header row first
         self.draft.open_file(loaded)
         self.page.repairs_panel.clear()  # the new sheet's repairs come with its plan
+        if again is not None and again.preset.declined_repairs:
+            # Run again keeps the earlier run's decision on address repairs (still changeable).
+            for kind in again.preset.declined_repairs:
+                self.draft.set_repair(kind, accepted=False)
+            self.intake.set_declined(self.draft.declined)
         self.page.welcome.set_busy(None)
-        self.status.emit("")
+        self.status.emit(note)
         self.file_shown.emit()
         self.page.show_file(loaded)
         self.page.sources_panel.set_mapped_fields(self.draft.mapped_fields)
@@ -134,7 +161,20 @@ class FileFlow(QObject):
         if self.draft.needs_sources():
             self.tasks.start(self.load_sources(), "datasources", preempt=True)
         else:
-            self._on_sources_changed(self.page.sources_panel.selected())
+            panel = self.page.sources_panel
+            panel.set_selected(self._ticks(list(panel.configs()), panel.selected()))
+            self._on_sources_changed(panel.selected())
+
+    def _ticks(self, offered: list[str], default: list[str]) -> list[str]:
+        """The sources to tick: a run-again's (once its mapping is in), else ``default``."""
+        again = self._again
+        if again is None or not again.mapping_applied:
+            return default
+        self._again = None  # applied in full
+        ticks, note = again.sources_to_tick(offered)
+        if note:
+            self.status.emit(note)
+        return ticks
 
     def _on_intake_failed(self, name: str, message: str) -> None:
         self.page.welcome.set_busy(None)
@@ -191,7 +231,8 @@ class FileFlow(QObject):
         remember_source_names({code: cfg.source_name for code, cfg in configs.items()})
         if backend == "api":
             self.token_checked.emit("verified")
-        panel.set_sources(configs, sources_to_tick(backend, self.services.settings.last_sources))
+        panel.set_sources(configs, self._ticks(
+            list(configs), sources_to_tick(backend, self.services.settings.last_sources)))
 
     def _on_sources_changed(self, codes: list[str]) -> None:
         self.draft.choose_sources(codes)

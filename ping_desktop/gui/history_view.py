@@ -11,13 +11,16 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -30,7 +33,14 @@ from ping_desktop.storage.runstore_records import RunRecord
 _Index = QModelIndex | QPersistentModelIndex
 RUN_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 _HEADERS = ("File", "Status", "Rows", "Locations done", "Problems", "Started")
+#: The Status column also says how many rows need review ("Complete · 12 to review"): a
+#: column of its own was scrolled out of sight at 1024 pixels wide.
+_STATUS = 1
 DEMO_MARK = "Demo"
+
+
+_TO_REVIEW_TIP = ("Rows to review: not sent, not found, located with low confidence or flagged "
+                  "by the address checks. Open the run's Needs review tab to fix or accept them.")
 
 
 def _when(moment: dt.datetime) -> str:
@@ -43,6 +53,25 @@ class HistoryModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runs: list[RunRecord] = []
+        self._to_review: dict[int, int] = {}
+
+    def set_review_counts(self, counts: dict[int, int]) -> None:
+        """How many rows of these runs need review (other runs keep theirs)."""
+        self._to_review.update(counts)
+        if self._runs:
+            self.dataChanged.emit(self.index(0, _STATUS),
+                                  self.index(len(self._runs) - 1, _STATUS))
+
+    def set_review_count(self, run_id: int, count: int) -> None:
+        """One run's count changed (an accept, an edit, a resubmit)."""
+        self._to_review[run_id] = count
+        row = self.row_of_run(run_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, _STATUS), self.index(row, _STATUS))
+
+    def review_count(self, run_id: int) -> int | None:
+        """The run's count of rows to review, if known."""
+        return self._to_review.get(run_id)
 
     def set_runs(self, runs: Iterable[RunRecord]) -> None:
         """Show ``runs``, newest first whatever order they come in."""
@@ -96,9 +125,16 @@ class HistoryModel(QAbstractTableModel):
         if role == RUN_ID_ROLE:
             return run.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            # Only once the run ended: until then its rows are still on their way.
+            count = self._to_review.get(run.id) if run.phase.is_final else None
+            if column == _STATUS and count:
+                return f"{self._text(run, column)} \u00b7 {count:,} to review"
             return self._text(run, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(run, column)
+            tip = self._tooltip(run, column)
+            if column == _STATUS and run.phase.is_final and self._to_review.get(run.id):
+                tip = f"{tip}\n{_TO_REVIEW_TIP}"
+            return tip
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -135,13 +171,15 @@ class HistoryModel(QAbstractTableModel):
 
 
 class HistoryView(QWidget):
-    """A table of past runs; Enter, double-click or "Open results" emits ``run_opened``.
+    """A table of past runs; Enter, double-click or "Open results" emits ``run_opened``;
+    "Run again…" (button, context menu) emits ``run_again_requested``.
 
     It only ever reads the local store's records, so it works with no network.
     """
 
     run_opened = Signal(int)
     run_selected = Signal(int)
+    run_again_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -157,9 +195,20 @@ class HistoryView(QWidget):
         self.open_button = QPushButton("Open results", self)
         self.open_button.setObjectName("openRunButton")
         self.open_button.setToolTip("Show the results of the selected run (works offline)")
+        self.run_again_button = QPushButton("Run a&gain\u2026", self)
+        self.run_again_button.setObjectName("runAgainButton")
+        self.run_again_button.setToolTip(
+            "Open this run's file again with its mapping and sources, to change them and "
+            "start a new run")
+        self.run_again_action = QAction("Run a&gain\u2026", self)
+        self.run_again_action.setObjectName("runAgainAction")
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        self._menu: QMenu | None = None
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.run_again_button)
         buttons.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -170,6 +219,8 @@ class HistoryView(QWidget):
         # activated covers Enter/Return and double-click (per the platform's convention).
         self.table.activated.connect(self._on_table_activated)
         self.open_button.clicked.connect(self._open_selected)
+        self.run_again_button.clicked.connect(self._run_again_selected)
+        self.run_again_action.triggered.connect(self._run_again_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_button)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.model.modelReset.connect(self._update_button)
@@ -207,5 +258,24 @@ class HistoryView(QWidget):
         if run_id is not None:
             self.run_selected.emit(run_id)
 
+    def _run_again_selected(self) -> None:
+        run_id = self.selected_run_id()
+        if run_id is not None:
+            self.run_again_requested.emit(run_id)
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.table.selectRow(index.row())
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction(self.run_again_action)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+        self._menu = menu
+
     def _update_button(self, *_args: object) -> None:
-        self.open_button.setEnabled(self.selected_run_id() is not None)
+        chosen = self.selected_run_id() is not None
+        self.open_button.setEnabled(chosen)
+        self.run_again_button.setEnabled(chosen)
+        self.run_again_action.setEnabled(chosen)

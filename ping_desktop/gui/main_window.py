@@ -14,14 +14,8 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QGuiApplication,
-    QKeySequence,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from ping_desktop.draft import Draft
@@ -37,20 +31,24 @@ from ping_desktop.gui.jobs_model import JobsModel
 from ping_desktop.gui.jobs_view import JobsView
 from ping_desktop.gui.main_menus import build_menus
 from ping_desktop.gui.notifier import Notifier
+from ping_desktop.gui.run_again_flow import RunAgainFlow
 from ping_desktop.gui.run_controller import RunController
 from ping_desktop.gui.run_status_flow import RunStatusFlow
 from ping_desktop.gui.warmup import start_worker_early, warm_up
 from ping_desktop.gui.window_actions import ActionRegistry, WindowAction
 from ping_desktop.gui.window_dialogs import WindowDialogs
-from ping_desktop.gui.window_layout import MainTabs, ServerStatus, Tab, demo_banner
+from ping_desktop.gui.window_layout import (
+    MainTabs,
+    ServerStatus,
+    Tab,
+    demo_banner,
+    fit_default_size,
+    restore_geometry,
+)
 from ping_desktop.session import AppServices
 from ping_desktop.storage.runstore_records import JobRecord, RunRecord
 
 log = logging.getLogger(__name__)
-
-
-#: Room left around the first size for the window manager's borders and title bar.
-_FRAME_ALLOWANCE = (8, 40)
 
 
 class MainWindow(QMainWindow):
@@ -80,7 +78,7 @@ class MainWindow(QMainWindow):
         self.mapping_panel, self.sources_panel = page.mapping_panel, page.sources_panel
         self.start_button = page.start_button
         self.jobs_view = JobsView(self.jobs_model)
-        self.history_panel = HistoryPanel(services, self.tasks, self)
+        self.history_panel = HistoryPanel(services, self.tasks, self, self.runs)
         self.tabs = MainTabs({Tab.FILE: page, Tab.JOBS: self.jobs_view,
                               Tab.HISTORY: self.history_panel})
         self.banner = demo_banner()
@@ -90,7 +88,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.server = ServerStatus(self.statusBar())
-        self._fit_default_size(1180, 760)
+        fit_default_size(self, 1180, 760)
 
         self.notifier = Notifier(self)
         self.file_flow = FileFlow(page, self.draft, self.intake, self.runs, services, self.tasks,
@@ -106,7 +104,7 @@ class MainWindow(QMainWindow):
         # ambiguous while the table has focus, and Qt would then trigger neither.
         self.jobs_view.save_action.setShortcut(QKeySequence())
         self._wire()
-        self._restore_geometry()
+        restore_geometry(self, self.services.settings.window_geometry)
         self.setWindowTitle(self.draft.title())
         self.file_flow.update_start()
 
@@ -164,6 +162,10 @@ class MainWindow(QMainWindow):
         jv.save_requested.connect(status.save)
         jv.open_folder_requested.connect(d.open_run_folder)
         self.history_panel.save_requested.connect(status.save)
+        self.run_again = RunAgainFlow(self.services, self.tasks, flow,
+                                      lambda: self.tabs.show_tab(Tab.FILE), self.show_error, self)
+        self.history_panel.run_again_requested.connect(self.run_again.run_again)
+        self.history_panel.error.connect(self.show_error)
 
     # ================================================================ start-up
     async def startup(self, files: list[Path] | None = None, demo: bool = False) -> None:
@@ -307,25 +309,6 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     # ================================================================ geometry and closing
-    def _fit_default_size(self, width: int, height: int) -> None:
-        # The first size must fit the screen: on a 1024x640 display a 1180-wide window put
-        # the sources list and half the jobs table off screen.
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is not None:
-            room = screen.availableGeometry()
-            # resize() sizes the inside; the title bar and borders come on top of it.
-            width = min(width, room.width() - _FRAME_ALLOWANCE[0])
-            height = min(height, room.height() - _FRAME_ALLOWANCE[1])
-        self.resize(width, height)
-
-    def _restore_geometry(self) -> None:
-        raw = self.services.settings.window_geometry
-        if raw:
-            try:
-                self.restoreGeometry(QByteArray(base64.b64decode(raw)))
-            except ValueError:
-                log.warning("Ignoring unreadable window geometry")
-
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._close_ready:
             event.accept()

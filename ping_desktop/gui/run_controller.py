@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from ping_desktop.engine import resubmit as review_actions
 from ping_desktop.engine.events import Event, RunProgress
 from ping_desktop.engine.runner import Engine
 from ping_desktop.gui.async_support import TaskOwner
 from ping_desktop.gui.intake_controller import LoadedFile
 from ping_desktop.session import AppServices
+from ping_desktop.storage.row_edits import EditError
 from ping_desktop.worker.contract import PlanSummary
 
 log = logging.getLogger(__name__)
@@ -98,11 +100,12 @@ class RunController(QObject):
         self.run_started.emit(run_id)
         return run_id
 
-    def _launch(self, engine: Engine, run_id: int, demo: bool, method: RunCommand) -> None:
+    def _launch(self, engine: Engine, run_id: int, demo: bool, method: RunCommand
+                ) -> asyncio.Task[None]:
         self._engines[run_id] = engine
         if demo:
             self._demo_runs.add(run_id)
-        self.tasks.start(self._drive(method, run_id), f"run-{run_id}", preempt=True)
+        return self.tasks.start(self._drive(method, run_id), f"run-{run_id}", preempt=True)
 
     async def _drive(self, method: RunCommand, run_id: int) -> None:
         try:
@@ -149,6 +152,28 @@ class RunController(QObject):
         """Send again only the locations whose sources failed, as new jobs of the same run."""
         engine = await self._engine_of(run_id)
         self._launch(engine, run_id, self.is_demo(run_id), engine.retry_failed)
+
+    async def engine_of(self, run_id: int) -> Engine:
+        """The engine for stored run ``run_id`` (made on first use, no network): the review
+        queue's edits and accepts go through its database thread."""
+        return await self._engine_of(run_id)
+
+    async def resubmit(self, run_id: int, rows: Sequence[int] | None = None
+                       ) -> asyncio.Task[None]:
+        """Send the pending edits of ``rows`` (None: all) as a new job of the same run, driven
+        like any run (the Jobs tab follows it; closing the window pauses it). Returns the
+        run's task; a refusal (``EditError``, busy run) comes as ``error`` like any run's."""
+        if self._is_running(run_id):
+            # Launching would preempt (cancel) the run's own task, pausing the run.
+            raise EditError("This run is still working: wait for it to finish, then resubmit "
+                            "the edited rows.")
+        engine = await self._engine_of(run_id)
+        chosen = list(rows) if rows is not None else None
+
+        async def send(rid: int) -> object:
+            return await review_actions.resubmit(engine, rid, chosen)
+
+        return self._launch(engine, run_id, self.is_demo(run_id), send)
 
     async def drop_stuck(self, run_id: int) -> None:
         """Leave the rows of jobs that need attention (lost by the server, unknown status)

@@ -3,9 +3,18 @@ and token button."""
 
 from __future__ import annotations
 
+import base64
+import logging
 from enum import Enum
 
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QTabWidget, QWidget
+
+log = logging.getLogger(__name__)
+
+#: Room left around the first size for the window manager's borders and title bar.
+_FRAME_ALLOWANCE = (8, 40)
 
 
 class Tab(Enum):
@@ -30,6 +39,28 @@ class MainTabs(QTabWidget):
     def show_tab(self, tab: Tab) -> None:
         """Bring ``tab`` to the front."""
         self.setCurrentWidget(self._pages[tab])
+
+
+def fit_default_size(window: QWidget, width: int, height: int) -> None:
+    """Give ``window`` its first size, shrunk to the screen's free area when smaller."""
+    # On a 1024x640 display a 1180-wide window put the sources list and half the jobs table
+    # off screen.
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        # resize() sizes the inside; the title bar and borders come on top of it.
+        width = min(width, room.width() - _FRAME_ALLOWANCE[0])
+        height = min(height, room.height() - _FRAME_ALLOWANCE[1])
+    window.resize(width, height)
+
+
+def restore_geometry(window: QWidget, raw: str | None) -> None:
+    """Put ``window`` back where it was (``raw``: the saved geometry, base64)."""
+    if raw:
+        try:
+            window.restoreGeometry(QByteArray(base64.b64decode(raw)))
+        except ValueError:  # binascii.Error is one
+            log.warning("Ignoring unreadable window geometry")
 
 
 def demo_banner() -> QLabel:

@@ -4,7 +4,7 @@
 connections (``runstore_db``, which also explains the durability choices): reads of runs and
 jobs (``runstore_reads``), reads of rows and results (``runstore_rows``), writes of runs and
 jobs (``runstore_writes``), writes of outputs and results (``runstore_results``) and who
-works on a run (``runstore_leases``). Other
+works on a run (``runstore_leases``), row edits and reviews (``runstore_edits``). Other
 packages import everything from here.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ping_desktop.storage.runstore_codec import CellValue
 from ping_desktop.storage.runstore_db import DB_FILE, RunStoreError, default_store_path
+from ping_desktop.storage.runstore_edits import RowEditStore
 from ping_desktop.storage.runstore_leases import Lease, LeaseOwner, RunLeasedError, RunLeases
 from ping_desktop.storage.runstore_reads import RunReads
 from ping_desktop.storage.runstore_records import (
@@ -46,5 +47,5 @@ __all__ = [
 ]
 
 
-class RunStore(RunReads, RowReads, RunWrites, ResultWrites, RunLeases):
+class RunStore(RunReads, RowReads, RunWrites, ResultWrites, RunLeases, RowEditStore):
     """Runs, jobs, outputs and results in one SQLite file; safe to use from several threads."""

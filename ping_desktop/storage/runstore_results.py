@@ -187,6 +187,14 @@ class ResultWrites(StoreBase):
                 (run_id, *_BUSY_JOB_PHASES),
             )
         }
+        # Locations an edit in review replaced (issue 14) are history: never sent again.
+        busy.update(
+            r[0] for r in conn.execute(
+                "SELECT previous_location_id FROM row_edits e WHERE e.run_id = ?"
+                " AND e.state = 'sent' AND NOT EXISTS (SELECT 1 FROM locations l"
+                " WHERE l.run_id = e.run_id AND l.location_id = e.previous_location_id)",
+                (run_id,))
+        )
         # Only locations lacking a successful result for one of the run's sources come back
         # from SQLite (with the sources that did succeed), not every result of the run: at
         # 100k rows the Python loop over all results took ~0.5 s at the end of each run.

@@ -185,9 +185,60 @@ _V6 = (
     "ALTER TABLE row_problems ADD COLUMN kind TEXT",
 )
 
-# Version 7 is reserved for the needs-review queue (issue 14): row edits and reviews.
+# Version 7: the needs-review queue (issue 14). Every edit of a row's address made in review,
+# kept for good (who, when, what was typed, the payload and problems it made, and the location,
+# payload and problems it replaced); rows accepted as they are; and the results of locations
+# an edit left without rows, moved here (same columns as ``results``) so the live tables only
+# hold what review, export and "retry failed" should see, and nothing is lost.
+_V7 = (
+    """
+    CREATE TABLE row_edits (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        row_number INTEGER NOT NULL,
+        fields_json TEXT NOT NULL,
+        payload_json TEXT,
+        problems_json TEXT NOT NULL DEFAULT '[]',
+        state TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        location_id TEXT,
+        job_id INTEGER,
+        previous_location_id TEXT,
+        previous_payload_json TEXT,
+        previous_problems_json TEXT
+    )
+    """,
+    "CREATE INDEX row_edits_by_row ON row_edits(run_id, row_number, id)",
+    """
+    CREATE TABLE row_reviews (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        row_number INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, row_number)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE superseded_results (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        location_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        is_success INTEGER NOT NULL,
+        confidence REAL,
+        error_message TEXT,
+        data_json TEXT NOT NULL,
+        job_id INTEGER,
+        updated_at TEXT NOT NULL,
+        edit_id INTEGER NOT NULL,
+        PRIMARY KEY (run_id, location_id, source)
+    ) WITHOUT ROWID
+    """,
+)
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -113,7 +113,7 @@ def test_sigkill_mid_run_then_resume_matches_an_uninterrupted_run(
     assert emulator.stats()["jobs_created"] == 3
 
     crashed, uninterrupted = _sheets(crashed_out), _sheets(clean_out)
-    assert crashed.keys() == uninterrupted.keys() == {"SOV 2025", "Problems"}
+    assert crashed.keys() == uninterrupted.keys() == {"SOV 2025", "Problems", "Summary"}
     for name, rows in uninterrupted.items():
         assert len(crashed[name]) == len(rows)
         for number, (got, want) in enumerate(zip(crashed[name], rows, strict=True), 1):

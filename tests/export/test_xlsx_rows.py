@@ -89,7 +89,7 @@ def test_tricky_values_identical(tmp_path: Path, make_table: MakeTable) -> None:
         assert fast_parts[name] == data, name
     # The cut text is reported on the Problems sheet by both paths.
     problems = openpyxl.load_workbook(fast, read_only=True)["Problems"]
-    messages = [r[2] for r in problems.iter_rows(min_row=2, values_only=True)]
+    messages = [r[3] for r in problems.iter_rows(min_row=2, values_only=True)]
     assert any(m and "was cut to Excel's limit" in m for m in messages)
 
 
@@ -134,7 +134,7 @@ def test_problem_rows_after_streamed_rows(tmp_path: Path, make_table: MakeTable)
     out = tmp_path / "p.xlsx"
     write_xlsx(make_table(problems=[ProblemRow(3, "PG", "No match")]), out)
     ws = openpyxl.load_workbook(out)["Problems"]
-    assert [c.value for c in ws[2]] == [3, "PG", "No match"]
+    assert [c.value for c in ws[2]] == [3, "PG", None, "No match"]  # Row, Source, Check, Message
 
 
 _ALPHABET = " \t\n\r&<>\"'_xX0aF9é\xa0\u2028\u200b\x01\x1f\x7f\ufffe\uffff😀東"

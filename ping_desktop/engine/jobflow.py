@@ -38,7 +38,7 @@ from ping_desktop.engine import messages
 from ping_desktop.engine.ingest import IngestLostError, IngestOutcome, IngestRequest
 from ping_desktop.engine.parsing import OutputParseError
 from ping_desktop.engine.planning import split
-from ping_desktop.engine.polling import PollSchedule
+from ping_desktop.engine.polling import FinishEstimate, PollSchedule
 from ping_desktop.storage.runstore import JobRecord
 
 if TYPE_CHECKING:
@@ -185,6 +185,9 @@ class JobFlow:
         server_id = job.server_job_id
         assert server_id is not None
         schedule = PollSchedule(engine.poll, engine.rand)
+        # A job just sent starts from nothing now; one found already under way (a resume)
+        # gets its pace from two sightings.
+        finish = FinishEstimate(None if immediate else (engine.clock(), 0))
         delay = 0.0 if immediate else schedule.first_delay()
         errors = unknown = 0
         last: tuple[object, ...] | None = None
@@ -244,7 +247,8 @@ class JobFlow:
                     problems=request.num_problems,
                     message=None,
                 )
-            delay = schedule.next_delay(progressed)
+            eta = finish.eta(engine.clock(), request.num_completed, request.num_requested)
+            delay = schedule.at_finish(schedule.next_delay(progressed), eta)
 
     def _past_deadline(self, job: JobRecord) -> bool:
         """Whether the job was sent longer ago than the engine's per-job deadline."""

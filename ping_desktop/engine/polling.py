@@ -4,6 +4,10 @@ The official client polls every 5 s forever (reference §5.3). Here polling star
 second) so small jobs finish quickly, slows down by x1.5 while nothing changes up to a cap,
 jumps back to fast as soon as the job moves, never asks sooner than a Retry-After the server
 sent, and spreads requests with +/-20 % jitter so several jobs do not poll in lock-step.
+
+A job whose counters move at a steady pace is also asked again just after it should have
+finished (:class:`FinishEstimate`), not up to a whole interval later: at 1,000 locations a job
+and 500 locations/s, the finishing poll landed about a second late, half a job's time again.
 """
 
 from __future__ import annotations
@@ -80,6 +84,35 @@ class PollSchedule:
             delay = max(delay, retry_after)
         return delay
 
+    def at_finish(self, delay: float, eta: float | None) -> float:
+        """``delay``, or sooner when the job should finish before it (``eta`` seconds from
+        now): a little after that moment, never sooner than a fifth of the first interval."""
+        if eta is None or eta >= delay:
+            return delay
+        return max(eta * 1.05 + 0.05, self.settings.initial / 5)
+
     def _jittered(self, base: float) -> float:
         u = min(max(self.rand(), 0.0), 1.0)
         return base * (1.0 + self.settings.jitter * (2.0 * u - 1.0))
+
+
+@dataclass
+class FinishEstimate:
+    """When a job should finish, from how fast its completed count has grown since it was
+    first seen working (``now`` is the engine's monotonic clock)."""
+
+    start: tuple[float, int] | None = None
+
+    def eta(self, now: float, completed: int | None, requested: int | None) -> float | None:
+        """Seconds until ``completed`` reaches ``requested`` at the pace seen so far; None
+        while there is no pace yet (the first sighting, nothing done, counters missing)."""
+        if completed is None or not requested or completed >= requested:
+            return None
+        if self.start is None or completed < self.start[1]:
+            self.start = (now, completed)
+            return None
+        since, done_then = self.start
+        elapsed, done = now - since, completed - done_then
+        if elapsed <= 0 or done <= 0:
+            return None
+        return (requested - completed) * elapsed / done

@@ -1,0 +1,36 @@
+"""Asking for a job's status just after it should have finished (issue 15: the finishing poll
+landed up to a whole interval late, half a small job's time again)."""
+
+from ping_desktop.engine.polling import FinishEstimate, PollSchedule, PollSettings
+
+
+def test_no_estimate_without_a_pace() -> None:
+    finish = FinishEstimate()
+    assert finish.eta(10.0, 300, 1000) is None  # first sighting: no pace yet
+    assert finish.eta(11.0, 300, 1000) is None  # nothing done since
+    assert finish.eta(12.0, None, 1000) is None
+    assert finish.eta(12.0, 1000, 1000) is None  # done
+
+
+def test_the_estimate_follows_the_pace_since_the_job_was_sent() -> None:
+    finish = FinishEstimate((0.0, 0))
+    eta = finish.eta(1.0, 500, 1000)  # 500 a second, 500 to go
+    assert eta is not None
+    assert abs(eta - 1.0) < 1e-9
+    eta = finish.eta(1.5, 600, 1000)  # slower now: 400 a second over the whole time
+    assert eta is not None
+    assert abs(eta - 1.0) < 1e-9
+
+
+def test_counters_going_backwards_start_the_pace_again() -> None:
+    finish = FinishEstimate((0.0, 500))
+    assert finish.eta(1.0, 100, 1000) is None
+    assert finish.start == (1.0, 100)
+
+
+def test_the_poll_comes_just_after_the_expected_finish_never_later_than_planned() -> None:
+    schedule = PollSchedule(PollSettings(initial=1.0), rand=lambda: 0.5)
+    assert schedule.at_finish(1.5, None) == 1.5
+    assert schedule.at_finish(1.5, 3.0) == 1.5  # the plan already comes first
+    assert abs(schedule.at_finish(1.5, 1.0) - 1.1) < 1e-9  # 5 % + 50 ms after the finish
+    assert schedule.at_finish(1.5, 0.0) == 0.2  # never a burst of requests

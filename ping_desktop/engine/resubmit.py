@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ping_desktop.engine.runner import Engine, RunBusyError
-from ping_desktop.storage.edit_check import check_edit, sent_text
+from ping_desktop.intake.sent_text import sent_text
+from ping_desktop.storage.edit_check import check_edit
 from ping_desktop.storage.review_queue import QueueRow
 from ping_desktop.storage.review_queue import review_queue as read_queue
 from ping_desktop.storage.row_edits import (

@@ -12,30 +12,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ping_desktop.export.model import CellValue, ResultColumn
+from ping_desktop.intake.sent_text import sent_text
 
 ADDRESS_SENT = ResultColumn("", "address_sent", "Address sent")
 CHECKS = ResultColumn("", "checks", "Checks")
 #: The address sent for a row whose address was corrected in review (issue 14), blank for the
 #: others; only present when the run has such rows. The user's own cells never change.
 CORRECTED = ResultColumn("", "corrected", "Corrected")
-_PARTS = ("address_line_1", "address_line_2", "city", "state", "postal_code", "country")
-
-
-def address_sent(payload: Mapping[str, Any] | None) -> str | None:
-    """The address a location was sent with: its one-line address, else its parts joined,
-    else its coordinates ("42.3601, -71.0589"); None for a row that was not sent."""
-    if not payload:
-        return None
-    line = payload.get("address")
-    if isinstance(line, str) and line:
-        return line
-    parts = [str(payload[k]) for k in _PARTS if payload.get(k) not in (None, "")]
-    if parts:
-        return ", ".join(parts)
-    lat, lon = payload.get("latitude"), payload.get("longitude")
-    if lat is not None and lon is not None:
-        return f"{lat}, {lon}"
-    return None
+#: The address a location was sent with (the export's *Address sent* column).
+address_sent = sent_text
 
 
 def checks_by_row(problems: Iterable[tuple[int | None, str]]) -> dict[int, str]:

@@ -19,6 +19,7 @@ from ping_desktop.intake import CellValue as IntakeCell
 from ping_desktop.intake import ColumnMapping, SheetTable, build_plan
 from ping_desktop.intake.address import parse
 from ping_desktop.intake.geo import country_code
+from ping_desktop.intake.sent_text import sent_text
 from ping_desktop.intake.validate import REFUSALS
 from ping_desktop.storage.row_edits import (
     EDIT_FIELDS,
@@ -169,24 +170,3 @@ def _edit_field(location_field: str | None) -> str | None:
         if target == location_field:
             return name
     return location_field
-
-
-_PARTS = ("address_line_1", "address_line_2", "city", "state", "postal_code", "country")
-
-
-def sent_text(payload: Mapping[str, Any] | None) -> str | None:
-    """The address a payload sends, as one line (its one-line address, else its parts joined,
-    else its coordinates). The same rule as the export's *Address sent* column, which the store
-    cannot import (it sits below the export)."""
-    if not payload:
-        return None
-    line = payload.get("address")
-    if isinstance(line, str) and line:
-        return line
-    parts = [str(payload[k]) for k in _PARTS if payload.get(k) not in (None, "")]
-    if parts:
-        return ", ".join(parts)
-    lat, lon = payload.get("latitude"), payload.get("longitude")
-    if lat is not None and lon is not None:
-        return f"{lat}, {lon}"
-    return None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -149,8 +150,12 @@ def cmd_test(args: list[str]) -> int:
     failed = []
     for name, cmd in steps:
         print(f"\n=== {name} ===", flush=True)
-        if subprocess.call(cmd, cwd=ROOT, env=env) != 0:
-            failed.append(name)
+        code = subprocess.call(cmd, cwd=ROOT, env=env)
+        if code != 0:
+            # A negative code is a signal (a crash or a kill): say which, since pytest itself
+            # prints nothing then.
+            how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit {code}"
+            failed.append(f"{name} ({how})")
     if failed:
         print(f"\nFAILED: {', '.join(failed)}", file=sys.stderr)
         return 1

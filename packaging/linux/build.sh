@@ -411,6 +411,19 @@ smoke_emulator() {  # $1 unpacked root, $2 HOME: a whole CLI run against the CLI
         fail "the frozen CLI's enhance run failed (exit $rc)"
     fi
     tail -1 "$2/enhance.log"
+    # The frozen CLI has no Qt: export --map asks the windowed program beside it to draw.
+    echo "+ ping-desktop-cli export 1 --summary, then --map (drawn by the window program)"
+    "${env_cli[@]}" "$1/usr/bin/ping-desktop-cli" export 1 --summary >"$2/summary.log" 2>&1 \
+        || { cat "$2/summary.log" >&2; fail "the frozen CLI's export --summary failed"; }
+    grep -q "rows by outcome" "$2/summary.log" || { cat "$2/summary.log" >&2; fail "no summary"; }
+    rc=0
+    timeout 120 "${env_cli[@]}" "$1/usr/bin/ping-desktop-cli" export 1 --map "$2/map.png" \
+        >"$2/map.log" 2>&1 || rc=$?
+    if [ "$rc" -ne 0 ] || [ "$(head -c 4 "$2/map.png" 2>/dev/null | tail -c 3)" != "PNG" ]; then
+        cat "$2/map.log" >&2
+        fail "the frozen CLI's export --map failed (exit $rc)"
+    fi
+    cat "$2/map.log"
 }
 
 report() {

@@ -178,7 +178,10 @@ class HistoryPanel(QWidget):
         self.title.setVisible(False)
         self.results_view.load_run(self.services.run_store, run_id, self._threshold)
         if self.review_queue is not None:
-            self.review_queue.load(run_id, self._threshold)
+            if record is not None and not record.phase.is_final:
+                self.review_queue.wait_for_end(run_id)  # opened again when it ends
+            else:
+                self.review_queue.load(run_id, self._threshold)
 
     def _on_results_changed(self, run_id: int) -> None:
         # A resubmit ended: the table, summary and map of the open run are read again.

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from ping_desktop.gui.bulk_loads import without_gc_pauses
 from ping_desktop.gui.map_data import Grouping, MapLayout, group_dots, lay_out
 from ping_desktop.gui.map_view import MapView
 from ping_desktop.gui.summary_model import RowSubsetQuery
@@ -59,7 +60,7 @@ class MapController(QObject):
 
         async def work() -> None:
             try:
-                result = await asyncio.to_thread(job)
+                result = await asyncio.to_thread(without_gc_pauses(job))
             except sqlite3.Error as exc:
                 log.warning("Map data failed: %s", exc)
                 self.view.unlocated_label.setText(

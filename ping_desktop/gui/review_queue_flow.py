@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from ping_desktop.engine import resubmit as review_actions
 from ping_desktop.engine.runner import EngineError
 from ping_desktop.gui.async_support import TaskOwner
+from ping_desktop.gui.bulk_loads import without_gc_pauses
 from ping_desktop.gui.review_queue_view import ReviewQueueView, tab_title
 from ping_desktop.gui.run_controller import RunController
 from ping_desktop.session import AppServices
@@ -75,6 +76,8 @@ class ReviewQueueFlow(QObject):
         self._show_error, self._set_title = show_error, set_title
         self._run_id: int | None = None
         self._threshold = services.settings.low_confidence_threshold
+        # Which read of the queue is the latest: an older one still running is not shown.
+        self._load_number = 0
         self._confirm: QMessageBox | None = None
         view.edit_saved.connect(self._on_edit_saved)
         view.accept_requested.connect(self._on_accept)
@@ -91,12 +94,28 @@ class ReviewQueueFlow(QObject):
         self._run_id, self._threshold = run_id, threshold
         self._set_title(tab_title(None))
         self.view.set_busy("Finding the rows that need review\u2026")
-        self.tasks.start(self._load(run_id), "review-queue", preempt=True)
+        self._load_number += 1
+        self.tasks.start(self._load(run_id, self._load_number), "review-queue", preempt=True)
 
-    async def _load(self, run_id: int) -> None:
+    def wait_for_end(self, run_id: int) -> None:
+        """``run_id`` is still working: its rows to review are listed once it has ended (the
+        queue of 100,000 rows is not read again and again while their results arrive)."""
+        self._run_id = run_id
+        self._load_number += 1  # a read still under way is not shown
+        self._set_title(tab_title(None))
+        self.view.set_busy(None)
+        self.view.set_rows([])
+        self.view.show_message("This run is still working: the rows that need review are "
+                               "listed here when it ends.")
+
+    async def _load(self, run_id: int, number: int | None = None) -> None:
+        if number is None:  # read at once, after an edit, accept or resubmit
+            self._load_number += 1
+            number = self._load_number
+        store, threshold = self.services.run_store, self._threshold
         try:
-            rows = await asyncio.to_thread(review_queue, self.services.run_store, run_id,
-                                           self._threshold)
+            rows = await asyncio.to_thread(
+                without_gc_pauses(lambda: review_queue(store, run_id, threshold)))
         except (KeyError, EditError) as error:
             log.warning("Review queue of run %s failed: %s", run_id, error)
             self.view.set_busy(None)
@@ -104,7 +123,7 @@ class ReviewQueueFlow(QObject):
             self.view.show_message("The rows that need review could not be read from the run "
                                    "history. Reopen the run to try again.")
             return
-        if run_id != self._run_id:
+        if run_id != self._run_id or number != self._load_number:
             return
         self.view.set_busy(None)
         self.view.set_rows(rows)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QTabWidget
 
+from ping_desktop.gui.bulk_loads import without_gc_pauses
 from ping_desktop.gui.summary_model import RowSubsetQuery, with_rows
 from ping_desktop.gui.summary_view import SummaryView
 from ping_desktop.storage.review import ReviewFilter
@@ -90,7 +91,8 @@ class ReviewTabsMixin:
 
         async def work() -> None:
             try:
-                summary = await asyncio.to_thread(summarize, path, run, threshold)
+                summary = await asyncio.to_thread(
+                    without_gc_pauses(lambda: summarize(path, run, threshold)))
             except sqlite3.Error as exc:
                 log.warning("Summary failed: %s", exc)
                 self.summary.clear("The summary could not be read from the run history. "

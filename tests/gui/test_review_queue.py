@@ -280,3 +280,26 @@ def test_the_queue_and_its_edits_are_there_after_a_restart_offline(
     again.history_panel.queue_view.accept_button.click()  # accepting needs no server
     qtbot.waitUntil(lambda: set(queued(view)) == {NOT_SENT, LOW}, timeout=10_000)
 
+
+
+def test_a_run_still_working_lists_its_rows_to_review_once_it_ends(
+        qtbot: Any, make_window: Any, emulator: Any, tmp_path: Path) -> None:
+    """While a run works its queue is not read (100,000 rows again and again as results
+    arrive stalled the window); it is, with its count, as soon as the run ends."""
+    window = make_window(api_url=emulator.api_url, token=TEST_TOKEN, last_sources=["PG"])
+    run_id = finished_run(qtbot, window, tmp_path)
+    store, panel = window.services.run_store, window.history_panel
+    store.set_run_phase(run_id, RunPhase.RUNNING)  # as a run seen mid-way
+    window.tabs.show_tab(Tab.HISTORY)
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.record(run_id) is not None
+                    and panel.record(run_id).phase is RunPhase.RUNNING, timeout=5000)
+    panel.open_run(run_id)
+    view = panel.queue_view
+    assert "still working" in view.summary.text()
+    assert view.model.rowCount() == 0
+    assert tab_text(window) == "&Needs review"
+    store.set_run_phase(run_id, RunPhase.COMPLETE)
+    panel.refresh()  # what a run's end does
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=10_000)
+    assert tab_text(window) == "&Needs review (3)"

@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,8 @@ def run_enhance(args: argparse.Namespace) -> int:
     return code
 
 
-def _check_sources(sources: list[str], available: dict[str, DatasourceConfig]) -> None:
+def check_sources(sources: Sequence[str], available: dict[str, DatasourceConfig]) -> None:
+    """Refuse sources the account cannot use, before anything is sent."""
     unknown = [s for s in sources if s not in available]
     if unknown:
         raise CliError(
@@ -107,12 +109,13 @@ def _refuse_if_unsendable(path: Path, plan: PlanSummary) -> None:
         )
 
 
-def _check_width(target: Target, columns: int, sources: list[str],
+def check_width(target: Target, columns: int, sources: Sequence[str],
                  datasources: dict[str, DatasourceConfig]) -> None:
     """An .xlsx output has at most 16,384 columns: say so before any credit is spent."""
     if target.fmt != "xlsx":
         return
-    added = result_columns_for(sources, {s: list(datasources[s].output_fields) for s in sources})
+    added = result_columns_for(list(sources),
+                               {s: list(datasources[s].output_fields) for s in sources})
     # The export puts "Address sent" and "Checks" before the results (export/from_store.py).
     width = columns + 2 + len(added)
     if width > EXCEL_MAX_COLS:
@@ -174,7 +177,7 @@ async def _plan_run(
         except IntakeError as exc:
             raise CliError(exc.message) from None
         _refuse_if_unsendable(path, plan)
-    _check_width(target, len(read.preview.columns), sources, datasources)
+    check_width(target, len(read.preview.columns), sources, datasources)
     with timings.measure("plan_store"):
         return await bench.create_run(
             read.handle, plan.plan_id, store_path=store.path,
@@ -198,7 +201,7 @@ async def _enhance(
             try:
                 async with PingDataClient(api_url, token) as client:
                     datasources = await client.list_datasources()
-                    _check_sources(sources, datasources)
+                    check_sources(sources, datasources)
                     run_id = await _plan_run(bench, store, tune, read, plan, path, sources,
                                              datasources, client.origin, target)
                     # The table's rows are in the store now: free them before the run.

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ping_desktop.api import DatasourceConfig, PingDataClient, normalise_api_url
-from ping_desktop.cli.enhance import parse_sources
+from ping_desktop.api import PingDataClient, normalise_api_url
+from ping_desktop.cli.enhance import check_sources, check_width, parse_sources
 from ping_desktop.cli.progress import ProgressPrinter
 from ping_desktop.cli.results import Target, finish, target_for
 from ping_desktop.cli.support import (
@@ -28,8 +28,6 @@ from ping_desktop.cli.support import (
 from ping_desktop.engine.run_again import RunAgain, create_again_blocking, plan_again_blocking
 from ping_desktop.engine.runner import EngineError
 from ping_desktop.engine.timings import Timings
-from ping_desktop.export.cells import EXCEL_MAX_COLS
-from ping_desktop.export.model import result_columns_for
 from ping_desktop.intake import LOCATION_FIELDS, ColumnMapping
 from ping_desktop.storage.runstore import RunRecord, RunStore
 
@@ -76,29 +74,6 @@ def changed_mapping(run: RunRecord, changes: Sequence[str]) -> ColumnMapping:
     return mapping
 
 
-def _check_sources(sources: Sequence[str], available: dict[str, DatasourceConfig]) -> None:
-    unknown = [s for s in sources if s not in available]
-    if unknown:
-        raise CliError(
-            f"Source(s) {', '.join(unknown)} are unknown or not enabled for your account. "
-            f"Available: {', '.join(sorted(available)) or 'none'}.", EXIT_USAGE)
-
-
-def _check_width(target: Target, again: RunAgain,
-                 datasources: dict[str, DatasourceConfig]) -> None:
-    """An .xlsx output has at most 16,384 columns: say so before any credit is spent (the
-    same rule as enhance: the file's columns, *Address sent*, *Checks* and the results)."""
-    if target.fmt != "xlsx":
-        return
-    fields = {s: list(datasources[s].output_fields) for s in again.sources}
-    width = len(again.table.columns) + 2 + len(result_columns_for(list(again.sources), fields))
-    if width > EXCEL_MAX_COLS:
-        raise CliError(
-            f"The enriched workbook would need {width:,} columns, more than Excel's "
-            f"{EXCEL_MAX_COLS:,}. Nothing was sent. Choose fewer sources, or save as .csv "
-            "with --output.", EXIT_USAGE)
-
-
 def run_run_again(args: argparse.Namespace) -> int:
     """Plan RUN's input again (no request yet), then store and send the new run."""
     with RunStore() as store:
@@ -127,8 +102,8 @@ async def _send(again: RunAgain, api_url: str, token: str, tune: Tuning, target:
     try:
         async with PingDataClient(api_url, token) as client:
             datasources = await client.list_datasources()
-            _check_sources(again.sources, datasources)
-            _check_width(target, again, datasources)
+            check_sources(again.sources, datasources)
+            check_width(target, len(again.table.columns), again.sources, datasources)
             required = {s: datasources[s].required_attrs for s in again.sources}
             if any(required.values()):
                 try:

@@ -9,10 +9,12 @@ from collections.abc import Iterable
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -57,7 +59,13 @@ class ReviewQueueView(QWidget):
                 header.resizeSection(column, widths[key])
         self.panel = RowEditPanel(self)
         self.panel.save_requested.connect(self.edit_saved)
-        self.panel.setMinimumWidth(250)
+        # Scrolled, never squashed: at 1024x640 a check message under the fields left each
+        # field a few pixels high.
+        self.panel_scroll = QScrollArea(self)
+        self.panel_scroll.setWidget(self.panel)
+        self.panel_scroll.setWidgetResizable(True)
+        self.panel_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.panel_scroll.setMinimumWidth(250)
 
         self.summary = QLabel(_NO_RUN, self)
         self.summary.setObjectName("reviewQueueSummary")
@@ -75,7 +83,7 @@ class ReviewQueueView(QWidget):
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.table)
-        split.addWidget(self.panel)
+        split.addWidget(self.panel_scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)

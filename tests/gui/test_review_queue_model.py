@@ -137,3 +137,19 @@ def test_view_keeps_the_selection_and_offers_accept_and_resubmit(qtbot: Any) -> 
     view.set_busy(None)
     view.set_rows([])
     assert "Nothing needs review" in view.summary.text()
+
+
+def test_the_edit_fields_keep_their_height_in_a_small_window(qtbot: Any) -> None:
+    """At 1024x640 a long check message under the fields squashed each field to a few
+    pixels; the panel now scrolls instead."""
+    view = ReviewQueueView()
+    qtbot.addWidget(view)
+    view.resize(600, 260)
+    view.show()
+    view.set_rows([LOW])
+    view.table.selectRow(0)
+    view.panel.show_message("ZIP \"ABCDE\" on row 5 is not a US ZIP code: give 5 digits, or "
+                            "ZIP+4 such as 02139-4307 (for another country, set country too).")
+    qtbot.waitUntil(lambda: view.panel.fields["zip"].isVisible(), timeout=2000)
+    for name, field in view.panel.fields.items():
+        assert field.height() >= field.minimumSizeHint().height(), name

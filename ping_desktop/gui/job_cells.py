@@ -92,13 +92,20 @@ class JobCells:
         summary = self._runs.get(job.run_id)
         return summary.file_name if summary is not None else f"Run {job.run_id}"
 
+    def job_count(self, job: JobProgress) -> int:
+        """How many jobs the job's run has now. A job's own event counts the jobs its run had
+        when it last changed; a resubmit or a split adds jobs later, and "1 of 1" beside
+        "2 of 2" read as two runs."""
+        summary = self._runs.get(job.run_id)
+        return max(job.job_count, summary.jobs_total) if summary is not None else job.job_count
+
     def _display(self, job: JobProgress, column: JobColumn) -> str | int:
         if column is JobColumn.FILE:
             return self._file_name(job)
         if column is JobColumn.STARTED:
             return started_text(self._started.get(job.run_id))
         if column is JobColumn.JOB:
-            return f"{job.job_number} of {job.job_count}"
+            return f"{job.job_number} of {self.job_count(job)}"
         if column is JobColumn.STATUS:
             if self.job_is_stopped(job):
                 return STOPPED_WORDS
@@ -121,7 +128,7 @@ class JobCells:
             return f"{name}\n{run_summary_text(summary)}" if summary is not None else name
         if column is JobColumn.JOB:
             server = job.server_job_id or "not sent yet"
-            return f"Job {job.job_number} of {job.job_count}\nServer job id: {server}"
+            return f"Job {job.job_number} of {self.job_count(job)}\nServer job id: {server}"
         if column is JobColumn.STATUS:
             if self.job_is_stopped(job):
                 summary = self._runs[job.run_id]

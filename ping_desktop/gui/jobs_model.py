@@ -228,6 +228,11 @@ class JobsModel(JobCells, QAbstractTableModel):
             for row, job in enumerate(self._jobs):
                 if job.run_id == event.run_id and row not in dirty:
                     dirty[row] = False
+        if old is not None and old.jobs_total != event.jobs_total:
+            # A job added to the run (a resubmit, a split) changes every row's "N of M".
+            for row, job in enumerate(self._jobs):
+                if job.run_id == event.run_id:
+                    self._dirty[row] = True
         self._changed()
 
     def _changed(self) -> None:

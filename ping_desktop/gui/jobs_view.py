@@ -164,7 +164,7 @@ class JobsView(QWidget):
         self.keep_action.setEnabled(uncertain)
         if job is not None and needs_user(job.phase):
             words = job_status_tooltip(job.phase, job.message).replace("\n", " ")
-            self.detail.setText(f"Job {job.job_number} of {job.job_count}: {words}")
+            self.detail.setText(f"Job {job.job_number} of {self._model.job_count(job)}: {words}")
             self.detail.show()
         else:
             self.detail.clear()

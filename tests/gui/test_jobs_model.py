@@ -402,3 +402,20 @@ def test_add_jobs_shows_a_new_run_in_one_insertion_and_keeps_live_rows(
     model.add_jobs(run_record, jobs)  # again: nothing new
     assert rec.inserted == [(1, 4)]
     qtmodeltester.check(model)
+
+
+def test_a_job_added_to_the_run_renumbers_every_row_of_it() -> None:
+    # A resubmit (or a split) adds a job after the first one finished: its row must not stay
+    # "1 of 1" beside the new "2 of 2", which read as two runs.
+    model = JobsModel()
+    model.apply_event(job(job_id=11, job_count=1, phase=JobPhase.COMPLETE))
+    model.apply_event(run(jobs_total=1, jobs_done=1, phase=RunPhase.COMPLETE))
+    assert model.index(0, JobColumn.JOB).data(DISPLAY) == "1 of 1"
+    rec = Recorder(model)
+    model.apply_event(job(job_id=12, number=2, job_count=2))
+    model.apply_event(run(jobs_total=2, jobs_done=1, phase=RunPhase.COMPLETE))
+    assert [model.index(r, JobColumn.JOB).data(DISPLAY) for r in (0, 1)] == ["1 of 2", "2 of 2"]
+    # The first row is repainted whole (its Job cell changed), not only its File cell.
+    assert any(top == 0 and right == len(JobColumn) - 1 for top, _l, _b, right in rec.changed)
+    tip = model.index(0, JobColumn.JOB).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Job 1 of 2")

@@ -77,9 +77,13 @@ def run_enhance(args: argparse.Namespace) -> int:
     api_url = api_url_from(args.api_url, args.environment)
     token = token_for(api_url)
     timings = Timings()
+    timings.mark("command start")
     code = asyncio.run(_enhance(args, path, sources, target, api_url, token, tuning(args),
                                 timings))
     if args.timings:
+        # The events first (for bench_vs_official --timeline), the phases last: scripts read
+        # the last line.
+        print(json.dumps({"timeline": timings.timeline()}), flush=True)
         print(json.dumps(timings.report(), sort_keys=True), flush=True)
     return code
 
@@ -134,8 +138,10 @@ async def _read_and_plan(bench: ThreadWorkbench, args: argparse.Namespace, path:
     try:
         with timings.measure("intake"):
             read = await bench.read(path, args.sheet)
+            timings.mark("file read")
             plan = await bench.plan(read.handle, read.mapping, sources, {},
                                     _declined(args))
+            timings.mark("planned")
     except IntakeError as exc:
         raise CliError(exc.message) from None
     fields = read.mapping.fields
@@ -201,10 +207,12 @@ async def _enhance(
             try:
                 async with PingDataClient(api_url, token) as client:
                     datasources = await client.list_datasources()
+                    timings.mark("datasources listed")
                     check_sources(sources, datasources)
                     run_id = await _plan_run(bench, store, tune, read, plan, path, sources,
                                              datasources, client.origin, target)
                     # The table's rows are in the store now: free them before the run.
+                    timings.mark("run stored")
                     await bench.release(read.handle)
                     released = True
                     bench.shutdown()

@@ -136,6 +136,7 @@ async def finish(store: RunStore, run: RunRecord, target: Target | None,
     folder = await asyncio.to_thread(store.run_folder, run.id)
     await asyncio.to_thread(clean_stale_temps, target.path)
     await asyncio.to_thread(remember_target, folder, target)
+    timings.mark("export start")
     try:
         with timings.measure("merge_export"):
             stats = await asyncio.to_thread(on_cpu, timings, "merge_export", export_run, store,
@@ -144,6 +145,7 @@ async def finish(store: RunStore, run: RunRecord, target: Target | None,
         raise CliError(exc.message) from None
     # The run is done once its requested output exists: until this note, resume writes it.
     await asyncio.to_thread(remember_target, folder, target, written=True)
+    timings.mark("export written")
     print(f"Saved {stats.path} ({stats.rows:,} rows).", file=sys.stderr)
     return code
 

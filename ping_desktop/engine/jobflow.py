@@ -160,6 +160,7 @@ class JobFlow:
                     ctx.request_stop(RunPhase.NEEDS_ATTENTION, error.message)
                 return False
             await self._write(self.store.set_job_submitted, self.job_id, started.id)
+            self.engine.timings.mark(f"job {self.job_id} submitted")
             return True
 
     async def _split(self, location_ids: list[str], error: JobTooLargeError) -> bool:
@@ -237,6 +238,7 @@ class JobFlow:
             progressed = key != last
             last = key
             if status.is_terminal:
+                engine.timings.mark(f"job {self.job_id} seen finished")
                 return status
             if progressed:
                 phase = _SERVER_PHASES.get(status.state, job.phase)
@@ -294,6 +296,7 @@ class JobFlow:
         await self._finish(
             JobPhase.COMPLETE, None, completed=len(seen), problems=len(problems)
         )
+        self.engine.timings.mark(f"job {self.job_id} stored")
 
     def _unseen(self, seen: set[str]) -> set[str]:
         """The job's locations that no output mentioned (blocking)."""
@@ -360,6 +363,7 @@ class JobFlow:
                 with engine.timings.measure("download"):
                     file = await engine.client.download_output(output.url, dest,
                                                                validate_json=False)
+                engine.timings.mark(f"job {self.job_id} downloaded")
                 return await self._ingest(self._request(output, dest, file.size, file.sha256,
                                                         None))
             except OutputIncompleteError as error:

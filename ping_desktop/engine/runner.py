@@ -239,7 +239,9 @@ class Engine:
                                             name=f"run-{run_id}-lease")
             try:
                 with self.timings.measure("run"):
+                    self.timings.mark("run start")
                     await self._work(ctx)
+                    self.timings.mark("run end")
             finally:
                 heartbeat.cancel()
         except asyncio.CancelledError:

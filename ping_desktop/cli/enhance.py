@@ -189,7 +189,7 @@ async def _plan_run(
             read.handle, plan.plan_id, store_path=store.path,
             locations_per_job=tune.locations_per_job, sources=sources, api_origin=origin,
             source_fields={s: list(datasources[s].output_fields) for s in sources},
-            output=target.as_json())
+            output=target.as_json(), concurrent_jobs=tune.concurrent_jobs)
 
 
 async def _enhance(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 import time
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from typing import Any
 from ping_desktop.api import DatasourceConfig, PingDataClient
 from ping_desktop.cli.inspect import add_decline_argument
 from ping_desktop.cli.progress import ProgressPrinter
-from ping_desktop.cli.results import Target, finish, target_for
+from ping_desktop.cli.results import DONE, Target, clean_stale_temps, finish, on_cpu, target_for
 from ping_desktop.cli.support import (
     EXIT_USAGE,
     CliError,
@@ -26,13 +27,17 @@ from ping_desktop.cli.support import (
     tuning,
 )
 from ping_desktop.engine.timings import Timings
+from ping_desktop.export import ExportStats
 from ping_desktop.export.cells import EXCEL_MAX_COLS
+from ping_desktop.export.during_run import ExportDuringRun
 from ping_desktop.export.model import result_columns_for
 from ping_desktop.intake import IntakeError, refusal
 from ping_desktop.intake.model import FIELD_LABELS
 from ping_desktop.storage.runstore import RunRecord, RunStore
 from ping_desktop.worker.contract import PlanSummary, ReadResult
 from ping_desktop.worker.workbench import ThreadWorkbench
+
+log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -216,15 +221,47 @@ async def _enhance(
                     await bench.release(read.handle)
                     released = True
                     bench.shutdown()
-                    run = await _run(store, client, tune, timings, run_id)
+                    run, prepared = await _run_and_export(store, client, tune, timings,
+                                                          run_id, target)
             finally:
                 if not released:
                     await bench.release(read.handle)
         finally:
             bench.shutdown()
-        return await finish(store, run, target, timings)
+        return await finish(store, run, target, timings, prepared)
     finally:
         store.close()
+
+
+async def _run_and_export(store: RunStore, client: PingDataClient, tune: Tuning,
+                          timings: Timings, run_id: int, target: Target
+                          ) -> tuple[RunRecord, ExportStats | None]:
+    """Run the jobs while an .xlsx target is written as their results arrive (so little is
+    left after the last job); the run and the export written, None when it was not (a .csv
+    target, a run that did not finish well, a failure: :func:`finish` then exports as
+    usual)."""
+    if target.fmt != "xlsx":
+        return await _run(store, client, tune, timings, run_id), None
+    # Before the export's own temp file exists (it waits beside the target all run long).
+    await asyncio.to_thread(clean_stale_temps, target.path)
+    early = ExportDuringRun(store, run_id, target.path,
+                            lambda write: on_cpu(timings, "merge_export", write))
+    early.start()
+    complete = False
+    try:
+        run = await _run(store, client, tune, timings, run_id)
+        complete = run.phase in DONE
+    finally:
+        timings.mark("export start")
+        with timings.measure("merge_export"):
+            prepared = await asyncio.to_thread(early.finish, complete)
+    if prepared is not None:
+        timings.mark(f"export written during the run ({early.rows_before_end} rows before "
+                     "its end)")
+    elif early.error is not None:
+        log.info("The export written during the run failed; exporting again after it: %r",
+                 early.error)
+    return run, prepared
 
 
 async def _run(store: RunStore, client: PingDataClient, tune: Tuning, timings: Timings,

@@ -308,15 +308,20 @@ def _write_extra(workbook: Any, name: str, sheet: ExtraSheet) -> None:
                 cells.write(row, col, value)
 
 
-def write_xlsx(table: EnrichedTable, dest: Path, *, fast_rows: bool = True) -> ExportStats:
+def write_xlsx(table: EnrichedTable, dest: Path, *, fast_rows: bool = True,
+               on_temp: Callable[[Path], None] | None = None) -> ExportStats:
     """Write ``table`` as an .xlsx at ``dest`` (atomically); raises :class:`ExportError`.
 
     ``fast_rows=False`` writes the main sheet's data rows through xlsxwriter's per-cell API
     instead of :class:`RowStreamer` (same file; kept to check the two against each other).
+    ``on_temp`` is told the temp file beside ``dest`` that becomes it (a long export keeps it
+    touched so no one takes it for a killed export's leftover).
     """
     started = time.perf_counter()
     dest = Path(dest)
     with atomic_target(dest) as tmp:
+        if on_temp is not None:
+            on_temp(tmp)
         workbook = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         try:
             main_name = sanitize_sheet_name(table.sheet_name)
@@ -328,6 +333,8 @@ def write_xlsx(table: EnrichedTable, dest: Path, *, fast_rows: bool = True) -> E
                 taken.append(extra_names[-1])
             run_name = sanitize_sheet_name(RUN_SHEET, taken)
             _, rows, cols, notes = _write_main_sheet(workbook, table, main_name, fast_rows)
+            if table.after_rows is not None:
+                table.after_rows()
             _write_problems(workbook, problems_name, _chain(table.problems, notes))
             for extra, extra_name in zip(table.extra_sheets, extra_names, strict=True):
                 _write_extra(workbook, extra_name, extra)

@@ -26,6 +26,8 @@ def test_enhance_runs_and_offline_export(
     assert f"Saved {default_output}" in err
     assert TEST_TOKEN not in out + err
     assert '"status_requests"' in out.splitlines()[-1]
+    # The workbook was written while the run worked (compared with a late export below).
+    assert "export written during the run" in out.splitlines()[-2]
     assert "Job 3/3" in err
 
     assert main(["runs"]) == 0

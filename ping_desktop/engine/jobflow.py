@@ -104,19 +104,27 @@ class JobFlow:
 
     async def process(self) -> None:
         """Run the job from wherever it stands until it is final, or the run stops."""
+        status = await self.until_finished_on_server()
+        if status is not None:
+            await self.collect(status)
+
+    async def until_finished_on_server(self) -> JobStatus | None:
+        """Submit the job if it was not, and poll it until the server has finished it (its
+        final status); None when it cannot go on or was already final."""
         job = await self._job()
         if job.phase.is_final:
-            return
+            return None
         if job.phase is JobPhase.SUBMITTING:
             # Left over from a session that stopped during the POST: the job may exist.
             await self._set(phase=JobPhase.UNCERTAIN, message=messages.INTERRUPTED_SUBMISSION)
-            return
+            return None
         immediate = job.server_job_id is not None  # resuming: ask for its state at once
         if job.server_job_id is None and not await self._submit():
-            return
-        status = await self._poll(immediate)
-        if status is None:
-            return
+            return None
+        return await self._poll(immediate)
+
+    async def collect(self, status: JobStatus) -> None:
+        """Turn the server's finished job into stored results (or a FAILED job)."""
         await self._collect(status)
 
     # -- submitting --------------------------------------------------------------------------

@@ -209,7 +209,9 @@ class JobFlow:
                 return None
             engine.timings.status_requests += 1
             try:
+                sent = engine.clock()
                 status = await engine.client.get_job(server_id)
+                answered = engine.clock()
             except JobNotFoundError as error:
                 await self._set(phase=JobPhase.NEEDS_ATTENTION, message=error.message)
                 return None
@@ -257,8 +259,13 @@ class JobFlow:
                     problems=request.num_problems,
                     message=None,
                 )
-            eta = finish.eta(engine.clock(), request.num_completed, request.num_requested)
-            delay = schedule.at_finish(schedule.next_delay(progressed), eta)
+            # The server counted somewhere between sending and the answer: the midpoint, give
+            # or take half the round trip (the margin of the finishing poll).
+            seen = (sent + answered) / 2
+            eta = finish.eta(seen, request.num_completed, request.num_requested)
+            if eta is not None:
+                eta -= engine.clock() - seen
+            delay = schedule.at_finish(schedule.next_delay(progressed), eta, answered - sent)
 
     def _past_deadline(self, job: JobRecord) -> bool:
         """Whether the job was sent longer ago than the engine's per-job deadline."""

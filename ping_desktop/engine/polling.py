@@ -84,12 +84,20 @@ class PollSchedule:
             delay = max(delay, retry_after)
         return delay
 
-    def at_finish(self, delay: float, eta: float | None) -> float:
+    def at_finish(self, delay: float, eta: float | None,
+                  round_trip: float | None = None) -> float:
         """``delay``, or sooner when the job should finish before it (``eta`` seconds from
-        now): a little after that moment, never sooner than a fifth of the first interval."""
+        now): a little after that moment, never sooner than a fifth of the first interval.
+
+        "A little": 2 % of the wait (the pace may vary) plus twice the status request's
+        ``round_trip`` (when the server counted is known to within it; at least 20 ms), or
+        50 ms when the round trip is not known. A poll that comes too early costs another
+        wait of at least a fifth of the first interval; one that comes late, its lateness.
+        """
         if eta is None or eta >= delay:
             return delay
-        return max(eta * 1.05 + 0.05, self.settings.initial / 5)
+        margin = 0.05 if round_trip is None else max(0.02, 2 * round_trip)
+        return min(delay, max(eta * 1.02 + margin, self.settings.initial / 5))
 
     def _jittered(self, base: float) -> float:
         u = min(max(self.rand(), 0.0), 1.0)

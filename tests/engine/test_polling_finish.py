@@ -55,5 +55,13 @@ def test_the_poll_comes_just_after_the_expected_finish_never_later_than_planned(
     schedule = PollSchedule(PollSettings(initial=1.0), rand=lambda: 0.5)
     assert schedule.at_finish(1.5, None) == 1.5
     assert schedule.at_finish(1.5, 3.0) == 1.5  # the plan already comes first
-    assert abs(schedule.at_finish(1.5, 1.0) - 1.1) < 1e-9  # 5 % + 50 ms after the finish
+    assert abs(schedule.at_finish(1.5, 1.0) - 1.07) < 1e-9  # 2 % + 50 ms after the finish
     assert schedule.at_finish(1.5, 0.0) == 0.2  # never a burst of requests
+
+
+def test_the_margin_after_the_finish_follows_the_status_round_trip() -> None:
+    schedule = PollSchedule(PollSettings(initial=1.0), rand=lambda: 0.5)
+    # When the server counted is known to within the round trip: twice it, at least 20 ms.
+    assert abs(schedule.at_finish(1.5, 1.0, round_trip=0.004) - 1.04) < 1e-9
+    assert abs(schedule.at_finish(1.5, 1.0, round_trip=0.1) - 1.22) < 1e-9
+    assert schedule.at_finish(1.5, 1.0, round_trip=0.5) == 1.5  # the plan comes first

@@ -8,7 +8,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from ping_desktop.cli.support import (
     token_for,
     tuning,
 )
+from ping_desktop.engine.events import Event, JobProgress
 from ping_desktop.engine.timings import Timings
 from ping_desktop.export import ExportStats
 from ping_desktop.export.cells import EXCEL_MAX_COLS
@@ -241,7 +242,7 @@ async def _run_and_export(store: RunStore, client: PingDataClient, tune: Tuning,
     target, a run that did not finish well, a failure: :func:`finish` then exports as
     usual)."""
     if target.fmt != "xlsx":
-        return await _run(store, client, tune, timings, run_id), None
+        return await _run(store, client, tune, timings, run_id, None), None
     # Before the export's own temp file exists (it waits beside the target all run long).
     await asyncio.to_thread(clean_stale_temps, target.path)
     early = ExportDuringRun(store, run_id, target.path,
@@ -249,7 +250,7 @@ async def _run_and_export(store: RunStore, client: PingDataClient, tune: Tuning,
     early.start()
     complete = False
     try:
-        run = await _run(store, client, tune, timings, run_id)
+        run = await _run(store, client, tune, timings, run_id, early.nudge)
         complete = run.phase in DONE
     finally:
         timings.mark("export start")
@@ -265,9 +266,15 @@ async def _run_and_export(store: RunStore, client: PingDataClient, tune: Tuning,
 
 
 async def _run(store: RunStore, client: PingDataClient, tune: Tuning, timings: Timings,
-               run_id: int) -> RunRecord:
+               run_id: int, nudge: Callable[[], None] | None) -> RunRecord:
     printer = ProgressPrinter()
-    engine = tune.engine(store, client, printer, timings)
+
+    def on_event(event: Event) -> None:
+        printer(event)
+        if nudge is not None and isinstance(event, JobProgress) and event.phase.is_final:
+            nudge()  # the export written during the run looks for newly final rows now
+
+    engine = tune.engine(store, client, on_event, timings)
     try:
         # The whole process's CPU: submit, poll and download on the loop thread, parse and
         # store writes in worker threads.

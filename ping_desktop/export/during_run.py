@@ -53,6 +53,8 @@ class ExportDuringRun:
         self.dest = Path(dest)
         self._measure = measure
         self._ended = threading.Event()
+        self._wake = threading.Event()
+        self._summary: ExtraSheet | None = None
         self._complete = False
         self._temp: Path | None = None
         self._thread: threading.Thread | None = None
@@ -67,12 +69,18 @@ class ExportDuringRun:
                                         daemon=True)
         self._thread.start()
 
+    def nudge(self) -> None:
+        """A job of the run became final: look for newly final rows now rather than at the
+        next poll (thread-safe and cheap)."""
+        self._wake.set()
+
     def finish(self, complete: bool) -> ExportStats | None:
         """The run has ended: complete the export (``complete``: the run finished with results
         to save) or give it up; waits for the thread (blocking). Returns what was written, or
         None when nothing was (given up, or failed: :attr:`error` says why)."""
         self._complete = complete
         self._ended.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join()
         return self._stats
@@ -103,7 +111,7 @@ class ExportDuringRun:
         def after_rows() -> None:
             final = store.get_run(run_id)
             table.run_info = run_info(store, final, len(table.header_row_values))
-            table.extra_sheets = [summary_sheet(store.path, final, None)]
+            table.extra_sheets = [self._summary or summary_sheet(store.path, final, None)]
 
         table.after_rows = after_rows
         return write_xlsx(table, self.dest, on_temp=self._remember_temp)
@@ -124,7 +132,11 @@ class ExportDuringRun:
         file) when it did not, or when the columns are no longer those of the header."""
         store, run_id = self.store, self.run_id
         done: int | None = -(2**62)  # the first row not written yet (None: all are)
-        while not self._ended.wait(POLL_SECONDS):
+        while True:
+            self._wake.wait(POLL_SECONDS)
+            self._wake.clear()
+            if self._ended.is_set():
+                break
             self._touch_temp()
             if done is None:
                 continue  # every row is written: waiting for the run's end
@@ -134,6 +146,10 @@ class ExportDuringRun:
             if pending is None or pending > done:
                 yield (done, pending)
                 done = pending
+                if done is None:
+                    # Every job is final, so are the results the Summary counts: count them
+                    # now, while the run does its final bookkeeping.
+                    self._summary = summary_sheet(store.path, store.get_run(run_id), None)
         if not self._complete or layout(store, store.get_run(run_id)) != started_with:
             raise GaveUp
         if done is not None:

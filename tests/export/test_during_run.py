@@ -151,3 +151,35 @@ def test_a_failure_is_kept_for_the_caller_and_leaves_no_file(
     assert early.finish(True) is None
     assert early.error is not None  # the usual export will say it plainly
     assert not missing.parent.exists()
+
+
+def test_a_nudge_takes_new_rows_at_once_and_the_summary_is_counted_before_the_end(
+    store: RunStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ping_desktop.export import during_run
+
+    monkeypatch.setattr(during_run, "POLL_SECONDS", 60.0)  # only nudges wake it up
+    counted: list[int] = []
+    from ping_desktop.export.summary_sheet import summary_sheet as real_summary
+
+    def summary(*args: Any) -> Any:
+        counted.append(early.rows_before_end)
+        return real_summary(*args)
+
+    monkeypatch.setattr(during_run, "summary_sheet", summary)
+    run_id = _run(store)
+    early = ExportDuringRun(store, run_id, tmp_path / "out.xlsx")
+    early.start()
+    try:
+        _complete(store, run_id, 0, JOB_A)
+        early.nudge()
+        _wait_for(lambda: early.rows_before_end == 3, timeout=5.0)
+        _complete(store, run_id, 1, JOB_B)
+        early.nudge()
+        # Every job final: every row taken and the Summary counted while the run still works.
+        _wait_for(lambda: counted == [6], timeout=5.0)
+        store.set_run_phase(run_id, RunPhase.COMPLETE)
+    finally:
+        stats = early.finish(True)
+    assert stats is not None
+    assert counted == [6]  # not counted again at the end

@@ -26,6 +26,14 @@ LOCATIONS = {2: "L0", 3: "L1", 4: "L2", 5: "L3", 6: "L4", 7: "L1"}
 JOB_A, JOB_B = ("L0", "L1", "L2"), ("L3", "L4")
 
 
+@pytest.fixture(autouse=True)
+def quick_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Polls every 50 ms (tests that check the nudges set their own)."""
+    from ping_desktop.export import during_run
+
+    monkeypatch.setattr(during_run, "POLL_SECONDS", 0.05)
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[RunStore]:
     opened = RunStore(tmp_path / "runs.sqlite3")
@@ -82,7 +90,7 @@ def test_rows_are_taken_as_their_jobs_finish_and_the_file_equals_a_late_export(
         _complete(store, run_id, 0, JOB_A)
         assert store.first_pending_row(run_id) == 5  # L3 first appears on row 5
         _wait_for(lambda: early.rows_before_end == 3)  # rows 2-4; row 7 waits behind 5 and 6
-        time.sleep(0.3)  # a poll or more later, still nothing past row 4
+        time.sleep(0.3)  # several polls later, still nothing past row 4
         assert early.rows_before_end == 3
         _complete(store, run_id, 1, JOB_B)
         assert store.first_pending_row(run_id) is None

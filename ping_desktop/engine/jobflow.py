@@ -137,8 +137,14 @@ class JobFlow:
             if ctx.stop.is_set():
                 return False
             sources = list(ctx.run.sources)
-            payloads, digest = await self.engine.db(self.store.job_payloads_and_digest,
-                                                    self.job_id, sources)
+            prepared = await self.engine.db(self._payloads_if_ours, sources)
+            if prepared is None:
+                # Another process took the run over: nothing more is sent from here, even
+                # before the lease's heartbeat notices (a worker goes on to the next job as
+                # soon as the server has finished the last one).
+                ctx.request_stop(RunPhase.PAUSED, messages.LEASE_LOST)
+                return False
+            payloads, digest = prepared
             await self._write(self.store.mark_job_submitting, self.job_id, digest)
             try:
                 with self.engine.timings.measure("submit"):
@@ -170,6 +176,15 @@ class JobFlow:
             await self._write(self.store.set_job_submitted, self.job_id, started.id)
             self.engine.timings.mark(f"job {self.job_id} submitted")
             return True
+
+    def _payloads_if_ours(self, sources: list[str]
+                          ) -> tuple[list[dict[str, Any]], str] | None:
+        """The job's payloads and digest (blocking), or None when another process holds the
+        run's lease now."""
+        holder = self.store.lease_holder(self.ctx.run.id)
+        if holder is not None and holder.owner != self.engine.owner.key:
+            return None
+        return self.store.job_payloads_and_digest(self.job_id, sources)
 
     async def _split(self, location_ids: list[str], error: JobTooLargeError) -> bool:
         pieces = split(location_ids, error.max_locations)

@@ -16,6 +16,13 @@ single request is accepted). The official client gets the token from PING_DATA_A
 times, Ping Desktop's CPU time and the ratio (issue 15's goal: <= 0.45).
 
     .venv/bin/python bench/bench_vs_official.py [--addresses 20000] [--rate 500] [--keep DIR]
+        [--timeline] [--official-seconds S]
+
+``--timeline`` prints when each step of Ping Desktop's run happened, counted from the moment
+the bench started its process (its ``--timings`` events: read, plan, store, each job's submit,
+finish seen, download and store, the export). ``--official-seconds S`` takes the official
+client's wall time as given instead of running it (45 s on a quiet machine), for quicker
+iterations on Ping Desktop's side; the ratio it prints then says so.
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ import time
 from pathlib import Path
 
 import xlsxwriter
+
+from ping_desktop.engine.planning import job_sizes
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICIAL_VENV = ROOT / "bench" / "out" / ".venv-official"
@@ -99,6 +108,7 @@ def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float,
     """Wall seconds, CPU seconds (user + system of the process and its children) and output."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
+    LAUNCHED[0] = started
     done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, check=False)
     wall = time.perf_counter() - started
@@ -110,6 +120,31 @@ def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float,
     return wall, cpu, done.stdout
 
 
+LAUNCHED = [0.0]  # perf_counter when the last timed process was started
+
+
+def print_timeline(output: str, wall: float) -> None:
+    """Ping Desktop's ``--timings`` events, in seconds from its launch: the run's own steps on
+    one line each, then one line per job (submitted, finish seen, downloaded, stored)."""
+    lines = output.strip().splitlines()
+    events = json.loads(lines[-2])["timeline"]
+    jobs: dict[str, dict[str, float]] = {}
+    print("    timeline (s from launch):")
+    for moment, name in events:
+        at = moment - LAUNCHED[0]
+        parts = name.split(" ", 2)
+        if parts[0] == "job" and len(parts) == 3:
+            jobs.setdefault(parts[1], {})[parts[2]] = at
+        else:
+            print(f"      {at:6.2f}  {name}")
+    print(f"      {wall:6.2f}  process exit")
+    steps = ("submitted", "seen finished", "downloaded", "stored")
+    print("      job   " + "".join(f"{s:>15}" for s in steps))
+    for job, seen in sorted(jobs.items(), key=lambda kv: min(kv[1].values())):
+        print(f"      {job:>4}  " + "".join(
+            f"{seen[s]:15.2f}" if s in seen else f"{'-':>15}" for s in steps))
+
+
 def main() -> int:
     """Run both clients and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -117,9 +152,13 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=500.0,
                         help="emulator locations per second per job")
     parser.add_argument("--keep", type=Path, help="keep the files in this folder")
+    parser.add_argument("--timeline", action="store_true",
+                        help="print when each step of Ping Desktop's run happened")
+    parser.add_argument("--official-seconds", type=float, metavar="S",
+                        help="take the official client's wall time as S instead of running it")
     args = parser.parse_args()
 
-    official = official_client()
+    official = official_client() if args.official_seconds is None else None
     work = args.keep or Path(tempfile.mkdtemp(prefix="ping-vs-official-"))
     work.mkdir(parents=True, exist_ok=True)
     text, sheet = write_inputs(addresses(args.addresses), work)
@@ -135,9 +174,12 @@ def main() -> int:
         # The official client first (its single job), then ours: the emulator is idle for both.
         # The official client appends /api/v1/... to the origin it is given.
         origin = api_url.removesuffix("/").removesuffix("/api/v1")
-        off_wall, off_cpu, off_out = timed(
-            [str(official), "--api-url", origin, "bulk-enhance", "-f", str(text),
-             "-s", "PG", "-s", "PH"], env, official_dir)
+        if official is None:
+            off_wall, off_cpu, off_out = args.official_seconds, 0.0, "'success': True"
+        else:
+            off_wall, off_cpu, off_out = timed(
+                [str(official), "--api-url", origin, "bulk-enhance", "-f", str(text),
+                 "-s", "PG", "-s", "PH"], env, official_dir)
         ours_wall, ours_cpu, ours_out = timed(
             [sys.executable, "-m", "ping_desktop.cli", "enhance", str(sheet), "--sources",
              "PG,PH", "--api-url", api_url, "--output", str(work / "addresses-enriched.xlsx"),
@@ -152,8 +194,12 @@ def main() -> int:
     downloaded = sorted(p.name for p in official_dir.iterdir())
     print(f"{args.addresses:,} addresses, PG + PH, emulator at {args.rate:g} locations/s per job "
           f"(shared machine: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-    print(f"  official client (pingintel-api, one request, 5 s polls): {off_wall:6.1f} s wall, "
-          f"{off_cpu:5.1f} s CPU; downloaded {', '.join(downloaded) or 'nothing'}")
+    if official is None:
+        print(f"  official client: NOT RUN, its wall time taken as {off_wall:.1f} s "
+              "(--official-seconds)")
+    else:
+        print(f"  official client (pingintel-api, one request, 5 s polls): {off_wall:6.1f} s "
+              f"wall, {off_cpu:5.1f} s CPU; downloaded {', '.join(downloaded) or 'nothing'}")
     print(f"  Ping Desktop CLI (default job size and concurrency, .xlsx in and out): "
           f"{ours_wall:6.1f} s wall, {ours_cpu:5.1f} s CPU")
     timings = json.loads(ours_out.strip().splitlines()[-1])
@@ -162,14 +208,23 @@ def main() -> int:
           f"{float(timings['waiting']):.1f} s; " + ", ".join(
               f"{phase} {float(timings.get(phase, 0.0)):.1f}" for phase in own)
           + f" s; {timings['status_requests']} status requests")
+    if args.timeline:
+        print_timeline(ours_out, ours_wall)
+    if args.keep is not None:
+        (work / "ping-desktop-stdout.txt").write_text(ours_out, encoding="utf-8")
     # The emulator keeps each job queued 0.5 s (EmulatorConfig.queue_seconds) before it
-    # processes it; with 1,000-location jobs, 3 at a time, they go in waves.
+    # processes it; with at most 1,000 locations a job, 3 at a time, they go in waves.
     jobs = -(-args.addresses // 1000)
     waves = -(-jobs // 3)
     floor = waves * (0.5 + 1000 / args.rate)
-    print(f"    (server floor with the default 1,000-location jobs, 3 at a time: {waves} waves "
+    print(f"    (server floor with full 1,000-location jobs, 3 at a time: {waves} waves "
           f"x (0.5 s queued + {1000 / args.rate:.1f} s processing) = {floor:.1f} s, "
           f"{floor / off_wall:.2f}x the official client)")
+    sizes = job_sizes(args.addresses, 1000, 3)  # what Ping Desktop plans (even jobs)
+    even = sum(0.5 + max(sizes[i:i + 3]) / args.rate for i in range(0, len(sizes), 3))
+    print(f"    (with the even jobs Ping Desktop plans, {len(sizes)} of {min(sizes)}-"
+          f"{max(sizes)}: {-(-len(sizes) // 3)} waves, {even:.1f} s, "
+          f"{even / off_wall:.2f}x)")
     ratio = ours_wall / off_wall
     print(f"  Ping Desktop / official, wall: {ratio:.2f}x  (goal <= 0.45x) "
           f"{'OK' if ratio <= 0.45 else 'MISSED'}")

@@ -5,16 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ping_desktop.api import DatasourceConfig, PingDataClient
 from ping_desktop.cli.inspect import add_decline_argument
 from ping_desktop.cli.progress import ProgressPrinter
-from ping_desktop.cli.results import Target, finish, target_for
+from ping_desktop.cli.results import DONE, Target, clean_stale_temps, finish, on_cpu, target_for
 from ping_desktop.cli.support import (
     EXIT_USAGE,
     CliError,
@@ -25,14 +26,19 @@ from ping_desktop.cli.support import (
     token_for,
     tuning,
 )
+from ping_desktop.engine.events import Event, JobProgress
 from ping_desktop.engine.timings import Timings
+from ping_desktop.export import ExportStats
 from ping_desktop.export.cells import EXCEL_MAX_COLS
+from ping_desktop.export.during_run import ExportDuringRun
 from ping_desktop.export.model import result_columns_for
 from ping_desktop.intake import IntakeError, refusal
 from ping_desktop.intake.model import FIELD_LABELS
 from ping_desktop.storage.runstore import RunRecord, RunStore
 from ping_desktop.worker.contract import PlanSummary, ReadResult
 from ping_desktop.worker.workbench import ThreadWorkbench
+
+log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -77,9 +83,13 @@ def run_enhance(args: argparse.Namespace) -> int:
     api_url = api_url_from(args.api_url, args.environment)
     token = token_for(api_url)
     timings = Timings()
+    timings.mark("command start")
     code = asyncio.run(_enhance(args, path, sources, target, api_url, token, tuning(args),
                                 timings))
     if args.timings:
+        # The events first (for bench_vs_official --timeline), the phases last: scripts read
+        # the last line.
+        print(json.dumps({"timeline": timings.timeline()}), flush=True)
         print(json.dumps(timings.report(), sort_keys=True), flush=True)
     return code
 
@@ -134,8 +144,10 @@ async def _read_and_plan(bench: ThreadWorkbench, args: argparse.Namespace, path:
     try:
         with timings.measure("intake"):
             read = await bench.read(path, args.sheet)
+            timings.mark("file read")
             plan = await bench.plan(read.handle, read.mapping, sources, {},
                                     _declined(args))
+            timings.mark("planned")
     except IntakeError as exc:
         raise CliError(exc.message) from None
     fields = read.mapping.fields
@@ -183,7 +195,7 @@ async def _plan_run(
             read.handle, plan.plan_id, store_path=store.path,
             locations_per_job=tune.locations_per_job, sources=sources, api_origin=origin,
             source_fields={s: list(datasources[s].output_fields) for s in sources},
-            output=target.as_json())
+            output=target.as_json(), concurrent_jobs=tune.concurrent_jobs)
 
 
 async def _enhance(
@@ -201,28 +213,68 @@ async def _enhance(
             try:
                 async with PingDataClient(api_url, token) as client:
                     datasources = await client.list_datasources()
+                    timings.mark("datasources listed")
                     check_sources(sources, datasources)
                     run_id = await _plan_run(bench, store, tune, read, plan, path, sources,
                                              datasources, client.origin, target)
                     # The table's rows are in the store now: free them before the run.
+                    timings.mark("run stored")
                     await bench.release(read.handle)
                     released = True
                     bench.shutdown()
-                    run = await _run(store, client, tune, timings, run_id)
+                    run, prepared = await _run_and_export(store, client, tune, timings,
+                                                          run_id, target)
             finally:
                 if not released:
                     await bench.release(read.handle)
         finally:
             bench.shutdown()
-        return await finish(store, run, target, timings)
+        return await finish(store, run, target, timings, prepared)
     finally:
         store.close()
 
 
+async def _run_and_export(store: RunStore, client: PingDataClient, tune: Tuning,
+                          timings: Timings, run_id: int, target: Target
+                          ) -> tuple[RunRecord, ExportStats | None]:
+    """Run the jobs while an .xlsx target is written as their results arrive (so little is
+    left after the last job); the run and the export written, None when it was not (a .csv
+    target, a run that did not finish well, a failure: :func:`finish` then exports as
+    usual)."""
+    if target.fmt != "xlsx":
+        return await _run(store, client, tune, timings, run_id, None), None
+    # Before the export's own temp file exists (it waits beside the target all run long).
+    await asyncio.to_thread(clean_stale_temps, target.path)
+    early = ExportDuringRun(store, run_id, target.path,
+                            lambda write: on_cpu(timings, "merge_export", write))
+    early.start()
+    complete = False
+    try:
+        run = await _run(store, client, tune, timings, run_id, early.nudge)
+        complete = run.phase in DONE
+    finally:
+        timings.mark("export start")
+        with timings.measure("merge_export"):
+            prepared = await asyncio.to_thread(early.finish, complete)
+    if prepared is not None:
+        timings.mark(f"export written during the run ({early.rows_before_end} rows before "
+                     "its end)")
+    elif early.error is not None:
+        log.info("The export written during the run failed; exporting again after it: %r",
+                 early.error)
+    return run, prepared
+
+
 async def _run(store: RunStore, client: PingDataClient, tune: Tuning, timings: Timings,
-               run_id: int) -> RunRecord:
+               run_id: int, nudge: Callable[[], None] | None) -> RunRecord:
     printer = ProgressPrinter()
-    engine = tune.engine(store, client, printer, timings)
+
+    def on_event(event: Event) -> None:
+        printer(event)
+        if nudge is not None and isinstance(event, JobProgress) and event.phase.is_final:
+            nudge()  # the export written during the run looks for newly final rows now
+
+    engine = tune.engine(store, client, on_event, timings)
     try:
         # The whole process's CPU: submit, poll and download on the loop thread, parse and
         # store writes in worker threads.

@@ -17,7 +17,7 @@ from ping_desktop.cli.support import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_US
 from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.engine.creation import OUTPUT_FILE
 from ping_desktop.engine.timings import Timings
-from ping_desktop.export import ExportError
+from ping_desktop.export import ExportError, ExportStats
 from ping_desktop.export.from_store import export_run
 from ping_desktop.storage.runstore import RunRecord, RunStore
 
@@ -113,8 +113,9 @@ def on_cpu(timings: Timings, phase: str, fn: Callable[..., T], *args: Any) -> T:
 
 
 async def finish(store: RunStore, run: RunRecord, target: Target | None,
-                 timings: Timings) -> int:
-    """Export a finished run to ``target`` and report; explain how to continue otherwise."""
+                 timings: Timings, prepared: ExportStats | None = None) -> int:
+    """Export a finished run to ``target`` and report; explain how to continue otherwise.
+    ``prepared``: the run was already written to ``target`` while it worked."""
     if run.phase not in DONE:
         print(f"Run {run.id} {run.phase.value}: {run.message or ''}".rstrip(), file=sys.stderr)
         stuck = await asyncio.to_thread(_needing_attention, store, run.id)
@@ -134,16 +135,21 @@ async def finish(store: RunStore, run: RunRecord, target: Target | None,
               "--output FILE", file=sys.stderr)
         return code
     folder = await asyncio.to_thread(store.run_folder, run.id)
-    await asyncio.to_thread(clean_stale_temps, target.path)
-    await asyncio.to_thread(remember_target, folder, target)
-    try:
-        with timings.measure("merge_export"):
-            stats = await asyncio.to_thread(on_cpu, timings, "merge_export", export_run, store,
-                                            run.id, target.path, target.fmt)
-    except ExportError as exc:
-        raise CliError(exc.message) from None
+    if prepared is None:
+        await asyncio.to_thread(clean_stale_temps, target.path)
+        await asyncio.to_thread(remember_target, folder, target)
+        timings.mark("export start")
+        try:
+            with timings.measure("merge_export"):
+                stats = await asyncio.to_thread(on_cpu, timings, "merge_export", export_run,
+                                                store, run.id, target.path, target.fmt)
+        except ExportError as exc:
+            raise CliError(exc.message) from None
+    else:
+        stats = prepared
     # The run is done once its requested output exists: until this note, resume writes it.
     await asyncio.to_thread(remember_target, folder, target, written=True)
+    timings.mark("export written")
     print(f"Saved {stats.path} ({stats.rows:,} rows).", file=sys.stderr)
     return code
 

@@ -116,7 +116,7 @@ async def _send(again: RunAgain, api_url: str, token: str, tune: Tuning, target:
                 create_again_blocking, store, again, tune.locations_per_job,
                 api_origin=client.origin,
                 source_fields={s: list(datasources[s].output_fields) for s in again.sources},
-                output=target.as_json())
+                output=target.as_json(), concurrent_jobs=tune.concurrent_jobs)
             print(f"New run {run_id}.", file=sys.stderr)
             printer = ProgressPrinter()
             engine = tune.engine(store, client, printer)

@@ -27,6 +27,9 @@ class RunContext:
         self.stop_message: str | None = None
         self.canceled = False
         self.workers: list[asyncio.Task[None]] = []
+        #: Jobs the server has finished, being downloaded and stored after their worker
+        #: went on to the next job.
+        self.collecting: set[asyncio.Task[None]] = set()
         self.parse_slot = asyncio.Semaphore(1)
         self._sleep = sleep
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ping_desktop.api import safe_output_filename
-from ping_desktop.engine.planning import chunk
+from ping_desktop.engine.planning import balanced_chunks
 from ping_desktop.intake.model import ColumnMapping, Plan, SheetTable
 from ping_desktop.storage.runstore import PlannedJob, RowProblem, RunStore
 
@@ -38,9 +38,12 @@ class RunInput:
     declined: frozenset[str] = frozenset()
 
 
-def create_run_blocking(store: RunStore, run: RunInput, locations_per_job: int) -> int:
+def create_run_blocking(store: RunStore, run: RunInput, locations_per_job: int,
+                        concurrent_jobs: int = 1) -> int:
     """Copy the input into a new run folder and store the run in one transaction (blocking).
 
+    Its locations are cut into jobs of at most ``locations_per_job``, evened out over the
+    waves ``concurrent_jobs`` at a time will take (:func:`~ping_desktop.engine.planning.job_sizes`).
     If anything fails, the half-made folder is removed and nothing is in the store.
     """
     table, plan = run.table, run.plan
@@ -69,7 +72,8 @@ def create_run_blocking(store: RunStore, run: RunInput, locations_per_job: int) 
             # Noted before the run exists: a kill right after it is stored cannot lose it.
             (folder / OUTPUT_FILE).write_text(json.dumps(run.output), encoding="utf-8")
         ids = [loc.location_id for loc in plan.locations]
-        jobs = [PlannedJob(tuple(piece)) for piece in chunk(ids, locations_per_job)]
+        jobs = [PlannedJob(tuple(piece))
+                for piece in balanced_chunks(ids, locations_per_job, concurrent_jobs)]
         return store.create_run(
             folder=folder,
             file_name=table.path.name,

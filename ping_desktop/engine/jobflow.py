@@ -104,19 +104,27 @@ class JobFlow:
 
     async def process(self) -> None:
         """Run the job from wherever it stands until it is final, or the run stops."""
+        status = await self.until_finished_on_server()
+        if status is not None:
+            await self.collect(status)
+
+    async def until_finished_on_server(self) -> JobStatus | None:
+        """Submit the job if it was not, and poll it until the server has finished it (its
+        final status); None when it cannot go on or was already final."""
         job = await self._job()
         if job.phase.is_final:
-            return
+            return None
         if job.phase is JobPhase.SUBMITTING:
             # Left over from a session that stopped during the POST: the job may exist.
             await self._set(phase=JobPhase.UNCERTAIN, message=messages.INTERRUPTED_SUBMISSION)
-            return
+            return None
         immediate = job.server_job_id is not None  # resuming: ask for its state at once
         if job.server_job_id is None and not await self._submit():
-            return
-        status = await self._poll(immediate)
-        if status is None:
-            return
+            return None
+        return await self._poll(immediate)
+
+    async def collect(self, status: JobStatus) -> None:
+        """Turn the server's finished job into stored results (or a FAILED job)."""
         await self._collect(status)
 
     # -- submitting --------------------------------------------------------------------------
@@ -129,8 +137,14 @@ class JobFlow:
             if ctx.stop.is_set():
                 return False
             sources = list(ctx.run.sources)
-            payloads, digest = await self.engine.db(self.store.job_payloads_and_digest,
-                                                    self.job_id, sources)
+            prepared = await self.engine.db(self._payloads_if_ours, sources)
+            if prepared is None:
+                # Another process took the run over: nothing more is sent from here, even
+                # before the lease's heartbeat notices (a worker goes on to the next job as
+                # soon as the server has finished the last one).
+                ctx.request_stop(RunPhase.PAUSED, messages.LEASE_LOST)
+                return False
+            payloads, digest = prepared
             await self._write(self.store.mark_job_submitting, self.job_id, digest)
             try:
                 with self.engine.timings.measure("submit"):
@@ -160,7 +174,17 @@ class JobFlow:
                     ctx.request_stop(RunPhase.NEEDS_ATTENTION, error.message)
                 return False
             await self._write(self.store.set_job_submitted, self.job_id, started.id)
+            self.engine.timings.mark(f"job {self.job_id} submitted")
             return True
+
+    def _payloads_if_ours(self, sources: list[str]
+                          ) -> tuple[list[dict[str, Any]], str] | None:
+        """The job's payloads and digest (blocking), or None when another process holds the
+        run's lease now."""
+        holder = self.store.lease_holder(self.ctx.run.id)
+        if holder is not None and holder.owner != self.engine.owner.key:
+            return None
+        return self.store.job_payloads_and_digest(self.job_id, sources)
 
     async def _split(self, location_ids: list[str], error: JobTooLargeError) -> bool:
         pieces = split(location_ids, error.max_locations)
@@ -200,7 +224,9 @@ class JobFlow:
                 return None
             engine.timings.status_requests += 1
             try:
+                sent = engine.clock()
                 status = await engine.client.get_job(server_id)
+                answered = engine.clock()
             except JobNotFoundError as error:
                 await self._set(phase=JobPhase.NEEDS_ATTENTION, message=error.message)
                 return None
@@ -237,6 +263,7 @@ class JobFlow:
             progressed = key != last
             last = key
             if status.is_terminal:
+                engine.timings.mark(f"job {self.job_id} seen finished")
                 return status
             if progressed:
                 phase = _SERVER_PHASES.get(status.state, job.phase)
@@ -247,8 +274,13 @@ class JobFlow:
                     problems=request.num_problems,
                     message=None,
                 )
-            eta = finish.eta(engine.clock(), request.num_completed, request.num_requested)
-            delay = schedule.at_finish(schedule.next_delay(progressed), eta)
+            # The server counted somewhere between sending and the answer: the midpoint, give
+            # or take half the round trip (the margin of the finishing poll).
+            seen = (sent + answered) / 2
+            eta = finish.eta(seen, request.num_completed, request.num_requested)
+            if eta is not None:
+                eta -= engine.clock() - seen
+            delay = schedule.at_finish(schedule.next_delay(progressed), eta, answered - sent)
 
     def _past_deadline(self, job: JobRecord) -> bool:
         """Whether the job was sent longer ago than the engine's per-job deadline."""
@@ -294,6 +326,7 @@ class JobFlow:
         await self._finish(
             JobPhase.COMPLETE, None, completed=len(seen), problems=len(problems)
         )
+        self.engine.timings.mark(f"job {self.job_id} stored")
 
     def _unseen(self, seen: set[str]) -> set[str]:
         """The job's locations that no output mentioned (blocking)."""
@@ -360,6 +393,7 @@ class JobFlow:
                 with engine.timings.measure("download"):
                     file = await engine.client.download_output(output.url, dest,
                                                                validate_json=False)
+                engine.timings.mark(f"job {self.job_id} downloaded")
                 return await self._ingest(self._request(output, dest, file.size, file.sha256,
                                                         None))
             except OutputIncompleteError as error:

@@ -77,7 +77,7 @@ def plan_again_blocking(
 def create_again_blocking(
     store: RunStore, again: RunAgain, locations_per_job: int, *,
     api_origin: str | None = None, source_fields: Mapping[str, Sequence[str]] | None = None,
-    output: dict[str, str] | None = None,
+    output: dict[str, str] | None = None, concurrent_jobs: int = 1,
 ) -> int:
     """Store the planned new run (the input file is copied into its folder when it is still
     there); returns its id. Send it with :meth:`Engine.run`."""
@@ -85,7 +85,7 @@ def create_again_blocking(
     return create_run_blocking(store, RunInput(
         table=again.table, mapping=again.mapping, plan=again.plan, sources=again.sources,
         api_origin=api_origin or again.api_origin, is_demo=again.is_demo, source_fields=fields,
-        output=output), locations_per_job)
+        output=output), locations_per_job, concurrent_jobs)
 
 
 async def run_again(
@@ -99,4 +99,4 @@ async def run_again(
     again = await engine.db(plan_again_blocking, engine.store, run_id, mapping=mapping,
                             sources=sources, required=required)
     return await engine.db(create_again_blocking, engine.store, again, engine.locations_per_job,
-                           source_fields=source_fields)
+                           source_fields=source_fields, concurrent_jobs=engine.concurrent_jobs)

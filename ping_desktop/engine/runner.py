@@ -4,8 +4,11 @@ Every public method that touches the store or the network is a coroutine (``run`
 ``resume``, ``cancel``, ``retry_failed``, ``resolve_uncertain``, ``unfinished_runs``;
 ``aclose`` at the end); :meth:`Engine.active_runs` says which runs this engine is working on.
 
-Concurrency: at most ``concurrent_jobs`` workers each carry one job at a time from submit to
-stored results; a queue feeds them (a split adds its new pieces to it). Every store read and
+Concurrency: at most ``concurrent_jobs`` workers each carry one job at a time from submit
+until the server has finished it, so at most that many jobs are on the server at once; a
+queue feeds them (a split adds its new pieces to it). A job the server has finished is then
+downloaded and stored by a task of its own while its worker sends the next job (the run waits
+for those tasks too); the server's capacity is not left idle meanwhile. Every store read and
 write goes through the engine's ONE database thread (:meth:`Engine.db`, a single-thread
 executor closed by :meth:`Engine.aclose`), never the event loop's thread, and is awaited
 before the next step, so the order on disk is the order of events; :meth:`Engine.db` also
@@ -33,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ping_desktop.api import PingDataClient
+from ping_desktop.api import JobStatus, PingDataClient
 from ping_desktop.domain import JobPhase, RunPhase
 from ping_desktop.engine import bookkeeping, leasing, messages
 from ping_desktop.engine.context import RunContext, Sleep
@@ -239,7 +242,9 @@ class Engine:
                                             name=f"run-{run_id}-lease")
             try:
                 with self.timings.measure("run"):
+                    self.timings.mark("run start")
                     await self._work(ctx)
+                    self.timings.mark("run end")
             finally:
                 heartbeat.cancel()
         except asyncio.CancelledError:
@@ -271,28 +276,51 @@ class Engine:
         finally:
             joiner.cancel()
             self._stop_workers(ctx)
-            await asyncio.gather(*ctx.workers, return_exceptions=True)
+            await asyncio.gather(*ctx.workers, *ctx.collecting, return_exceptions=True)
             await self._settle()
 
     @staticmethod
     def _stop_workers(ctx: RunContext) -> None:
-        for task in ctx.workers:
+        for task in [*ctx.workers, *ctx.collecting]:
             task.cancel()
 
     async def _worker(self, ctx: RunContext) -> None:
         while True:
             job_id = await ctx.queue.get()
+            handed_on = False
             try:
                 if not ctx.stop.is_set():
-                    await JobFlow(self, ctx, job_id).process()
+                    flow = JobFlow(self, ctx, job_id)
+                    status = await flow.until_finished_on_server()
+                    if status is not None:
+                        # The queue counts the job done when its collect task ends.
+                        task = asyncio.create_task(self._collect(ctx, flow, status),
+                                                   name=f"run-{ctx.run.id}-collect-{job_id}")
+                        ctx.collecting.add(task)
+                        task.add_done_callback(ctx.collecting.discard)
+                        handed_on = True
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a bug must not take the whole run down silently
-                log.exception("Job %d failed unexpectedly", job_id)
-                ctx.tracker.update(await self.db(bookkeeping.record_unexpected, self.store, job_id,
-                                                 type(exc).__name__))
+                await self._unexpected(ctx, job_id, exc)
             finally:
-                ctx.queue.task_done()
+                if not handed_on:
+                    ctx.queue.task_done()
+
+    async def _collect(self, ctx: RunContext, flow: JobFlow, status: JobStatus) -> None:
+        try:
+            await flow.collect(status)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            await self._unexpected(ctx, flow.job_id, exc)
+        finally:
+            ctx.queue.task_done()
+
+    async def _unexpected(self, ctx: RunContext, job_id: int, exc: Exception) -> None:
+        log.exception("Job %d failed unexpectedly", job_id, exc_info=exc)
+        ctx.tracker.update(await self.db(bookkeeping.record_unexpected, self.store, job_id,
+                                         type(exc).__name__))
 
     async def _finalize(self, ctx: RunContext) -> RunRecord:
         run_id = ctx.run.id

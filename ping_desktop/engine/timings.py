@@ -41,6 +41,7 @@ class Timings:
         self._cpu: dict[str, float] = {}
         self._cpu_lock = threading.Lock()  # several worker threads add to the same phase
         self.status_requests = 0
+        self._events: list[tuple[float, str]] = []
 
     @contextlib.contextmanager
     def measure(self, phase: str) -> Iterator[None]:
@@ -64,6 +65,16 @@ class Timings:
             spent = clock() - start
             with self._cpu_lock:
                 self._cpu[phase] = self._cpu.get(phase, 0.0) + spent
+
+    def mark(self, event: str) -> None:
+        """Note that ``event`` happened now, for :meth:`timeline` (thread-safe: a list append)."""
+        self._events.append((self._clock(), event))
+
+    def timeline(self) -> list[tuple[float, str]]:
+        """The marked events in time order, each with its clock reading. The default clock
+        (``perf_counter``, the system's monotonic clock on Linux and Windows) reads the same
+        in every process, so a parent that noted when it started this one can place them."""
+        return sorted(self._events)
 
     def add(self, phase: str, start: float, end: float) -> None:
         """Record an interval measured elsewhere (same clock)."""

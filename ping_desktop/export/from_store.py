@@ -33,6 +33,7 @@ from ping_desktop.export.address_columns import (
 )
 from ping_desktop.export.summary_sheet import summary_sheet
 from ping_desktop.storage.runstore import CellValue, RunRecord, RunStore, SourceResult
+from ping_desktop.storage.runstore_rows import RowRange
 
 STATUS_OK = "OK"
 _STATUS, _CONFIDENCE = "status", "confidence"
@@ -74,15 +75,15 @@ def _blocks(columns: Sequence[ResultColumn]) -> list[tuple[str, tuple[str, ...]]
 
 
 def _rows(
-    store: RunStore, run_id: int, columns: Sequence[ResultColumn]
+    store: RunStore, run_id: int, columns: Sequence[ResultColumn], rows: RowRange = None
 ) -> Iterator[tuple[Sequence[CellValue], Sequence[Any]]]:
     blocks = _blocks(columns)
     if blocks is None:
-        yield from _rows_any_layout(store, run_id, columns)
+        yield from _rows_any_layout(store, run_id, columns, rows)
         return
     blanks = {source: (None,) * (2 + len(fields)) for source, fields in blocks}
     # This loop runs once per input row (100k+): it avoids a function call per cell.
-    for _, values, results in store.iter_rows_raw(run_id):
+    for _, values, results in store.iter_rows_raw(run_id, rows):
         if not results:
             yield values, ()
             continue
@@ -100,10 +101,12 @@ def _rows(
 
 
 def _rows_any_layout(
-    store: RunStore, run_id: int, columns: Sequence[ResultColumn]
+    store: RunStore, run_id: int, columns: Sequence[ResultColumn], rows: RowRange = None
 ) -> Iterator[tuple[Sequence[CellValue], Sequence[Any]]]:
     plan = [(rc.source, rc.field) for rc in columns]
-    for _, values, results in store.iter_rows(run_id):
+    for _, values, raw in store.iter_rows_raw(run_id, rows):
+        results = {source: SourceResult(source, ok, conf, err, data)
+                   for source, (ok, conf, err, data) in raw.items()}
         if not results:
             yield values, ()
             continue
@@ -174,17 +177,17 @@ def run_info(
 
 def _with_address_columns(
     store: RunStore, run_id: int, rows: Iterator[tuple[Sequence[CellValue], Sequence[Any]]],
-    width: int, corrected: frozenset[int] = frozenset(),
+    width: int, corrected: frozenset[int], checks: dict[int, str], row_range: RowRange = None,
 ) -> Iterator[tuple[Sequence[CellValue], Sequence[Any]]]:
     """Each row's *Address sent* and *Checks* cells in front of its result cells, and its
     *Corrected* cell when the run has rows corrected in review (``corrected``).
 
-    The payloads stream in step with the rows (both in sheet order, one per input row); only
-    the rows that have problems are held, as one text each.
+    The payloads stream in step with the rows (both in sheet order, one per input row, in
+    ``row_range``); only the rows that have problems are held, as one text each (``checks``).
     """
-    checks = checks_by_row((p.row_number, p.message) for p in store.row_problems(run_id))
     blanks = (None,) * width
-    for (row, payload), (values, results) in zip(store.row_payloads(run_id), rows, strict=True):
+    payloads = store.row_payloads(run_id, row_range)
+    for (row, payload), (values, results) in zip(payloads, rows, strict=True):
         sent = address_sent(payload)
         if corrected:
             yield values, [sent, checks.get(row), sent if row in corrected else None,
@@ -193,23 +196,40 @@ def _with_address_columns(
             yield values, [sent, checks.get(row), *(results or blanks)]
 
 
-def build_table(store: RunStore, run_id: int) -> EnrichedTable:
+def _table_rows(
+    store: RunStore, run_id: int, columns: Sequence[ResultColumn], corrected: frozenset[int],
+    ranges: Iterable[RowRange],
+) -> Iterator[tuple[Sequence[CellValue], Sequence[Any]]]:
+    checks = checks_by_row((p.row_number, p.message) for p in store.row_problems(run_id))
+    for rows in ranges:
+        yield from _with_address_columns(store, run_id, _rows(store, run_id, columns, rows),
+                                         len(columns), corrected, checks, rows)
+
+
+def layout(store: RunStore, run: RunRecord) -> tuple[list[ResultColumn], frozenset[int]]:
+    """The run's result columns and the rows corrected in review (issue 14; a run without any
+    keeps exactly the columns it always had): what the export's columns follow from."""
+    columns = result_columns_for(list(run.sources), fields_by_source(run))
+    return columns, frozenset(store.corrected_rows(run.id))
+
+
+def build_table(store: RunStore, run_id: int,
+                row_ranges: Iterable[RowRange] | None = None) -> EnrichedTable:
     """The run as an :class:`EnrichedTable` whose rows stream from the store: the user's cells
     as they were, then *Address sent* (what each row was sent as) and *Checks* (what intake
     found on that row), *Corrected* (the address sent for rows corrected in review, when there
-    are any), then the result columns."""
+    are any), then the result columns. ``row_ranges`` are read one after the other (ranges
+    of sheet row numbers, in order, together covering every row once); by default all rows
+    at once."""
     run = store.get_run(run_id)
-    columns = result_columns_for(list(run.sources), fields_by_source(run))
+    columns, corrected = layout(store, run)
     preamble = store.preamble(run_id)
-    # Rows whose address was corrected in review and sent again (issue 14); a run without any
-    # keeps exactly the columns it always had.
-    corrected = frozenset(store.corrected_rows(run_id))
     return EnrichedTable(
         sheet_name=run.sheet or Path(run.file_name).stem or "Sheet1",
         columns=list(run.columns),
         result_columns=[ADDRESS_SENT, CHECKS, *([CORRECTED] if corrected else []), *columns],
-        rows=_with_address_columns(store, run_id, _rows(store, run_id, columns), len(columns),
-                                   corrected),
+        rows=_table_rows(store, run_id, columns, corrected,
+                         [None] if row_ranges is None else row_ranges),
         problems=_problems(store, run),
         run_info=run_info(store, run, len(preamble)),
         header_row_values=preamble,
@@ -225,11 +245,7 @@ def export_run(
     (blocking; no network)."""
     dest = Path(dest)
     run = store.get_run(run_id)
-    for source in (run.input_copy, run.input_path):
-        if source is not None and _same_file(source, dest):
-            raise ExportError(
-                f"{dest.name} is the input file; choose another name so the original is kept."
-            )
+    check_not_input(run, dest)
     table = build_table(store, run_id)
     if fmt == "xlsx":
         table.extra_sheets = [summary_sheet(store.path, run, low_confidence_threshold)]
@@ -237,6 +253,15 @@ def export_run(
     if fmt == "csv":
         return write_csv(table, dest)
     raise ExportError(f"Unknown export format {fmt!r}: choose xlsx or csv.")
+
+
+def check_not_input(run: RunRecord, dest: Path) -> None:
+    """Refuse to export ``run`` over its own input file (or the copy in its folder)."""
+    for source in (run.input_copy, run.input_path):
+        if source is not None and _same_file(source, dest):
+            raise ExportError(
+                f"{dest.name} is the input file; choose another name so the original is kept."
+            )
 
 
 def export_raw(store: RunStore, run_id: int, dest_dir: Path) -> list[Path]:

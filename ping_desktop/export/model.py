@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -71,8 +71,13 @@ class EnrichedTable:
     problems: Iterable[ProblemRow] = ()
     run_info: Sequence[tuple[str, str]] = ()
     header_row_values: Sequence[Sequence[CellValue]] = field(default_factory=tuple)
-    #: Sheets written after Problems and before Run, in order (the Summary sheet).
+    #: Sheets written after Problems and before Run, in order (the Summary sheet). Their
+    #: names are taken before the rows are written, their contents after.
     extra_sheets: Sequence[ExtraSheet] = ()
+    #: Called by the xlsx writer once every row is consumed, before the other sheets are
+    #: written: a table whose rows stream in while its run works (export/during_run.py) fills
+    #: in its problems, run info and extra sheets' contents then, when the run has ended.
+    after_rows: Callable[[], None] | None = None
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ class RunController(QObject):
             loaded.handle, plan.plan_id, store_path=engine.store.path,
             locations_per_job=engine.locations_per_job, sources=sources,
             api_origin=engine.client.origin, is_demo=loaded.is_demo,
-            source_fields=source_fields)
+            source_fields=source_fields, concurrent_jobs=engine.concurrent_jobs)
         store = engine.store
         run, jobs = await engine.db(lambda: (store.get_run(run_id), store.jobs(run_id)))
         self.jobs_listed.emit(run, jobs)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from ping_desktop.domain import JobPhase
 from ping_desktop.storage.json_fast import loads_value
 from ping_desktop.storage.runstore_codec import CellValue, decode_cells
 from ping_desktop.storage.runstore_db import StoreBase, run_sources
@@ -14,6 +15,21 @@ from ping_desktop.storage.runstore_records import RowProblem, SourceResult
 #: One result of :meth:`RowReads.iter_rows_raw`: is_success, confidence, error, data.
 RawResult = tuple[bool, float | None, str | None, dict[str, Any]]
 RawRow = tuple[int, tuple[CellValue, ...], dict[str, RawResult]]
+#: Sheet row numbers ``start <= n < stop`` (``stop`` None: to the end), or None for all rows.
+RowRange = tuple[int, int | None] | None
+_FINAL = tuple(p.value for p in JobPhase if p.is_final)
+_FIRST_PENDING_ROW = f"""SELECT min(l.first_row) FROM jobs j
+    JOIN job_locations jl ON jl.job_id = j.id
+    JOIN locations l ON l.run_id = j.run_id AND l.location_id = jl.location_id
+    WHERE j.run_id = ? AND j.phase NOT IN ({",".join("?" * len(_FINAL))})"""  # noqa: S608
+_ALL = (-(2**62), 2**62)  # sheet row numbers are far inside
+
+
+def _bounds(rows: RowRange) -> tuple[int, int]:
+    """``rows`` as ``start <= row_number < stop`` for SQLite."""
+    if rows is None:
+        return _ALL
+    return rows[0], _ALL[1] if rows[1] is None else rows[1]
 
 
 class RowReads(StoreBase):
@@ -30,9 +46,10 @@ class RowReads(StoreBase):
                 for source, (ok, conf, err, data) in raw.items()
             }
 
-    def iter_rows_raw(self, run_id: int) -> Iterator[RawRow]:
+    def iter_rows_raw(self, run_id: int, rows: RowRange = None) -> Iterator[RawRow]:
         """:meth:`iter_rows` without the record objects: each result is a plain tuple
-        ``(is_success, confidence, error_message, data)``. The export's fast path."""
+        ``(is_success, confidence, error_message, data)``. The export's fast path. ``rows``
+        limits it to a range of sheet row numbers."""
         conn = self._open()
         try:
             cursor = conn.execute(
@@ -43,8 +60,9 @@ class RowReads(StoreBase):
                         ON rl.run_id = ir.run_id AND rl.row_number = ir.row_number
                    LEFT JOIN results r
                         ON r.run_id = ir.run_id AND r.location_id = rl.location_id
-                   WHERE ir.run_id = ? ORDER BY ir.row_number""",
-                (run_id,),
+                   WHERE ir.run_id = ? AND ir.row_number >= ? AND ir.row_number < ?
+                   ORDER BY ir.row_number""",
+                (run_id, *_bounds(rows)),
             )
             cursor.row_factory = None  # plain tuples: this loop runs 100k+ times
             current: int | None = None
@@ -68,10 +86,12 @@ class RowReads(StoreBase):
         finally:
             conn.close()
 
-    def row_payloads(self, run_id: int) -> Iterator[tuple[int, dict[str, Any] | None]]:
-        """``(row_number, payload)`` for every input row in sheet order: the stored payload of
-        the row's location (what was sent, after the accepted repairs), or None for a row that
-        was not sent. Streamed from its own connection, in step with :meth:`iter_rows_raw`."""
+    def row_payloads(self, run_id: int, rows: RowRange = None
+                     ) -> Iterator[tuple[int, dict[str, Any] | None]]:
+        """``(row_number, payload)`` for every input row in sheet order (or those in ``rows``):
+        the stored payload of the row's location (what was sent, after the accepted repairs),
+        or None for a row that was not sent. Streamed from its own connection, in step with
+        :meth:`iter_rows_raw`."""
         conn = self._open()
         try:
             cursor = conn.execute(
@@ -81,8 +101,9 @@ class RowReads(StoreBase):
                         ON rl.run_id = ir.run_id AND rl.row_number = ir.row_number
                    LEFT JOIN locations l
                         ON l.run_id = ir.run_id AND l.location_id = rl.location_id
-                   WHERE ir.run_id = ? ORDER BY ir.row_number""",
-                (run_id,),
+                   WHERE ir.run_id = ? AND ir.row_number >= ? AND ir.row_number < ?
+                   ORDER BY ir.row_number""",
+                (run_id, *_bounds(rows)),
             )
             cursor.row_factory = None  # plain tuples: this loop runs 100k+ times
             loads = loads_value
@@ -90,6 +111,14 @@ class RowReads(StoreBase):
                 yield row_number, (None if payload_json is None else loads(payload_json))
         finally:
             conn.close()
+
+    def first_pending_row(self, run_id: int) -> int | None:
+        """The first sheet row whose results may still change: the smallest first row of a
+        location in a job that is not final; None when every job is final. Every row before
+        it refers only to locations whose jobs are final (a row's location first appears on
+        or before that row), so an export written while the run works can take them."""
+        row = self._conn().execute(_FIRST_PENDING_ROW, (run_id, *_FINAL)).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
 
     def preamble(self, run_id: int) -> tuple[tuple[CellValue, ...], ...]:
         """The sheet rows above the header, row 1 first (blank rows as ``()``); empty for a run

@@ -105,7 +105,7 @@ def w_release(handle: str) -> None:
 def w_create_run(handle: str, plan_id: str, store_path: Path, locations_per_job: int,
                  sources: tuple[str, ...], api_origin: str, is_demo: bool,
                  source_fields: dict[str, list[str]],
-                 output: dict[str, str] | None = None) -> int:
+                 output: dict[str, str] | None = None, concurrent_jobs: int = 1) -> int:
     from ping_desktop.engine.creation import RunInput, create_run_blocking
     from ping_desktop.storage.runstore import RunStore
 
@@ -122,6 +122,7 @@ def w_create_run(handle: str, plan_id: str, store_path: Path, locations_per_job:
             RunInput(table, mapping, plan, sources, api_origin, is_demo, source_fields, output,
                      declined),
             locations_per_job,
+            concurrent_jobs,
         )
     finally:
         store.close()

@@ -53,10 +53,13 @@ class Workbench(Protocol):
                          locations_per_job: int, sources: Sequence[str], api_origin: str,
                          is_demo: bool = False,
                          source_fields: Mapping[str, list[str]] | None = None,
-                         output: Mapping[str, str] | None = None) -> int:
+                         output: Mapping[str, str] | None = None,
+                         concurrent_jobs: int = 1) -> int:
         """Store a run of table ``handle`` with plan ``plan_id``; returns its id. ``output``
         (``{"output": path, "format": fmt}``) is the file the run is meant to be saved to,
-        noted in the run folder before the run exists (see :mod:`ping_desktop.engine.creation`)."""
+        noted in the run folder before the run exists (see :mod:`ping_desktop.engine.creation`);
+        ``concurrent_jobs``, how many jobs the engine sends at once (job sizes are evened out
+        over its waves)."""
         ...
 
     async def release(self, handle: str) -> None:
@@ -130,7 +133,8 @@ class ExecutorWorkbench:
                          locations_per_job: int, sources: Sequence[str], api_origin: str,
                          is_demo: bool = False,
                          source_fields: Mapping[str, list[str]] | None = None,
-                         output: Mapping[str, str] | None = None) -> int:
+                         output: Mapping[str, str] | None = None,
+                         concurrent_jobs: int = 1) -> int:
         """Store a run of table ``handle`` with plan ``plan_id`` in the store at
         ``store_path`` (its rows never cross back); returns the run id."""
         self._held[handle] = self._held.get(handle, 0) + 1
@@ -138,7 +142,7 @@ class ExecutorWorkbench:
             return await self._call("plan_store", tasks.w_create_run, handle, plan_id,
                                     Path(store_path), locations_per_job, tuple(sources),
                                     api_origin, is_demo, dict(source_fields or {}),
-                                    dict(output) if output else None)
+                                    dict(output) if output else None, concurrent_jobs)
         finally:
             self._held[handle] -= 1
             if not self._held[handle]:

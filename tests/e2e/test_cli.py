@@ -26,6 +26,8 @@ def test_enhance_runs_and_offline_export(
     assert f"Saved {default_output}" in err
     assert TEST_TOKEN not in out + err
     assert '"status_requests"' in out.splitlines()[-1]
+    # The workbook was written while the run worked (compared with a late export below).
+    assert "export written during the run" in out.splitlines()[-2]
     assert "Job 3/3" in err
 
     assert main(["runs"]) == 0
@@ -100,3 +102,28 @@ def test_no_token_and_unknown_source_are_explained(
     assert "Nothing to resume" in capsys.readouterr().err
     assert main(["export", "99", "--output", str(messy_sov.with_name("x.xlsx"))]) == 2
     assert "no run 99" in capsys.readouterr().err
+
+
+def test_enhance_evens_out_its_jobs_over_the_waves(
+    emulator: EmulatorServer, messy_sov: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from ping_desktop.storage.runstore import RunStore
+
+    monkeypatch.setenv("PING_DATA_AUTH_TOKEN", TEST_TOKEN)
+    out = tmp_path / "even.xlsx"
+    code = main(["enhance", str(messy_sov), "--sources", "PG", "--api-url", emulator.api_url,
+                 "--locations-per-job", "4", "--concurrency", "3", "--poll-interval", "0.02",
+                 "--output", str(out)])
+    assert code == 0, capsys.readouterr().err
+    store = RunStore()
+    try:
+        (run,) = store.list_runs()
+        sizes = [j.location_count for j in store.jobs(run.id)]
+    finally:
+        store.close()
+    # 28 locations at most 4 a job take 7 full jobs, 3 waves of 3: 9 jobs of 3-4, not 7 of 4.
+    assert sum(sizes) == 28 == emulator.stats()["locations_received"]
+    assert sizes == [4] + [3] * 8
+    assert emulator.stats()["jobs_created"] == 9
+    assert out.is_file()

@@ -47,3 +47,14 @@ def test_cpu_seconds_add_up_per_phase_across_threads() -> None:
     assert report["parse_cpu"] == 200.0  # each block read the clock twice, one tick apart
     assert "parse" in report
     assert "intake_cpu" not in report
+
+
+def test_the_timeline_lists_marked_events_in_time_order() -> None:
+    ticks = iter([3.0, 1.0, 2.0])  # marks from several threads may land out of order
+    timings = Timings(clock=lambda: next(ticks))
+    timings.mark("job 2 stored")
+    timings.mark("run start")
+    timings.mark("job 1 submitted")
+    assert timings.timeline() == [(1.0, "run start"), (2.0, "job 1 submitted"),
+                                  (3.0, "job 2 stored")]
+    assert "timeline" not in timings.report()  # the phases' line stays as it was

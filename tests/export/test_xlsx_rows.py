@@ -154,3 +154,19 @@ def test_any_text_identical(tmp_path_factory: pytest.TempPathFactory, texts: lis
     write_xlsx(EnrichedTable("S", COLUMNS, result_columns(), iter(rows)), fast)
     write_xlsx(EnrichedTable("S", COLUMNS, result_columns(), iter(rows)), slow, fast_rows=False)
     assert _parts(fast) == _parts(slow)
+
+
+def test_problems_sheet_streamed_is_identical(tmp_path: Path, make_table: MakeTable) -> None:
+    from ping_desktop.intake.address_checks import FLAG_KINDS, REPAIR_KINDS
+
+    kinds: list[str | None] = [None, *FLAG_KINDS, *REPAIR_KINDS, "a kind from a newer version"]
+    problems = [
+        ProblemRow(row, source, message, kinds[row % len(kinds)])
+        for row, (source, message) in enumerate(
+            [("PG", "No match"), (None, "=looks like a formula"), ("PH", "a & b < c > d"),
+             (None, " padded "), ("PG", "ctrl \x01 char"), (None, "x" * 40_000),
+             ("PH", "_x0041_ literal"), (None, ""), ("PG", "Zürich 東京 🙂" * 3000)] * 3,
+            start=2)
+    ]
+    fast, slow = _both(tmp_path, lambda: make_table(problems=problems))
+    assert _parts(fast) == _parts(slow)

@@ -58,8 +58,12 @@ def test_a_run_whose_lease_was_taken_over_stops_sending(
                            lease_seconds=0.3) as h:
             run_id = await h.create(messy_sov, ("PG",))
             task = asyncio.create_task(h.engine.run(run_id))
-            for _ in range(3000):  # the engine takes the lease before anything else
-                if h.store.lease_holder(run_id) is not None:
+            # The engine takes the lease, then marks the run as working. Taking it over before
+            # that second write would race it: the old owner's own start (legitimately its
+            # own, written while it held the lease) would land on top of the new owner's.
+            for _ in range(3000):
+                if (h.store.lease_holder(run_id) is not None
+                        and h.store.get_run(run_id).phase is RunPhase.RUNNING):
                     break
                 await asyncio.sleep(0.01)
             # This engine stalled past its lease's end and another process took the run over.

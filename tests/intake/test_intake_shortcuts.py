@@ -5,7 +5,8 @@
 - ``gc_paused`` hands what it built to the oldest generation without a collection, but never
   in a process that froze objects on purpose, and cycles made meanwhile are still collected;
 - the ZIP table is read in a helper thread while calamine parses, and lookups meanwhile are
-  answered from the whole table.
+  answered from the whole table;
+- a plan whose rows one field already tells apart skips the whole-row match keys.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ping_desktop.intake import read_table, refdata
+from ping_desktop.intake import ColumnMapping, Plan, SheetTable, build_plan, read_table, refdata
+from ping_desktop.intake import plan as plan_module
 from ping_desktop.intake.address import is_po_box
 from ping_desktop.intake.cleaning import Clean
 from ping_desktop.intake.row_checks import _PO_STAND_IN, _street_kinds
@@ -126,3 +128,58 @@ def test_lookups_during_the_warm_up_see_the_whole_table(monkeypatch: pytest.Monk
     before = threading.active_count()
     refdata.warm_up()  # already read: no new thread
     assert threading.active_count() == before
+
+
+_NAMES = st.one_of(st.none(), st.sampled_from(["HQ", "Warehouse", "hq", "HQ ", "1", 1, 1.0, True]))
+_PLAN_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["1 Main St", "1 main st.", "2 Oak Ave", "PO Box 3", None]),
+        st.sampled_from(["Boston", "boston", "Cambridge", None]),
+        st.sampled_from(["MA", "ma", None]),
+        st.sampled_from(["02134", 2134, "02139", None]),
+        st.sampled_from([42.35, 42.350001, 42.4, None]),
+        st.sampled_from([-71.06, -71.060001, None]),
+        _NAMES,
+        st.sampled_from([1_000_000, 1_000_000.0, 2_500_000, "n/a", None]),
+        st.sampled_from([1990, 2001, "abt 1990", None]),
+    ),
+    max_size=25,
+)
+_PLAN_COLUMNS = ("Street", "City", "State", "Zip", "Lat", "Lon", "Name", "Value", "Year")
+_PLAN_MAPPING = ColumnMapping({
+    "address_line_1": "Street", "city": "City", "state": "State", "postal_code": "Zip",
+    "latitude": "Lat", "longitude": "Lon", "bldg_name": "Name",
+    "limits__building_limit": "Value", "const__bldg_year_built": "Year"})
+
+
+def _plan_facts(plan: Plan) -> tuple[object, ...]:
+    return ([(loc.location_id, loc.payload, loc.row_numbers) for loc in plan.locations],
+            plan.row_location, plan.problems, plan.unique_locations, plan.rows_with_problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PLAN_ROWS, st.booleans(), st.lists(st.integers(min_value=0, max_value=30), max_size=3))
+def test_the_no_duplicates_shortcut_plans_what_the_whole_row_keys_plan(
+        rows: list[tuple[object, ...]], unique_names: bool, copies: list[int]) -> None:
+    if unique_names:  # the usual SOV: one field differs on every row...
+        rows = [(*r[:6], f"Building {i}", *r[7:]) for i, r in enumerate(rows)]
+    if rows:  # ...but for a row copied whole
+        rows += [rows[i % len(rows)] for i in copies]
+    sheet = SheetTable(Path("s.xlsx"), "S", ("S",), 1, _PLAN_COLUMNS,
+                       [tuple(r) for r in rows], list(range(2, 2 + len(rows))))
+    shortcut = build_plan(sheet, _PLAN_MAPPING, ["PG"], {"PG": ["address"]})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plan_module, "_DISTINCT_TRIES", 0)  # whole-row keys only
+        whole = build_plan(sheet, _PLAN_MAPPING, ["PG"], {"PG": ["address"]})
+    assert _plan_facts(shortcut) == _plan_facts(whole)
+
+
+def test_a_row_copied_whole_is_one_location_though_every_other_name_differs() -> None:
+    rows = [("1 Main St", "Boston", "MA", "02134", None, None, f"Building {i}", 10, 1990)
+            for i in range(50)]
+    rows.append(rows[7])
+    sheet = SheetTable(Path("s.xlsx"), "S", ("S",), 1, _PLAN_COLUMNS, rows,
+                       list(range(2, 2 + len(rows))))
+    plan = build_plan(sheet, _PLAN_MAPPING, ["PG"], {"PG": ["address"]})
+    assert plan.unique_locations == 50
+    assert plan.row_location[9] == plan.row_location[52] == "row-9"

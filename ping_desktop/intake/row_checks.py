@@ -164,11 +164,15 @@ def _line_results(column: list[Clean], country: list[Clean],
     """
     places: dict[tuple[str, str, Clean], list[int]] = {}
     whole: dict[tuple[str, Clean], list[int]] = {}
+    # Whether any line could name a PO box at all, found by one search over the column joined:
+    # when none can, no street before the last commas needs its own search.
+    maybe_po = _hinted("\n".join([v for v in column if isinstance(v, str)]))
     for i, (text, where) in enumerate(zip(column, country, strict=True)):
         if text.__class__ is not str:
             continue
         parts = text.rsplit(",", 2)
-        if len(parts) == 3 and parts[0].strip(" ,") and not po_box_hint(parts[0]):
+        if (len(parts) == 3 and parts[0].strip(" ,")
+                and not (maybe_po and po_box_hint(parts[0]))):
             places.setdefault((parts[1], parts[2], where), []).append(i)
         else:
             whole.setdefault((text, where), []).append(i)

@@ -196,7 +196,13 @@ def main() -> int:
     rows, unique, problems, mapped = planned[0][3:7]
     print("all address checks on (ZIP table lookups, repairs, PO boxes"
           + (", one-line parsing)" if args.one_line else ")"))
-    print("targets: within 1.5x of the bare iteration, under 400 MB peak")
+    p_wall, p_cpu, p_rss = figures["plan_s"], figures["plan_cpu_s"], figures["plan_mb"]
+    # The goal's figure: the whole intake a user waits for (read, map, every check, plan)
+    # against calamine's bare read. Wall is what the user waits; CPU is steadier when other
+    # work shares the machine. Both are printed; the goal is read on wall time.
+    print(f"GOAL intake read+map+validate+plan: ratio wall {p_wall / b_time:.2f}x / "
+          f"CPU {p_cpu / b_cpu:.2f}x - goal <= 1.5x (wall); peak {p_rss:.0f} MB - goal "
+          f"<= 400 MB")
     print(f"rows {rows:.0f}, unique locations {unique:.0f}, problems {problems:.0f}, "
           f"mapped fields {mapped:.0f}")
     stages = run(STAGES, path)

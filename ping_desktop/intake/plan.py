@@ -102,16 +102,21 @@ def _build_plan(
     ok = [i for i in range(n) if i not in errors] if errors else list(range(n))
     numbers = table.row_numbers
     # One group id per sendable row, numbered by first appearance (so by sheet row).
-    if columns:
-        keys = list(zip(*[_keys(f, c) for f, c in zip(fields, columns, strict=True)],
-                        strict=True))
-        if errors:
-            keys = [keys[i] for i in ok]
-    else:
-        keys = [() for _ in ok]  # nothing mapped: every row has an error, so ok is empty
-    group_of = dict(zip(dict.fromkeys(keys), count()))
+    keys: list[tuple[Any, ...]] = []
+    group_of: dict[tuple[Any, ...], int] = {}
+    all_distinct = _one_field_tells_apart(fields, columns, ok, errors)
+    if not all_distinct:
+        if columns:
+            keys = list(zip(*[_keys(f, c) for f, c in zip(fields, columns, strict=True)],
+                            strict=True))
+            if errors:
+                keys = [keys[i] for i in ok]
+        else:
+            keys = [() for _ in ok]  # nothing mapped: every row has an error, so ok is empty
+        group_of = dict(zip(dict.fromkeys(keys), count()))
+        all_distinct = len(group_of) == len(ok)
     row_numbers = [numbers[i] for i in ok]
-    if len(group_of) == len(ok):  # no duplicates: each row is its own location
+    if all_distinct:  # no duplicates: each row is its own location
         gids = list(range(len(ok)))
         members: list[list[int]] = [[r] for r in row_numbers]
         first_index = ok
@@ -138,6 +143,29 @@ def _build_plan(
         unique_locations=len(locations),
         rows_with_problems=len(errors),
     )
+
+
+#: At most this many fields are tried by :func:`_one_field_tells_apart` (a set each).
+_DISTINCT_TRIES = 3
+
+
+def _one_field_tells_apart(fields: list[str], columns: list[list[Clean]], ok: list[int],
+                           errors: set[int]) -> bool:
+    """Whether one field alone already differs on every sendable row (a building name, a
+    value: usual in an SOV), so no two rows can be one location and the 100,000 whole-row
+    match keys need not be built. Only fields matched exactly are tried (their match key is
+    the value itself), and only a few: a sheet with true duplicates pays a few sets."""
+    tried = 0
+    for f, column in zip(fields, columns, strict=True):
+        if f in _ADDRESS_TEXT or f in ("latitude", "longitude"):
+            continue
+        if tried == _DISTINCT_TRIES:
+            break
+        tried += 1
+        values = [column[i] for i in ok] if errors else column
+        if len(set(values)) == len(values):
+            return True
+    return False
 
 
 def _keys(field: str, column: list[Clean]) -> list[Any]:

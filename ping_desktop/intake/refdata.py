@@ -77,6 +77,14 @@ def _table_lines() -> dict[str, str]:
     return _lines
 
 
+def warm_up() -> None:
+    """Read the table in a helper thread, if not read yet (for a caller about to wait on
+    something that lets go of the GIL, like calamine parsing a sheet), so the first lookup
+    does not wait for it. A lookup meanwhile waits for the thread's read (one lock)."""
+    if _lines is None:
+        threading.Thread(target=_table_lines, name="zip-table", daemon=True).start()
+
+
 def load(path: Path | None = None) -> dict[str, ZipInfo]:
     """The whole table, every ZIP parsed (cached after the first call); ``path``: another
     copy of the table, read afresh and not cached."""

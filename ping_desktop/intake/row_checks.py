@@ -101,6 +101,12 @@ _PO_STAND_IN = "PO Box 1"  # the street the shared check sees for every PO-box s
 
 def _street_kinds(line1: list[Clean]) -> list[str | None]:
     """Per row: None (no street), a plain stand-in street, or a PO-box stand-in."""
+    texts = [v for v in line1 if v.__class__ is str]
+    if len(texts) + line1.count(None) == len(line1) and not _hinted("\n".join(texts)):
+        # The usual sheet: text or empty streets, none that could be a PO box. Decided by
+        # one search over the whole column joined, not one call per distinct street.
+        return [None if v is None else "1 Street" for v in line1]
+
     def kind(v: Clean) -> str | None:
         if v is None:
             return None
@@ -111,6 +117,15 @@ def _street_kinds(line1: list[Clean]) -> list[str | None]:
 
     distinct = {v: kind(v) for v in set(line1)}
     return list(map(distinct.__getitem__, line1))
+
+
+def _hinted(text: str) -> bool:
+    """``po_box_hint(text)``, found faster in a long text: its lower-case form searched
+    without the case-insensitive regex (exact unless lowering changes its length)."""
+    lower = text.lower()
+    if len(lower) != len(text):
+        return po_box_hint(text) is not None
+    return "box" in lower or "drawer" in lower or "pob" in lower
 
 
 def _one_line(column: list[Clean], country: list[Clean], skip: frozenset[str],
@@ -149,11 +164,15 @@ def _line_results(column: list[Clean], country: list[Clean],
     """
     places: dict[tuple[str, str, Clean], list[int]] = {}
     whole: dict[tuple[str, Clean], list[int]] = {}
+    # Whether any line could name a PO box at all, found by one search over the column joined:
+    # when none can, no street before the last commas needs its own search.
+    maybe_po = _hinted("\n".join([v for v in column if isinstance(v, str)]))
     for i, (text, where) in enumerate(zip(column, country, strict=True)):
         if text.__class__ is not str:
             continue
         parts = text.rsplit(",", 2)
-        if len(parts) == 3 and parts[0].strip(" ,") and not po_box_hint(parts[0]):
+        if (len(parts) == 3 and parts[0].strip(" ,")
+                and not (maybe_po and po_box_hint(parts[0]))):
             places.setdefault((parts[1], parts[2], where), []).append(i)
         else:
             whole.setdefault((text, where), []).append(i)

@@ -10,6 +10,7 @@ from typing import Any
 
 import python_calamine as pc
 
+from ping_desktop.intake import refdata
 from ping_desktop.intake.header import find_header
 from ping_desktop.intake.model import IntakeError, SheetTable
 from ping_desktop.intake.sniff import Kind, corrupt, encrypted, os_error
@@ -109,6 +110,9 @@ def read_workbook(
 ) -> SheetTable:
     """Pick (or use) a sheet and build its table."""
     with open_workbook(path, kind, suffix) as wb:
+        # calamine parses the sheet with the GIL released (2 s for 100,000 x 30 cells): the
+        # ZIP table the address checks need next is read meanwhile, on the other core.
+        refdata.warm_up()
         names = worksheet_names(wb)
         notes: list[str] = []
         if sheet:

@@ -184,9 +184,11 @@ class HistoryPanel(QWidget):
                 self.review_queue.load(run_id, self._threshold)
 
     def _on_results_changed(self, run_id: int) -> None:
-        # A resubmit ended: the table, summary and map of the open run are read again.
+        # A run or a resubmit ended: the table, summary and map of the open run are read
+        # again, once, by the refresh (which also brings its new phase). Opening it here as
+        # well read a 100,000-row run twice at once, each read competing for the GIL.
         if run_id == self._current:
-            self.open_run(run_id)
+            self._current_phase = None
         self.refresh()
 
     def current_run(self) -> int | None:

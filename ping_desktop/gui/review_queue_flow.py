@@ -23,7 +23,7 @@ from ping_desktop.gui.bulk_loads import without_gc_pauses
 from ping_desktop.gui.review_queue_view import ReviewQueueView, tab_title
 from ping_desktop.gui.run_controller import RunController
 from ping_desktop.session import AppServices
-from ping_desktop.storage.review_queue import review_queue
+from ping_desktop.storage.review_queue import QueueRow, review_queue
 from ping_desktop.storage.row_edits import EditError, ResubmitPlan, RowEdit
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,8 @@ class ReviewQueueFlow(QObject):
         self._threshold = services.settings.low_confidence_threshold
         # Which read of the queue is the latest: an older one still running is not shown.
         self._load_number = 0
+        #: The read under way, if any: run, threshold and its future (a load may share it).
+        self._reading: tuple[int, int, asyncio.Future[list[QueueRow]]] | None = None
         self._confirm: QMessageBox | None = None
         view.edit_saved.connect(self._on_edit_saved)
         view.accept_requested.connect(self._on_accept)
@@ -95,7 +97,8 @@ class ReviewQueueFlow(QObject):
         self._set_title(tab_title(None))
         self.view.set_busy("Finding the rows that need review\u2026")
         self._load_number += 1
-        self.tasks.start(self._load(run_id, self._load_number), "review-queue", preempt=True)
+        self.tasks.start(self._load(run_id, self._load_number, share=True), "review-queue",
+                         preempt=True)
 
     def wait_for_end(self, run_id: int) -> None:
         """``run_id`` is still working: its rows to review are listed once it has ended (the
@@ -108,14 +111,25 @@ class ReviewQueueFlow(QObject):
         self.view.show_message("This run is still working: the rows that need review are "
                                "listed here when it ends.")
 
-    async def _load(self, run_id: int, number: int | None = None) -> None:
+    async def _load(self, run_id: int, number: int | None = None, share: bool = False) -> None:
         if number is None:  # read at once, after an edit, accept or resubmit
             self._load_number += 1
             number = self._load_number
         store, threshold = self.services.run_store, self._threshold
+        reading = self._reading
+        if share and reading is not None and reading[:2] == (run_id, threshold) \
+                and not reading[2].done():
+            # The same queue is being read already (a run that ended is reopened while its
+            # queue is read after the run): wait for that read instead of a second one, which
+            # would hold the GIL for another 2 s of a 100,000-row run beside it.
+            future = reading[2]
+        else:
+            future = asyncio.ensure_future(asyncio.to_thread(
+                without_gc_pauses(lambda: review_queue(store, run_id, threshold))))
+            self._reading = (run_id, threshold, future)
         try:
-            rows = await asyncio.to_thread(
-                without_gc_pauses(lambda: review_queue(store, run_id, threshold)))
+            # Shielded: a newer load cancelling this one must not cancel a read it shares.
+            rows = await asyncio.shield(future)
         except (KeyError, EditError) as error:
             log.warning("Review queue of run %s failed: %s", run_id, error)
             self.view.set_busy(None)

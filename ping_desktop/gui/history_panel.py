@@ -72,6 +72,8 @@ class HistoryPanel(QWidget):
 
         self.history_view = HistoryView()
         self.results_view = ResultsView()
+        # The review's big reads (summary, map) run in the window's worker process.
+        self.results_view.loads.pool = services.offload
         self.history_view.run_opened.connect(self.open_run)
         self.history_view.run_selected.connect(self._on_selected)
         self.results_view.save_requested.connect(self.save_requested)

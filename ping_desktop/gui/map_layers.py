@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -20,8 +19,9 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ping_desktop.resources import resource_path
+from ping_desktop.worker.map_points import X_SCALE
 
-X_SCALE = math.cos(math.radians(38.0))
+__all__ = ["X_SCALE", "BasemapItem", "PointsItem", "basemap_paths", "to_scene"]
 #: Zoom (pixels per scene unit) from which counties are drawn.
 COUNTY_LOD = 40.0
 STATE_LOD = 4.0

@@ -33,6 +33,7 @@ from ping_desktop.gui.results_model import (
     result_flag,
     status_text,
 )
+from ping_desktop.gui.review_loads import ReviewLoads
 from ping_desktop.gui.review_tabs import ReviewTabsMixin
 from ping_desktop.gui.summary_model import RowSubsetQuery
 from ping_desktop.gui.summary_view import SummaryView
@@ -165,6 +166,8 @@ class ResultsView(ReviewTabsMixin, QWidget):
         self.tabs.addTab(self.summary, "S&ummary")
         self._store_path: Path | None = None
         self._summary_for: int | None = None
+        self._summary_job = None
+        self.loads = ReviewLoads()
         self._jobs: set[asyncio.Future[Any]] = set()
         # Imported here: map_controller imports this module for its type hints.
         from ping_desktop.gui.map_controller import MapController
@@ -208,6 +211,7 @@ class ResultsView(ReviewTabsMixin, QWidget):
         query = RowSubsetQuery(store, run_id)
         self._store_path = store.path if isinstance(store, RunStore) else Path(store)
         self._summary_for = None
+        self._summary_job = None  # read again: the run may have changed since
         self.map.loaded_for = None
         self._run_id = run_id
         self._threshold = low_confidence_threshold

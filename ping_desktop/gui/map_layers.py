@@ -64,6 +64,10 @@ class BasemapItem(QGraphicsItem):
         self._paths = basemap_paths()
         self._bounds = self._paths["countries"].boundingRect()
         self.setZValue(-10)
+        # Drawn once per view scale, then blitted: thousands of outline segments took 11-29 ms
+        # a frame, on every repaint (new dots, new colours, the selection), and with the dots
+        # that was over 50 ms (bench_gui_stall --review-open). Zooming draws it again.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._pens = {
             "countries": QPen(QColor("#5f6b7a"), 1.1),
             "states": QPen(QColor("#8895a5"), 0.8),

@@ -10,6 +10,8 @@ thread, which added to a repaint of the map was a visible stall (bench_gui_stall
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QTableView
 
@@ -37,7 +39,7 @@ class ColumnFitter(QObject):
             self.staged.cancel()
             return
         self._fit(chunks[0])
-        self.staged.start(lambda c=chunk: self._fit(c) for chunk in chunks[1:])
+        self.staged.start(partial(self._fit, chunk) for chunk in chunks[1:])
 
     def _fit(self, columns: list[int]) -> None:
         model, header = self.table.model(), self.table.horizontalHeader()

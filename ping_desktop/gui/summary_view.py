@@ -9,6 +9,8 @@ libraries, versus numpy's tens of MB for pyqtgraph) and draws these few dozen ba
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
@@ -225,8 +227,8 @@ class SummaryView(QWidget):
         self.heading.setText("<br>".join(lines))
         groups = [*summary.outcomes, *summary.geocoding, *summary.fields]
         self._arranged = self.columns()
-        steps = [lambda c=chart: self._add_chart(c, summary.has_tiv) for chart in groups]
-        steps.append(lambda: self._shown(summary))
+        steps = [partial(self._add_chart, chart, summary.has_tiv) for chart in groups]
+        steps.append(partial(self._shown, summary))
         self._staged.start(steps)
 
     def _add_chart(self, chart: Chart, with_tiv: bool) -> None:

@@ -19,7 +19,7 @@ from ping_desktop.storage.run_map import map_row, map_rows, row_classes
 from ping_desktop.storage.run_summary import BarKey, RunSummary, summarize
 from ping_desktop.storage.runstore_records import RunRecord
 from ping_desktop.worker.contract import WorkerLostError
-from ping_desktop.worker.map_points import MapPoints, load_groups, load_points
+from ping_desktop.worker.map_points import DotGroups, MapPoints, load_groups, load_map
 
 if TYPE_CHECKING:
     from ping_desktop.gui.results_view import ResultsView
@@ -81,18 +81,23 @@ class MapController(QObject):
             # 100,000 rows that held the window's GIL when they ran in a thread).
             try:
                 summary = await self.review.summary_of(path, run, threshold)
-                points = await self.review.loads.run(load_points, path, run)
+                choices = colour_choices(summary)
+                first = choices[0][1] if choices else None
+                points, groups = await self.review.loads.run(
+                    load_map, path, run, first, threshold)
             except (sqlite3.Error, WorkerLostError) as exc:
                 if number == self._load_number:
                     self._failed(exc)
                 return
             if number == self._load_number and self.review.run_id() == run.id:
-                self.show(path, run, points, summary)
+                self.show(path, run, points, summary, groups)
 
         self._spawn(work())
 
-    def show(self, path: Path, run: RunRecord, points: MapPoints, summary: RunSummary) -> None:
-        """Put ``run``'s points on the map; hovering a dot reads that row's name and address."""
+    def show(self, path: Path, run: RunRecord, points: MapPoints, summary: RunSummary,
+             groups: DotGroups | None = None) -> None:
+        """Put ``run``'s points on the map (``groups``: coloured by the first colour choice
+        already); hovering a dot reads that row's name and address."""
         tips: dict[int, str] = {}
 
         def describe(row: int) -> str:
@@ -105,8 +110,9 @@ class MapController(QObject):
             return tips[row]
 
         self.view.describe = describe
-        self.view.set_rows(points, colour_choices(summary))
-        self._on_colour(self.view.colouring())
+        self.view.set_rows(points, colour_choices(summary), groups)
+        if groups is None:
+            self._on_colour(self.view.colouring())
         self._on_table_selection()
 
     def _on_colour(self, key: object) -> None:

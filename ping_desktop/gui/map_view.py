@@ -81,6 +81,10 @@ class MapView(QWidget):
         self.legend.setAccessibleName("Legend")
         self.unlocated_label = QLabel(self)
         self.unlocated_label.setWordWrap(True)
+        # Three lines' room whatever it says ("Reading…", the count, a failure): a list that
+        # wraps its items lays every item out again whenever its height changes (44 ms with
+        # 2,000 rows listed), and a reload changed this label's height twice.
+        self.unlocated_label.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 4)
         self.unlocated = QListWidget(self)
         self.unlocated.setWordWrap(True)  # the reason, in full, below the row's name
         self.unlocated.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -121,10 +125,13 @@ class MapView(QWidget):
 
     # ----- data ------------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[MapRow] | MapPoints, choices: list[tuple[str, BarKey]]) -> None:
+    def set_rows(self, rows: list[MapRow] | MapPoints, choices: list[tuple[str, BarKey]],
+                 groups: DotGroups | None = None) -> None:
         """The run's rows (located ones become dots; for a big run better laid out in the
-        worker: :func:`ping_desktop.worker.map_points.load_points`) and the colourings
-        offered. Given as MapRows, hovering says their names and addresses."""
+        worker: :func:`ping_desktop.worker.map_points.load_map`) and the colourings
+        offered; ``groups``: the dots grouped by the first of them, if known already
+        (otherwise every dot is one colour until :meth:`set_classes`). Given as MapRows,
+        hovering says their names and addresses."""
         if isinstance(rows, MapPoints):
             layout = rows
         else:
@@ -157,9 +164,12 @@ class MapView(QWidget):
         self.colour_box.blockSignals(False)
         self.classes = {}
         self.selected = frozenset()
-        # Until the chosen colouring's classes arrive, every dot in one colour (no regrouping).
-        self.show_grouping(group_dots(layout, None))
-        self.classes = {}
+        if groups is not None and self.colouring() is not None:
+            self.show_grouping(to_grouping(groups))
+        else:
+            # Until the chosen colouring's classes arrive, every dot in one colour.
+            self.show_grouping(group_dots(layout, None))
+            self.classes = {}
         self.canvas.points_item.set_selected([])
         self.canvas.fit()
 

@@ -78,7 +78,8 @@ class ReviewQueueFlow(QObject):
         self._threshold = services.settings.low_confidence_threshold
         # Which read of the queue is the latest: an older one still running is not shown.
         self._load_number = 0
-        #: The read under way, if any: run, threshold and its future (a load may share it).
+        #: The read started when a run ended (run, threshold, its future): the reopening of
+        #: that run shares it.
         self._reading: tuple[int, int, asyncio.Future[list[QueueRow]]] | None = None
         self._confirm: QMessageBox | None = None
         view.edit_saved.connect(self._on_edit_saved)
@@ -105,28 +106,30 @@ class ReviewQueueFlow(QObject):
         queue of 100,000 rows is not read again and again while their results arrive)."""
         self._run_id = run_id
         self._load_number += 1  # a read still under way is not shown
+        self._reading = None  # nor shared later: the run goes on
         self._set_title(tab_title(None))
         self.view.set_busy(None)
         self.view.set_rows([])
         self.view.show_message("This run is still working: the rows that need review are "
                                "listed here when it ends.")
 
-    async def _load(self, run_id: int, number: int | None = None, share: bool = False) -> None:
+    async def _load(self, run_id: int, number: int | None = None, share: bool = False,
+                    after_run: bool = False) -> None:
         if number is None:  # read at once, after an edit, accept or resubmit
             self._load_number += 1
             number = self._load_number
         store, threshold = self.services.run_store, self._threshold
         reading = self._reading
-        if share and reading is not None and reading[:2] == (run_id, threshold) \
-                and not reading[2].done():
-            # The same queue is being read already (a run that ended is reopened while its
-            # queue is read after the run): wait for that read instead of a second one, which
-            # would hold the GIL for another 2 s of a 100,000-row run beside it.
+        if share and reading is not None and reading[:2] == (run_id, threshold):
+            # The review reopens a run that just ended: it shows the queue read when the run
+            # ended (under way or done) instead of reading it a second time, which held the
+            # GIL for another 2 s of a 100,000-row run beside the first read.
             future = reading[2]
+            self._reading = None  # shared once: a later opening reads it again
         else:
             future = asyncio.ensure_future(asyncio.to_thread(
                 without_gc_pauses(lambda: review_queue(store, run_id, threshold))))
-            self._reading = (run_id, threshold, future)
+            self._reading = (run_id, threshold, future) if after_run else None
         try:
             # Shielded: a newer load cancelling this one must not cancel a read it shares.
             rows = await asyncio.shield(future)
@@ -260,7 +263,7 @@ class ReviewQueueFlow(QObject):
         self.tasks.start(self._reload_after_run(run_id), "review-queue", preempt=True)
 
     async def _reload_after_run(self, run_id: int) -> None:
-        await self._load(run_id)
+        await self._load(run_id, after_run=True)
         # A resubmit that stopped (server down, token refused) took its rows out of the queue
         # into a job of the run: say where they are, beside the run-state message.
         record = await asyncio.to_thread(self.services.run_store.get_run, run_id)

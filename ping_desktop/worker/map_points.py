@@ -153,6 +153,17 @@ def load_groups(path: Path, run_id: int, rows: array[int], xs: array[float],
     return _group(rows, xs, ys, row_classes(path, run_id, key, threshold))
 
 
+def load_map(path: Path, run: RunRecord, key: BarKey | None,
+             threshold: int) -> tuple[MapPoints, DotGroups | None]:
+    """:func:`load_points` and, for the colouring ``key`` shown first, :func:`load_groups`
+    in one call: the map is then drawn once, coloured, instead of all in one colour first and
+    again a moment later (two frames of 100,000 dots)."""
+    points = load_points(path, run)
+    if key is None:
+        return points, None
+    return points, load_groups(path, run.id, points.rows, points.xs, points.ys, key, threshold)
+
+
 def uncoloured(points: MapPoints) -> DotGroups:
     """Every dot as one class, before (or without) a colouring."""
     if not len(points):

@@ -86,9 +86,11 @@ class GatedLoads(ReviewLoads):
     def __init__(self) -> None:
         super().__init__()
         self.gates: list[asyncio.Event] = []
+        self.called: list[str] = []
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        if fn is map_points.load_points:
+        self.called.append(fn.__name__)
+        if fn is map_points.load_map:
             gate = asyncio.Event()
             self.gates.append(gate)
             await gate.wait()
@@ -123,6 +125,9 @@ def test_a_load_overtaken_by_a_newer_one_is_not_shown(qtbot: Any, qloop: Any,
         qtbot.wait(300)
         assert view.map.view.placement is newer
         assert FIRST_ROW not in view.map.view.rows
+        # Drawn coloured at once: the first colouring came with the points, not after them.
+        assert view.map.view.classes == {"located": 4, "low confidence": 2}
+        assert "load_groups" not in loads.called
     finally:
         for gate in loads.gates:
             gate.set()

@@ -180,7 +180,9 @@ class HistoryPanel(QWidget):
         self.title.setVisible(False)
         self.results_view.load_run(self.services.run_store, run_id, self._threshold)
         if self.review_queue is not None:
-            if record is not None and not record.phase.is_final:
+            # A run not listed yet has just been started: it is still working too (reading
+            # its queue of 100,000 rows while they arrive held the GIL for seconds).
+            if record is None or not record.phase.is_final:
                 self.review_queue.wait_for_end(run_id)  # opened again when it ends
             else:
                 self.review_queue.load(run_id, self._threshold)

@@ -68,6 +68,14 @@ class MapCanvas(QGraphicsView):
         pad = max(rect.width(), rect.height(), 1.0) * 0.08
         self.fitInView(rect.adjusted(-pad, -pad, pad, pad), Qt.AspectRatioMode.KeepAspectRatio)
 
+    def shows(self, bounds: tuple[float, float, float, float] | None) -> bool:
+        """Whether every dot within ``bounds`` (left, top, right, bottom) is in sight."""
+        if bounds is None:
+            return False
+        left, top, right, bottom = bounds
+        seen = self.mapToScene(self.viewport().rect()).boundingRect()
+        return seen.contains(QRectF(QPointF(left, top), QPointF(right, bottom)))
+
     def zoom(self, factor: float) -> None:
         """Zoom in (> 1) or out, within sensible limits."""
         scale = self.transform().m11()

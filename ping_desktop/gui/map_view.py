@@ -142,6 +142,13 @@ class MapView(QWidget):
             layout = lay_out(rows)
             by_row = {r.row: r for r in rows}
             self.describe = lambda row: tip_text(by_row[row]) if row in by_row else f"Row {row}"
+        # The same run again (its end while its map was watched): the view stays where the
+        # user left it when every dot is in sight. Zooming to fit again changed the scale,
+        # and the basemap (cached per scale) was drawn again beside 100,000 dots in one turn
+        # of the event loop (50 ms; bench_gui_stall --review-open).
+        keep_view = (len(self.placement) > 0 and layout.run_id != 0
+                     and layout.run_id == self.placement.run_id
+                     and self.canvas.shows(layout.bounds))
         self.placement = layout
         self.rows = layout.rows
         self.canvas.set_points(layout, lambda i: self.describe(self.rows[i]))
@@ -175,7 +182,8 @@ class MapView(QWidget):
             self.show_grouping(group_dots(layout, None))
             self.classes = {}
         self.canvas.points_item.set_selected([])
-        self.canvas.fit()
+        if not keep_view:
+            self.canvas.fit()
 
     def set_classes(self, classes: dict[int, str] | DotGroups) -> None:
         """The chosen colouring: each row's class (rows left out: no value), or the dots

@@ -296,10 +296,11 @@ async def scenario(path: Path, beat: Heartbeat, ingest_in_gui: bool = False,
             map_view = window.history_panel.results_view.map.view
             set_rows = map_view.set_rows
 
-            def counted(rows: Any, choices: Any) -> None:
-                # A MapLayout (laid out off the Qt thread): how many dots it has.
+            def counted(rows: Any, choices: Any, *groups: Any) -> None:
+                # MapPoints (laid out in the worker): how many dots it has; ``groups``: the
+                # dots already coloured, when the worker grouped them in the same call.
                 map_rows.append(len(getattr(rows, "located", rows)))
-                set_rows(rows, choices)
+                set_rows(rows, choices, *groups)
 
             map_view.set_rows = counted
         window.start_run()

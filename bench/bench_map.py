@@ -6,8 +6,8 @@ nothing). Goal: a pan or zoom frame within 50 ms.
 Puts POINTS random located rows over the contiguous US (5 classes) into a MapView, offscreen
 at 1280x800, then times synchronous repaints of the canvas: the whole US, zoom steps in to
 county level (counties drawn), pans at that zoom, and zoom back out. Also times laying the rows
-out and grouping them by class (worker thread), handing both to the view (Qt thread), and the
-nearest-dot look-up used by hover.
+out and grouping them by class (the window does both in its worker process), handing both to
+the view (Qt thread), and the nearest-dot look-up used by hover.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication
 
-from ping_desktop.gui.map_data import group_dots, lay_out
+from ping_desktop.gui.map_data import lay_out
 from ping_desktop.gui.map_view import MapView
 from ping_desktop.storage.run_map import MapRow
 from ping_desktop.storage.run_summary import BarKey
+from ping_desktop.worker.map_points import group_points
 
 
 def timed(label: str, frames: list[float]) -> None:
@@ -47,21 +48,21 @@ def main(points: int) -> None:
     view.resize(1280, 800)
     view.show()
     app.processEvents()
-    # The window lays the rows out and groups the dots in a worker thread; only set_rows and
+    # The window lays the rows out and groups the dots in its worker process; only set_rows and
     # set_classes with the results run on the Qt thread (what can stall the window).
     start = time.perf_counter()
     layout = lay_out(rows)
-    print(f"lay_out({points:,}) (worker thread)   {time.perf_counter() - start:6.3f} s")
+    print(f"lay_out({points:,}) (worker)          {time.perf_counter() - start:6.3f} s")
     start = time.perf_counter()
     view.set_rows(layout, [("PG: outcome", BarKey("outcome", "PG", ""))])
     print(f"set_rows (Qt thread)                {time.perf_counter() - start:6.3f} s")
     classes = {r.row: ("located", "low confidence", "not found", "AE", "X")[r.row % 5]
                for r in rows}
     start = time.perf_counter()
-    grouping = group_dots(layout, classes)
-    print(f"group_dots, 5 classes (worker)      {time.perf_counter() - start:6.3f} s")
+    grouping = group_points(layout, classes)
+    print(f"group_points, 5 classes (worker)    {time.perf_counter() - start:6.3f} s")
     start = time.perf_counter()
-    view.set_classes(classes, grouping)
+    view.set_classes(grouping)
     print(f"set_classes (Qt thread)             {time.perf_counter() - start:6.3f} s")
     canvas = view.canvas
     viewport = canvas.viewport()

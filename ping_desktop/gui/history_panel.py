@@ -72,6 +72,8 @@ class HistoryPanel(QWidget):
 
         self.history_view = HistoryView()
         self.results_view = ResultsView()
+        # The review's big reads (summary, map) run in the window's worker process.
+        self.results_view.loads.pool = services.offload
         self.history_view.run_opened.connect(self.open_run)
         self.history_view.run_selected.connect(self._on_selected)
         self.results_view.save_requested.connect(self.save_requested)
@@ -178,15 +180,19 @@ class HistoryPanel(QWidget):
         self.title.setVisible(False)
         self.results_view.load_run(self.services.run_store, run_id, self._threshold)
         if self.review_queue is not None:
-            if record is not None and not record.phase.is_final:
+            # A run not listed yet has just been started: it is still working too (reading
+            # its queue of 100,000 rows while they arrive held the GIL for seconds).
+            if record is None or not record.phase.is_final:
                 self.review_queue.wait_for_end(run_id)  # opened again when it ends
             else:
                 self.review_queue.load(run_id, self._threshold)
 
     def _on_results_changed(self, run_id: int) -> None:
-        # A resubmit ended: the table, summary and map of the open run are read again.
+        # A run or a resubmit ended: the table, summary and map of the open run are read
+        # again, once, by the refresh (which also brings its new phase). Opening it here as
+        # well read a 100,000-row run twice at once, each read competing for the GIL.
         if run_id == self._current:
-            self.open_run(run_id)
+            self._current_phase = None
         self.refresh()
 
     def current_run(self) -> int | None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
-from ping_desktop.gui.map_data import CELL, PointIndex
+from ping_desktop.gui.map_data import CELL, MapPoints
 from ping_desktop.gui.map_layers import BasemapItem, PointsItem, to_scene
 
 _HOVER_PX = 7
@@ -45,24 +45,36 @@ class MapCanvas(QGraphicsView):
         self.xs: Sequence[float] = ()
         self.ys: Sequence[float] = ()
         self.tips: Callable[[int], str] = str
-        self._grid: dict[tuple[int, int], list[int]] = {}
+        self._grid: dict[tuple[int, int], range] = {}
+        self._bounds: tuple[float, float, float, float] | None = None
         self._band = QRectF()
         self._press = QPoint()
 
-    def set_points(self, index: PointIndex, tips: Callable[[int], str]) -> None:
-        """Where the dots are (scene units, with their grid: see map_data.index_points) and
-        what hovering each says (asked on hover)."""
-        self.xs, self.ys, self.tips = index.xs, index.ys, tips
-        self._grid = index.grid
+    def set_points(self, points: MapPoints, tips: Callable[[int], str]) -> None:
+        """Where the dots are (scene units, with their grid of cells: see
+        :class:`ping_desktop.worker.map_points.MapPoints`) and what hovering dot ``i`` says
+        (asked on hover)."""
+        self.xs, self.ys, self.tips = points.xs, points.ys, tips
+        self._grid = points.cells
+        self._bounds = points.bounds
 
     def fit(self) -> None:
         """Zoom to the dots (the contiguous US when there are none)."""
-        if self.xs:
-            rect = QRectF(QPointF(min(self.xs), min(self.ys)), QPointF(max(self.xs), max(self.ys)))
+        if self._bounds is not None:
+            left, top, right, bottom = self._bounds
+            rect = QRectF(QPointF(left, top), QPointF(right, bottom))
         else:
             rect = QRectF(to_scene(-125, 50), to_scene(-66, 24))
         pad = max(rect.width(), rect.height(), 1.0) * 0.08
         self.fitInView(rect.adjusted(-pad, -pad, pad, pad), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def shows(self, bounds: tuple[float, float, float, float] | None) -> bool:
+        """Whether every dot within ``bounds`` (left, top, right, bottom) is in sight."""
+        if bounds is None:
+            return False
+        left, top, right, bottom = bounds
+        seen = self.mapToScene(self.viewport().rect()).boundingRect()
+        return seen.contains(QRectF(QPointF(left, top), QPointF(right, bottom)))
 
     def zoom(self, factor: float) -> None:
         """Zoom in (> 1) or out, within sensible limits."""

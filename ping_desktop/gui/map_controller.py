@@ -3,7 +3,6 @@ them on request, keeps the map's and the table's selections in step, saves the m
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -13,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ping_desktop.gui.bulk_loads import without_gc_pauses
-from ping_desktop.gui.map_data import Grouping, MapLayout, group_dots, lay_out
-from ping_desktop.gui.map_view import MapView
+from ping_desktop.gui.map_data import lay_out
+from ping_desktop.gui.map_view import MapView, tip_text
 from ping_desktop.gui.summary_model import RowSubsetQuery
-from ping_desktop.storage.run_map import map_rows, row_classes
+from ping_desktop.storage.run_map import map_row, map_rows, row_classes
 from ping_desktop.storage.run_summary import BarKey, RunSummary, summarize
+from ping_desktop.storage.runstore_records import RunRecord
+from ping_desktop.worker.contract import WorkerLostError
+from ping_desktop.worker.map_points import DotGroups, MapPoints, load_groups, load_map
 
 if TYPE_CHECKING:
     from ping_desktop.gui.results_view import ResultsView
@@ -46,30 +47,18 @@ class MapController(QObject):
         self.view = MapView(review)
         self._spawn = spawn
         self.loaded_for: int | None = None
+        #: Which load is the latest: an older one still under way is not shown.
+        self._load_number = 0
         self._syncing = False
         self.view.colour_changed.connect(self._on_colour)
         self.view.selection_changed.connect(self._on_map_selection)
         self.view.save_requested.connect(self.save_image_dialog)
         review.table.selectionModel().selectionChanged.connect(self._on_table_selection)
 
-    def _background(self, job: Callable[[], Any], then: Callable[[Any], None]) -> None:
-        run_id = self.review.run_id()
-        if not self.review.model.background:
-            then(job())
-            return
-
-        async def work() -> None:
-            try:
-                result = await asyncio.to_thread(without_gc_pauses(job))
-            except sqlite3.Error as exc:
-                log.warning("Map data failed: %s", exc)
-                self.view.unlocated_label.setText(
-                    "The map could not be read from the run history. Reopen the run.")
-                return
-            if self.review.run_id() == run_id:
-                then(result)
-
-        self._spawn(work())
+    def _failed(self, exc: Exception) -> None:
+        log.warning("Map data failed: %s", exc)
+        self.view.unlocated_label.setText(
+            "The map could not be read from the run history. Reopen the run.")
 
     def load(self, path: Path, threshold: int) -> None:
         """Read the open run's rows and show them (once per opened run)."""
@@ -78,36 +67,77 @@ class MapController(QObject):
             return
         run = query.run
         self.loaded_for = run.id
+        self._load_number += 1
+        number = self._load_number
         self.view.unlocated_label.setText("Reading the locations\u2026")
+        if not self.review.model.background:
+            self.show(path, run, lay_out(map_rows(path, run), run.id),
+                      summarize(path, run, threshold))
+            return
 
-        def job() -> tuple[RunSummary, MapLayout]:
-            # Laid out here too: for 100,000 rows that is ~0.3 s the Qt thread need not spend.
-            return summarize(path, run, threshold), lay_out(map_rows(path, run))
+        async def work() -> None:
+            # In the worker process: the summary (shared with the Summary tab) for the colour
+            # choices, then the points, laid out and serialised there (~4 s of CPU for
+            # 100,000 rows that held the window's GIL when they ran in a thread).
+            try:
+                summary = await self.review.summary_of(path, run, threshold)
+                choices = colour_choices(summary)
+                first = choices[0][1] if choices else None
+                points, groups = await self.review.loads.run(
+                    load_map, path, run, first, threshold)
+            except (sqlite3.Error, WorkerLostError) as exc:
+                if number == self._load_number:
+                    self._failed(exc)
+                return
+            if number == self._load_number and self.review.run_id() == run.id:
+                self.show(path, run, points, summary, groups)
 
-        def show(result: tuple[RunSummary, MapLayout]) -> None:
-            summary, layout = result
-            self.view.set_rows(layout, colour_choices(summary))
+        self._spawn(work())
+
+    def show(self, path: Path, run: RunRecord, points: MapPoints, summary: RunSummary,
+             groups: DotGroups | None = None) -> None:
+        """Put ``run``'s points on the map (``groups``: coloured by the first colour choice
+        already); hovering a dot reads that row's name and address."""
+        tips: dict[int, str] = {}
+
+        def describe(row: int) -> str:
+            if row not in tips:
+                try:
+                    found = map_row(path, run, row)
+                except sqlite3.Error:
+                    found = None
+                tips[row] = tip_text(found) if found is not None else f"Row {row}"
+            return tips[row]
+
+        self.view.describe = describe
+        self.view.set_rows(points, colour_choices(summary), groups)
+        if groups is None:
             self._on_colour(self.view.colouring())
-            self._on_table_selection()
-
-        self._background(job, show)
+        self._on_table_selection()
 
     def _on_colour(self, key: object) -> None:
         path, run_id = self.review.store_path(), self.review.run_id()
         if not isinstance(key, BarKey) or path is None or run_id is None:
             return
         threshold = self.review.threshold()
-        layout = self.view.placement
+        points = self.view.placement
+        if not self.review.model.background:
+            self.view.set_classes(row_classes(path, run_id, key, threshold))
+            return
 
-        def job() -> tuple[dict[int, str], Grouping]:
-            classes = row_classes(path, run_id, key, threshold)
-            return classes, group_dots(layout, classes)
+        async def work() -> None:
+            try:
+                groups = await self.review.loads.run(
+                    load_groups, path, run_id, points.rows, points.xs, points.ys, key,
+                    threshold)
+            except (sqlite3.Error, WorkerLostError) as exc:
+                self._failed(exc)
+                return
+            # Not for a map reloaded meanwhile, nor for a colouring chosen since.
+            if self.view.placement is points and self.view.colouring() == key:
+                self.view.set_classes(groups)
 
-        def show(result: tuple[dict[int, str], Grouping]) -> None:
-            if self.view.placement is layout:  # not for a map reloaded meanwhile
-                self.view.set_classes(*result)
-
-        self._background(job, show)
+        self._spawn(work())
 
     # ----- selection both ways ---------------------------------------------------------------
 

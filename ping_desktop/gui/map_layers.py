@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -20,8 +19,9 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ping_desktop.resources import resource_path
+from ping_desktop.worker.map_points import X_SCALE
 
-X_SCALE = math.cos(math.radians(38.0))
+__all__ = ["X_SCALE", "BasemapItem", "PointsItem", "basemap_paths", "to_scene"]
 #: Zoom (pixels per scene unit) from which counties are drawn.
 COUNTY_LOD = 40.0
 STATE_LOD = 4.0
@@ -64,6 +64,10 @@ class BasemapItem(QGraphicsItem):
         self._paths = basemap_paths()
         self._bounds = self._paths["countries"].boundingRect()
         self.setZValue(-10)
+        # Drawn once per view scale, then blitted: thousands of outline segments took 11-29 ms
+        # a frame, on every repaint (new dots, new colours, the selection), and with the dots
+        # that was over 50 ms (bench_gui_stall --review-open). Zooming draws it again.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._pens = {
             "countries": QPen(QColor("#5f6b7a"), 1.1),
             "states": QPen(QColor("#8895a5"), 0.8),

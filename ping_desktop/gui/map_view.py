@@ -8,6 +8,7 @@ Selection is by sheet row number: ``selection_changed`` says what the user picke
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRect, Qt, Signal
@@ -25,9 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from ping_desktop.gui.map_canvas import MapCanvas
-from ping_desktop.gui.map_data import NO_CLASS, Grouping, MapLayout, group_dots, lay_out
+from ping_desktop.gui.map_data import (
+    NO_CLASS,
+    Grouping,
+    MapPoints,
+    group_dots,
+    lay_out,
+    to_grouping,
+)
 from ping_desktop.storage.run_map import MapRow
 from ping_desktop.storage.run_summary import BarKey
+from ping_desktop.worker.map_points import DotGroups
 
 ROW = Qt.ItemDataRole.UserRole
 OUTCOME_COLOURS = {"located": "#2e7d32", "low confidence": "#f9a825", "not found": "#c62828",
@@ -72,8 +81,16 @@ class MapView(QWidget):
         self.legend.setAccessibleName("Legend")
         self.unlocated_label = QLabel(self)
         self.unlocated_label.setWordWrap(True)
+        # Three lines' room whatever it says ("Reading…", the count, a failure): a list that
+        # wraps its items lays every item out again whenever its height changes (44 ms with
+        # 2,000 rows listed), and a reload changed this label's height twice.
+        self.unlocated_label.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 4)
         self.unlocated = QListWidget(self)
         self.unlocated.setWordWrap(True)  # the reason, in full, below the row's name
+        # Wrapped items are laid out a batch per event-loop turn: all at once, a few hundred
+        # of them took 30-60 ms of text layout on the first paint after each load.
+        self.unlocated.setLayoutMode(QListWidget.LayoutMode.Batched)
+        self.unlocated.setBatchSize(20)
         self.unlocated.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.unlocated.setObjectName("mapUnlocated")
         self.unlocated.setAccessibleName("Rows without coordinates")
@@ -102,25 +119,44 @@ class MapView(QWidget):
         layout.addWidget(split, 1)
         self.placement = lay_out([])
         self._entries: list[tuple[str, QColor, int]] = []  # the legend: class, colour, dots
-        self.rows: list[MapRow] = []  # the located rows, one per dot
-        self._row_index: dict[int, int] = {}
-        self.classes: dict[int, str] = {}
+        #: The sheet row of each dot.
+        self.rows: Sequence[int] = self.placement.rows
+        #: Dots per class of the colouring shown (empty until a colouring's classes arrive).
+        self.classes: dict[str, int] = {}
         self.selected: frozenset[int] = frozenset()
+        #: What hovering a sheet row's dot says (the owner may read it from the store).
+        self.describe: Callable[[int], str] = lambda row: f"Row {row}"
 
     # ----- data ------------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[MapRow] | MapLayout, choices: list[tuple[str, BarKey]]) -> None:
-        """The run's rows (located ones become dots; better laid out already, off the Qt
-        thread, with :func:`lay_out`) and the colourings offered."""
-        layout = rows if isinstance(rows, MapLayout) else lay_out(rows)
+    def set_rows(self, rows: list[MapRow] | MapPoints, choices: list[tuple[str, BarKey]],
+                 groups: DotGroups | None = None) -> None:
+        """The run's rows (located ones become dots; for a big run better laid out in the
+        worker: :func:`ping_desktop.worker.map_points.load_map`) and the colourings
+        offered; ``groups``: the dots grouped by the first of them, if known already
+        (otherwise every dot is one colour until :meth:`set_classes`). Given as MapRows,
+        hovering says their names and addresses."""
+        if isinstance(rows, MapPoints):
+            layout = rows
+        else:
+            layout = lay_out(rows)
+            by_row = {r.row: r for r in rows}
+            self.describe = lambda row: tip_text(by_row[row]) if row in by_row else f"Row {row}"
+        # The same run again (its end while its map was watched): the view stays where the
+        # user left it when every dot is in sight. Zooming to fit again changed the scale,
+        # and the basemap (cached per scale) was drawn again beside 100,000 dots in one turn
+        # of the event loop (50 ms; bench_gui_stall --review-open).
+        keep_view = (len(self.placement) > 0 and layout.run_id != 0
+                     and layout.run_id == self.placement.run_id
+                     and self.canvas.shows(layout.bounds))
         self.placement = layout
-        self.rows = layout.located
-        self._row_index = layout.row_index
-        self.canvas.set_points(layout.index, lambda i: _tip(self.rows[i]))
+        self.rows = layout.rows
+        self.canvas.set_points(layout, lambda i: self.describe(self.rows[i]))
         missing = layout.missing
+        count = layout.missing_count
         self.unlocated_label.setText(
-            f"Not on the map: {len(missing):,} row{'s' if len(missing) != 1 else ''} "
-            "without coordinates" if missing else "Every row is on the map.")
+            f"Not on the map: {count:,} row{'s' if count != 1 else ''} "
+            "without coordinates" if count else "Every row is on the map.")
         self.unlocated.blockSignals(True)
         self.unlocated.clear()
         for r in missing[:_LISTED]:
@@ -129,8 +165,8 @@ class MapView(QWidget):
             item.setData(ROW, r.row)
             item.setToolTip(f"{r.name}\n{r.address}\n{r.reason}".strip())
             self.unlocated.addItem(item)
-        if len(missing) > _LISTED:
-            self.unlocated.addItem(f"\u2026 and {len(missing) - _LISTED:,} more")
+        if count > len(missing[:_LISTED]):
+            self.unlocated.addItem(f"\u2026 and {count - len(missing[:_LISTED]):,} more")
         self.unlocated.blockSignals(False)
         self.colour_box.blockSignals(True)
         self.colour_box.clear()
@@ -139,17 +175,25 @@ class MapView(QWidget):
         self.colour_box.blockSignals(False)
         self.classes = {}
         self.selected = frozenset()
-        # Until the chosen colouring's classes arrive, every dot in one colour (no regrouping).
-        self.show_grouping(layout.uncoloured)
+        if groups is not None and self.colouring() is not None:
+            self.show_grouping(to_grouping(groups))
+        else:
+            # Until the chosen colouring's classes arrive, every dot in one colour.
+            self.show_grouping(group_dots(layout, None))
+            self.classes = {}
         self.canvas.points_item.set_selected([])
-        self.canvas.fit()
+        if not keep_view:
+            self.canvas.fit()
 
-    def set_classes(self, classes: dict[int, str], grouping: Grouping | None = None) -> None:
-        """Each row's class for the chosen colouring (rows left out: no value); ``grouping``
-        is the dots grouped by them (:func:`group_dots`, best made off the Qt thread)."""
-        self.classes = classes
-        self.show_grouping(grouping or group_dots(
-            self.placement, classes if self.colouring() is not None else None))
+    def set_classes(self, classes: dict[int, str] | DotGroups) -> None:
+        """The chosen colouring: each row's class (rows left out: no value), or the dots
+        already grouped by them (for a big run, in the worker:
+        :func:`ping_desktop.worker.map_points.load_groups`)."""
+        if isinstance(classes, DotGroups):
+            self.show_grouping(to_grouping(classes))
+        else:
+            self.show_grouping(group_dots(
+                self.placement, classes if self.colouring() is not None else None))
 
     def colouring(self) -> BarKey | None:
         """The colouring chosen, if any."""
@@ -162,6 +206,7 @@ class MapView(QWidget):
         colours = {n: _colour(n, i) for i, n in enumerate(order)}
         self.canvas.points_item.set_groups((colours[n], grouping.polygons[n]) for n in order)
         self._entries = [(n, colours[n], grouping.counts[n]) for n in order]
+        self.classes = dict(grouping.counts)
         self.legend.clear()
         for name in order:
             pixmap = QPixmap(12, 12)
@@ -174,14 +219,15 @@ class MapView(QWidget):
     def select_rows(self, rows: frozenset[int] | set[int]) -> None:
         """Ring the dots of these sheet rows (the table's selection); no signal."""
         self.selected = frozenset(rows)
-        idx = [self._row_index[n] for n in rows if n in self._row_index]
+        dots = (self.placement.dot(n) for n in rows)
+        idx = [i for i in dots if i is not None]
         self.canvas.points_item.set_selected(
             [QPointF(self.canvas.xs[i], self.canvas.ys[i]) for i in idx])
 
     def _on_picked(self, indexes: object) -> None:
         if not isinstance(indexes, list):
             return
-        rows = frozenset(self.rows[i].row for i in indexes)
+        rows = frozenset(self.rows[i] for i in indexes)
         self.select_rows(rows)
         self.selection_changed.emit(rows)
 
@@ -206,7 +252,7 @@ class MapView(QWidget):
         lines: list[tuple[str, QColor | None]] = [
             (f"Colour: {self.colour_box.currentText() or 'located rows'}", None)]
         lines += [(f"{name} \u2014 {count:,}", colour) for name, colour, count in self._entries]
-        missing = len(self.placement.missing)
+        missing = self.placement.missing_count
         if missing:
             lines.append((f"{missing:,} row{'s' if missing != 1 else ''} without coordinates "
                           "(not shown)", None))
@@ -248,7 +294,8 @@ def _draw_legend(image: QImage, lines: list[tuple[str, QColor | None]]) -> None:
         painter.end()
 
 
-def _tip(row: MapRow) -> str:
+def tip_text(row: MapRow) -> str:
+    """What hovering a row's dot says: its number, name and address."""
     lines = [f"Row {row.row}"]
     if row.name:
         lines.append(row.name)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ping_desktop.gui.column_fit import ColumnFitter
 from ping_desktop.gui.job_texts import run_phase_text
 from ping_desktop.gui.result_words import format_money, is_technical, source_label
 from ping_desktop.gui.results_model import (
@@ -33,6 +34,7 @@ from ping_desktop.gui.results_model import (
     result_flag,
     status_text,
 )
+from ping_desktop.gui.review_loads import ReviewLoads
 from ping_desktop.gui.review_tabs import ReviewTabsMixin
 from ping_desktop.gui.summary_model import RowSubsetQuery
 from ping_desktop.gui.summary_view import SummaryView
@@ -99,6 +101,7 @@ class ResultsView(ReviewTabsMixin, QWidget):
         search_label.setBuddy(self.search)
 
         self.table = row_table(self, "resultsTable", "Results", self.model, row_headers=True)
+        self._fitter = ColumnFitter(self.table)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         # Fixed row heights: the view never measures 100,000 rows to lay them out.
         vertical = _RowNumberHeader(self.table)
@@ -165,6 +168,8 @@ class ResultsView(ReviewTabsMixin, QWidget):
         self.tabs.addTab(self.summary, "S&ummary")
         self._store_path: Path | None = None
         self._summary_for: int | None = None
+        self._summary_job = None
+        self.loads = ReviewLoads()
         self._jobs: set[asyncio.Future[Any]] = set()
         # Imported here: map_controller imports this module for its type hints.
         from ping_desktop.gui.map_controller import MapController
@@ -208,6 +213,7 @@ class ResultsView(ReviewTabsMixin, QWidget):
         query = RowSubsetQuery(store, run_id)
         self._store_path = store.path if isinstance(store, RunStore) else Path(store)
         self._summary_for = None
+        self._summary_job = None  # read again: the run may have changed since
         self.map.loaded_for = None
         self._run_id = run_id
         self._threshold = low_confidence_threshold
@@ -246,16 +252,7 @@ class ResultsView(ReviewTabsMixin, QWidget):
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        # Measured here from the header and the first rows, not with resizeColumnsToContents():
-        # on a hidden table Qt measures every row, which would read the whole run.
-        metrics = self.table.fontMetrics()
-        header = self.table.horizontalHeader()
-        sample = range(min(self.model.rowCount(), 40))
-        for column in range(self.model.columnCount()):
-            texts = [str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")]
-            texts += [str(self.model.index(r, column).data() or "") for r in sample]
-            width = max(metrics.horizontalAdvance(t) for t in texts) + 28
-            header.resizeSection(column, min(max(width, 60), 280))
+        self._fitter.fit()  # a few columns per event-loop turn (see column_fit)
 
     def _latest_filter(self) -> ReviewFilter:
         # A change made while another is still being worked out builds on the pending one.

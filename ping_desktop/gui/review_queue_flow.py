@@ -23,7 +23,7 @@ from ping_desktop.gui.bulk_loads import without_gc_pauses
 from ping_desktop.gui.review_queue_view import ReviewQueueView, tab_title
 from ping_desktop.gui.run_controller import RunController
 from ping_desktop.session import AppServices
-from ping_desktop.storage.review_queue import review_queue
+from ping_desktop.storage.review_queue import QueueRow, review_queue
 from ping_desktop.storage.row_edits import EditError, ResubmitPlan, RowEdit
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,9 @@ class ReviewQueueFlow(QObject):
         self._threshold = services.settings.low_confidence_threshold
         # Which read of the queue is the latest: an older one still running is not shown.
         self._load_number = 0
+        #: The read started when a run ended (run, threshold, its future): the reopening of
+        #: that run shares it.
+        self._reading: tuple[int, int, asyncio.Future[list[QueueRow]]] | None = None
         self._confirm: QMessageBox | None = None
         view.edit_saved.connect(self._on_edit_saved)
         view.accept_requested.connect(self._on_accept)
@@ -95,27 +98,41 @@ class ReviewQueueFlow(QObject):
         self._set_title(tab_title(None))
         self.view.set_busy("Finding the rows that need review\u2026")
         self._load_number += 1
-        self.tasks.start(self._load(run_id, self._load_number), "review-queue", preempt=True)
+        self.tasks.start(self._load(run_id, self._load_number, share=True), "review-queue",
+                         preempt=True)
 
     def wait_for_end(self, run_id: int) -> None:
         """``run_id`` is still working: its rows to review are listed once it has ended (the
         queue of 100,000 rows is not read again and again while their results arrive)."""
         self._run_id = run_id
         self._load_number += 1  # a read still under way is not shown
+        self._reading = None  # nor shared later: the run goes on
         self._set_title(tab_title(None))
         self.view.set_busy(None)
         self.view.set_rows([])
         self.view.show_message("This run is still working: the rows that need review are "
                                "listed here when it ends.")
 
-    async def _load(self, run_id: int, number: int | None = None) -> None:
+    async def _load(self, run_id: int, number: int | None = None, share: bool = False,
+                    after_run: bool = False) -> None:
         if number is None:  # read at once, after an edit, accept or resubmit
             self._load_number += 1
             number = self._load_number
         store, threshold = self.services.run_store, self._threshold
+        reading = self._reading
+        if share and reading is not None and reading[:2] == (run_id, threshold):
+            # The review reopens a run that just ended: it shows the queue read when the run
+            # ended (under way or done) instead of reading it a second time, which held the
+            # GIL for another 2 s of a 100,000-row run beside the first read.
+            future = reading[2]
+            self._reading = None  # shared once: a later opening reads it again
+        else:
+            future = asyncio.ensure_future(asyncio.to_thread(
+                without_gc_pauses(lambda: review_queue(store, run_id, threshold))))
+            self._reading = (run_id, threshold, future) if after_run else None
         try:
-            rows = await asyncio.to_thread(
-                without_gc_pauses(lambda: review_queue(store, run_id, threshold)))
+            # Shielded: a newer load cancelling this one must not cancel a read it shares.
+            rows = await asyncio.shield(future)
         except (KeyError, EditError) as error:
             log.warning("Review queue of run %s failed: %s", run_id, error)
             self.view.set_busy(None)
@@ -246,7 +263,7 @@ class ReviewQueueFlow(QObject):
         self.tasks.start(self._reload_after_run(run_id), "review-queue", preempt=True)
 
     async def _reload_after_run(self, run_id: int) -> None:
-        await self._load(run_id)
+        await self._load(run_id, after_run=True)
         # A resubmit that stopped (server down, token refused) took its rows out of the queue
         # into a job of the run: say where they are, beside the run-state message.
         record = await asyncio.to_thread(self.services.run_store.get_run, run_id)

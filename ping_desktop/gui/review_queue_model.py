@@ -3,7 +3,9 @@ reason in words and the row's current address (the newest edit's, or the user's 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -33,6 +35,7 @@ ROW_NUMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 #: Marks an edited row in words (not colour alone): the edit is stored, not sent yet.
 EDITED_MARK = "\u270e "
 _SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_ROW_NUMBER = attrgetter("row_number")
 
 
 def status_text(row: QueueRow) -> str:
@@ -57,18 +60,23 @@ def address_line(address: dict[str, str]) -> str:
 
 
 class ReviewQueueModel(QAbstractTableModel):
-    """Queue rows in sheet order (reset on every reload: a queue is short next to a run)."""
+    """Queue rows in sheet order (reset on every reload).
+
+    A reload of a 100,000-row run's queue (50,000 rows or more) happens on the GUI thread, so
+    it walks the rows once: sheet rows are found by bisection (the queue is in sheet order),
+    not through an index built for every row, and the edited rows are listed once per reload.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[QueueRow] = []
-        self._index: dict[int, int] = {}
+        self._pending: list[int] = []
 
     def set_rows(self, rows: Iterable[QueueRow]) -> None:
-        """Show ``rows`` (the queue as the core lists it)."""
+        """Show ``rows`` (the queue as the core lists it: in sheet order, each row once)."""
         self.beginResetModel()
         self._rows = list(rows)
-        self._index = {r.row_number: i for i, r in enumerate(self._rows)}
+        self._pending = [r.row_number for r in self._rows if r.pending_edit]
         self.endResetModel()
 
     def rows(self) -> list[QueueRow]:
@@ -81,11 +89,14 @@ class ReviewQueueModel(QAbstractTableModel):
 
     def position_of(self, row_number: int) -> int | None:
         """The table row showing sheet row ``row_number``, if queued."""
-        return self._index.get(row_number)
+        position = bisect_left(self._rows, row_number, key=_ROW_NUMBER)
+        if position < len(self._rows) and self._rows[position].row_number == row_number:
+            return position
+        return None
 
     def pending_rows(self) -> list[int]:
         """Sheet rows holding an edit not resubmitted yet."""
-        return [r.row_number for r in self._rows if r.pending_edit]
+        return list(self._pending)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         """Number of queued rows."""

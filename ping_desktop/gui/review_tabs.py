@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QTabWidget
 
-from ping_desktop.gui.bulk_loads import without_gc_pauses
+from ping_desktop.gui.review_loads import ReviewLoads
 from ping_desktop.gui.summary_model import RowSubsetQuery, with_rows
 from ping_desktop.gui.summary_view import SummaryView
 from ping_desktop.storage.review import ReviewFilter
-from ping_desktop.storage.run_summary import BarKey, rows_for, summarize
+from ping_desktop.storage.run_summary import BarKey, RunSummary, rows_for, summarize
+from ping_desktop.storage.runstore_records import RunRecord
+from ping_desktop.worker.contract import WorkerLostError
 
 if TYPE_CHECKING:
     from ping_desktop.gui.map_controller import MapController
@@ -40,6 +42,11 @@ class ReviewTabsMixin:
     _run_id: int | None
     _threshold: int
     _jobs: set[asyncio.Future[Any]]
+    #: Where the big reads run (the window gives it its worker process).
+    loads: ReviewLoads
+    #: The open run's summary being read or read: run, threshold, its future (the Summary and
+    #: Map tabs share one read; a reopened run reads it again).
+    _summary_job: tuple[int, int, asyncio.Future[RunSummary]] | None
 
     def _latest_filter(self) -> ReviewFilter:
         raise NotImplementedError
@@ -88,20 +95,31 @@ class ReviewTabsMixin:
         if not self.model.background:
             self.summary.show_summary(summarize(path, run, threshold))
             return
+        reading = self.summary_of(path, run, threshold)
+        mine = self._summary_job
 
         async def work() -> None:
             try:
-                summary = await asyncio.to_thread(
-                    without_gc_pauses(lambda: summarize(path, run, threshold)))
-            except sqlite3.Error as exc:
+                summary = await reading
+            except (sqlite3.Error, WorkerLostError) as exc:
                 log.warning("Summary failed: %s", exc)
                 self.summary.clear("The summary could not be read from the run history. "
                                    "Reopen the run to try again.")
                 return
-            if self._run_id == run.id:
+            # Not a read the run's reopening has replaced since.
+            if self._run_id == run.id and self._summary_job is mine:
                 self.summary.show_summary(summary)
 
         self._spawn(work())
+
+    def summary_of(self, path: Path, run: RunRecord, threshold: int) -> asyncio.Future[RunSummary]:
+        """The open run's summary, read once (in the worker) for the Summary and Map tabs."""
+        job = self._summary_job
+        if job is None or job[:2] != (run.id, threshold) or job[2].cancelled():
+            future = asyncio.ensure_future(self.loads.run(summarize, path, run, threshold))
+            job = self._summary_job = (run.id, threshold, future)
+        # Shielded: one tab's load given up must not cancel the read the other one waits for.
+        return asyncio.shield(job[2])
 
     def _on_bar_clicked(self, key: object) -> None:
         if not isinstance(key, BarKey) or self._store_path is None or self._run_id is None:

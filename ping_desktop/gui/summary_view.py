@@ -9,6 +9,8 @@ libraries, versus numpy's tens of MB for pyqtgraph) and draws these few dozen ba
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
@@ -21,6 +23,7 @@ from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QCursor, QFocusEvent, QKeyEvent, QPainter, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QToolTip, QVBoxLayout, QWidget
 
+from ping_desktop.gui.staged_work import StagedWork
 from ping_desktop.storage.run_summary import Bar, BarKey, Chart, RunSummary
 
 _BAR_HEIGHT = 26
@@ -191,11 +194,16 @@ class SummaryView(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(scroll, 1)
         self.charts: list[BarChart] = []
+        #: The summary shown, set once every chart of it is made.
         self.summary: RunSummary | None = None
         self._arranged = 0  # columns the charts are laid out in
+        # A chart at a time, one per event-loop turn: a run's eight or so charts made and laid
+        # out at once kept the window from answering for 60-80 ms.
+        self._staged = StagedWork(self)
 
     def clear(self, message: str) -> None:
         """No charts; ``message`` instead (loading, failed)."""
+        self._staged.cancel()
         for chart in self.charts:
             self._grid.removeWidget(chart)
             chart.deleteLater()
@@ -204,9 +212,9 @@ class SummaryView(QWidget):
         self.heading.setText(message)
 
     def show_summary(self, summary: RunSummary) -> None:
-        """Draw ``summary``: a heading of plain numbers, then one chart per group."""
+        """Draw ``summary``: a heading of plain numbers, then one chart per group, made one
+        per event-loop turn (:attr:`summary` is set when the last one is)."""
         self.clear("")
-        self.summary = summary
         lines = [f"<b>{summary.rows:,} rows.</b>"]
         for chart in summary.outcomes:
             parts = ", ".join(f"{b.rows:,} {b.label}" for b in chart.bars)
@@ -218,12 +226,22 @@ class SummaryView(QWidget):
         lines.append("Click a bar to show its rows in the table.")
         self.heading.setText("<br>".join(lines))
         groups = [*summary.outcomes, *summary.geocoding, *summary.fields]
-        for chart in groups:
-            view = BarChart(chart, summary.has_tiv, self._inner)
-            view.bar_clicked.connect(self.bar_clicked)
-            view.focused.connect(lambda v=view: self._scroll.ensureWidgetVisible(v))
-            self.charts.append(view)
-        self._arrange(force=True)
+        self._arranged = self.columns()
+        steps = [partial(self._add_chart, chart, summary.has_tiv) for chart in groups]
+        steps.append(partial(self._shown, summary))
+        self._staged.start(steps)
+
+    def _add_chart(self, chart: Chart, with_tiv: bool) -> None:
+        view = BarChart(chart, with_tiv, self._inner)
+        view.bar_clicked.connect(self.bar_clicked)
+        view.focused.connect(lambda v=view: self._scroll.ensureWidgetVisible(v))
+        i, columns = len(self.charts), self._arranged
+        self.charts.append(view)
+        self._grid.addWidget(view, i // columns, i % columns)
+
+    def _shown(self, summary: RunSummary) -> None:
+        self.summary = summary
+        self._arrange()  # in more or fewer columns if the width changed meanwhile
 
     def columns(self) -> int:
         """Charts side by side: two when there is room for their labels, else one."""

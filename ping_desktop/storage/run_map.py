@@ -60,8 +60,17 @@ def _text(values: tuple[Any, ...], indexes: list[int]) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def map_rows(path: Path, run: RunRecord) -> list[MapRow]:
-    """Every sheet row of ``run`` with where it was located (sheet order)."""
+def map_row(path: Path, run: RunRecord, row: int) -> MapRow | None:
+    """Sheet row ``row`` of ``run`` as :func:`map_rows` gives it (None: no such row). The map
+    asks for one row's name and address when the pointer is on its dot, instead of holding
+    them for all 100,000 rows."""
+    found = map_rows(path, run, only=row)
+    return found[0] if found else None
+
+
+def map_rows(path: Path, run: RunRecord, only: int | None = None) -> list[MapRow]:
+    """Every sheet row of ``run`` (or only sheet row ``only``) with where it was located
+    (sheet order)."""
     geocoders = [s for s in run.sources if is_geocoder(run, s)]
     rank = {s: i for i, s in enumerate(geocoders)}
     name_cols = _columns(run, ("bldg_name",))
@@ -78,8 +87,9 @@ def map_rows(path: Path, run: RunRecord) -> list[MapRow]:
                     AND rl.row_number = ir.row_number
                LEFT JOIN results r ON r.run_id = ir.run_id AND r.location_id = rl.location_id
                     AND r.source IN (SELECT value FROM json_each(?))
-               WHERE ir.run_id = ? ORDER BY ir.row_number""",
-            (json.dumps(geocoders), run.id),
+               WHERE ir.run_id = ? AND (? IS NULL OR ir.row_number = ?)
+               ORDER BY ir.row_number""",
+            (json.dumps(geocoders), run.id, only, only),
         )
         best: dict[int, int] = {}
         for number, values_json, location, source, ok, error, lon, lat, formatted in cursor:

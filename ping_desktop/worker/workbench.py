@@ -167,6 +167,14 @@ class ExecutorWorkbench:
         await self._call("merge_export", tasks.w_export, Path(store_path), run_id, Path(dest),
                          fmt)
 
+    async def review_load(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run one of the review's read-only loads in the worker and return what it made:
+        ``fn`` is a module-level, Qt-free function (it is sent by name), such as
+        :func:`ping_desktop.storage.run_summary.summarize` or
+        :func:`ping_desktop.worker.map_points.load_points`, and its result should be compact
+        (arrays, bytes): it is unpickled in a thread of the caller's process, holding the GIL."""
+        return await self._call("", fn, *args)
+
     async def ingest(self, request: IngestRequest) -> IngestOutcome:
         """Load, record, parse and store one downloaded output (an engine's ``ingest``; see
         :func:`ping_desktop.engine.ingest.ingest_output` for what it raises). A worker that

@@ -6,6 +6,7 @@ import gzip
 import json
 
 import httpx
+import pytest
 
 from ping_desktop.api._responses import Target, error_from_response, server_messages
 from ping_desktop.api.bodies import GZIP_THRESHOLD, encode_json_body
@@ -123,3 +124,36 @@ def test_threshold_is_strictly_over_50000_bytes() -> None:
 def test_gzip_is_deterministic() -> None:
     payload = {"locations": [{"id": str(i), "address": "x" * 80} for i in range(1000)]}
     assert encode_json_body(payload)[0] == encode_json_body(payload)[0]
+
+
+def test_body_decodes_to_what_json_dumps_would_send() -> None:
+    """The body is encoded by msgspec (fast) but must say exactly what the standard library's
+    text says: same value after decoding, same text for strings, ints and plain floats."""
+    locations = [
+        {"id": str(n), "address": f"{n} Rue de l'Église \u2013 bât. {n % 7}", "city": "Zürich",
+         "latitude": 47.37 + n / 1e6, "longitude": -8.54, "year_built": 1990 + n % 30,
+         "note": "tab\there \"quoted\" \\ back\x01slash \u2028 </script>", "big": 2**70,
+         "small": 1e-05, "huge": 1e16, "none": None, "flag": n % 2 == 0}
+        for n in range(3000)
+    ]
+    payload = {"locations": locations, "sources": ["PG", "PH"], "include_raw_response": False,
+               "check_cache": True, "timeout": 30}
+    body, headers = encode_json_body(payload)
+    assert headers["Content-Encoding"] == "gzip"
+    text = gzip.decompress(body).decode("utf-8")
+    assert json.loads(text) == payload
+    assert "\u2028" in text  # non-ASCII kept as is, as ensure_ascii=False does
+    small, _ = encode_json_body({"a": "é", "n": [1, 2.5, None, True]})
+    assert small == json.dumps({"a": "é", "n": [1, 2.5, None, True]}, separators=(",", ":"),
+                               ensure_ascii=False).encode("utf-8")
+
+
+def test_what_msgspec_refuses_goes_to_json() -> None:
+    class Opaque:
+        pass
+
+    with pytest.raises(TypeError):  # as json.dumps always refused it
+        encode_json_body({"a": Opaque()})
+    # json turns int keys into text; the body says the same either way.
+    body, _ = encode_json_body({1: "x"})
+    assert json.loads(body) == {"1": "x"}

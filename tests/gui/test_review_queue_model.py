@@ -153,3 +153,24 @@ def test_the_edit_fields_keep_their_height_in_a_small_window(qtbot: Any) -> None
     qtbot.waitUntil(lambda: view.panel.fields["zip"].isVisible(), timeout=2000)
     for name, field in view.panel.fields.items():
         assert field.height() >= field.minimumSizeHint().height(), name
+
+
+def test_model_finds_sheet_rows_in_a_long_queue_and_lists_edits_per_reload() -> None:
+    """Sheet rows are found by bisection in the queue (in sheet order), edited rows are
+    listed once per reload: both must follow every reload."""
+    model = ReviewQueueModel()
+    queue = [QueueRow(n, QueueReason.NOT_FOUND, (QueueReason.NOT_FOUND,), "", {},
+                      pending_edit=n % 7 == 0) for n in range(2, 3000, 3)]
+    model.set_rows(queue)
+    assert [model.position_of(r.row_number) for r in queue] == list(range(len(queue)))
+    assert model.position_of(0) is None
+    assert model.position_of(3) is None  # between two queued rows
+    assert model.position_of(3001) is None  # after the last
+    assert model.pending_rows() == [r.row_number for r in queue if r.pending_edit]
+    model.set_rows(queue[10:20])
+    assert model.position_of(queue[10].row_number) == 0
+    assert model.position_of(queue[0].row_number) is None
+    assert model.pending_rows() == [r.row_number for r in queue[10:20] if r.pending_edit]
+    model.set_rows([])
+    assert model.position_of(2) is None
+    assert model.pending_rows() == []

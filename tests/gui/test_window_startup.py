@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from ping_desktop.gui import run_status_flow
-from ping_desktop.gui.background_threads import THREAD_NICE, use_background_threads
+from ping_desktop.gui.background_threads import GIL_SWITCH_S, THREAD_NICE, use_background_threads
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
@@ -28,6 +28,21 @@ def test_helper_threads_run_below_the_loop_thread() -> None:
         loop.close()
     loop_nice = os.nice(0)
     assert helper_nice == min(19, loop_nice + THREAD_NICE)  # the loop's own thread untouched
+
+
+def test_a_waiting_thread_gets_the_gil_sooner() -> None:
+    # The Qt thread retakes the GIL after nearly every Qt call; with a busy Python thread
+    # beside it, each retake waited up to CPython's default 5 ms (100-400 ms stalls in all).
+    before = sys.getswitchinterval()
+    loop = asyncio.new_event_loop()
+    try:
+        sys.setswitchinterval(0.005)
+        use_background_threads(loop).shutdown(wait=True)
+        assert sys.getswitchinterval() == pytest.approx(GIL_SWITCH_S)
+        assert GIL_SWITCH_S <= 0.001
+    finally:
+        loop.close()
+        sys.setswitchinterval(before)
 
 
 def test_a_finished_runs_outcome_is_counted_once(qtbot: Any, make_window: Any, emulator: Any,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
 from ping_desktop.gui.map_data import CELL, MapPoints
@@ -162,8 +162,20 @@ class MapCanvas(QGraphicsView):
         super().mouseMoveEvent(event)
         if event.buttons() != Qt.MouseButton.NoButton:
             return
-        hit = self.nearest(event.position().toPoint())
+        self._show_tip(event.position().toPoint(), event.globalPosition().toPoint())
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """Answer Qt's own tooltip request too. It comes once the mouse rests, and the view
+        has no tooltip of its own, so left to Qt it hid the dot's text shown on the move a
+        moment before: in a real window the text never stayed up."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            self._show_tip(event.pos(), event.globalPos())
+            return True
+        return super().viewportEvent(event)
+
+    def _show_tip(self, view_pos: QPoint, global_pos: QPoint) -> None:
+        hit = self.nearest(view_pos)
         if hit is None:
             QToolTip.hideText()
         else:
-            QToolTip.showText(event.globalPosition().toPoint(), self.tips(hit), self)
+            QToolTip.showText(global_pos, self.tips(hit), self)
